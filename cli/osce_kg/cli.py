@@ -1,0 +1,105 @@
+"""The ``osce-kg`` command line: one click group, a flat list of small commands.
+
+Each command lives in :mod:`osce_kg.commands` and is imported only when it runs,
+so ``osce-kg --help`` loads neither rdflib nor networkx.  Library errors
+(:mod:`osce_kg.errors`) become one line on stderr and a documented exit code.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import sys
+from typing import Any
+
+import click
+
+from . import __version__
+from .errors import EXIT_INTERRUPTED, EXIT_USAGE, OsceKgError
+
+# name -> "module:attribute" under osce_kg.commands; a command whose module is
+# absent (a trimmed install) is simply not listed.
+COMMANDS: dict[str, str] = {
+    "build": "build:build",
+    "load": "endpoint:load",
+    "network": "network:network",
+    "query": "query:query",
+    "serve": "endpoint:serve",
+    "source": "source:source",
+    "stats": "stats:stats",
+    "validate": "validate:validate",
+}
+
+EPILOG = """\b
+Exit codes:
+  0    success (validate: the data conforms)
+  1    validation results at or above --fail-on
+  2    cannot run: missing or malformed file, bad option or parameter
+  3    a remote SPARQL endpoint failed (down, timeout, 5xx, refused)
+  130  interrupted
+"""
+
+
+class LazyGroup(click.Group):
+    """A group whose sub-commands are imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(name for name, target in COMMANDS.items() if _module_exists(target))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = COMMANDS.get(cmd_name)
+        if target is None or not _module_exists(target):
+            return None
+        module_name, attr = target.split(":")
+        module = importlib.import_module(f"osce_kg.commands.{module_name}")
+        command: click.Command = getattr(module, attr)
+        return command
+
+
+def _module_exists(target: str) -> bool:
+    module_name = target.split(":")[0]
+    return importlib.util.find_spec(f"osce_kg.commands.{module_name}") is not None
+
+
+@click.group(cls=LazyGroup, epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="osce-kg")
+def cli() -> None:
+    """Build, validate, query, analyse and export the osce-kg knowledge graph.
+
+    The graph is read from the project's data folders (ontology/, graph/) into
+    an embedded store; commands that read it accept --endpoint URL to use a
+    SPARQL 1.1 server instead.
+    """
+
+
+def main(argv: list[str] | None = None) -> Any:
+    """Entry point: run the CLI, mapping errors to one line and an exit code."""
+    try:
+        rv = cli.main(args=argv, prog_name="osce-kg", standalone_mode=False)
+    except OsceKgError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        click.echo("interrupted", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except BrokenPipeError:
+        # The reader of our output went away (e.g. `| head`): end quietly.
+        sys.stderr.close()
+        sys.exit(0)
+    except KeyboardInterrupt:
+        click.echo("interrupted", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    if isinstance(rv, int) and rv != 0:
+        sys.exit(rv)
+    return None
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
+
+__all__ = ["EXIT_USAGE", "cli", "main"]

@@ -1,0 +1,30 @@
+"""``osce-kg stats``: what is in the graph."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..output import output_options, write_rows
+
+
+@click.command()
+@click.option("--no-ontology", is_flag=True, help="Count the graph alone, without the ontology.")
+@output_options()
+def stats(no_ontology: bool, fmt: str, output: Path | None) -> None:
+    """Count triples, instances per class, properties used and sources.
+
+    Only instances of the project's own resources (…/id/…) are counted per
+    class, so ontology terms do not inflate the figures.
+
+    \b
+    Example:
+        osce-kg stats
+        osce-kg stats --format csv -o stats.csv
+    """
+    from ..loading import load_default
+    from ..stats import graph_stats, stats_rows
+
+    graph = load_default(ontology=not no_ontology)
+    write_rows(("section", "name", "count"), stats_rows(graph_stats(graph)), fmt, output)

@@ -1,0 +1,216 @@
+"""Load the project's RDF files into rdflib, strictly.
+
+rdflib's parsers are lenient (they accept, e.g., IRIs with spaces that the Turtle
+grammar forbids), so every file is first checked by Oxigraph's strict parser;
+a syntax error becomes a :class:`~osce_kg.errors.ParseError` whose message is
+``FILE:LINE:COL: message``.
+
+The on-disk layout of the data (see README, "The data"):
+
+* ``ontology/*.ttl`` — the ontology (named graph ``…/graph/ontology``);
+* ``graph/shared/*.ttl`` — entities shared across sources (``…/graph/shared``);
+* ``graph/reference/*.ttl`` — facts from outside the sources, e.g. ISO codes
+  (``…/graph/reference``);
+* ``graph/sources/<slug>/`` — one source: ``source.txt`` (verbatim) and its
+  ``*.ttl`` triples (``…/graph/source/<slug>``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph
+import rdflib
+
+from . import namespaces as ns
+from .errors import InputError, ParseError
+from .paths import data_dir
+
+RDF_SUFFIXES: dict[str, str] = {
+    ".ttl": "turtle",
+    ".turtle": "turtle",
+    ".nt": "nt",
+    ".ntriples": "nt",
+    ".nq": "nquads",
+    ".trig": "trig",
+    ".jsonld": "json-ld",
+    ".json": "json-ld",
+    ".rdf": "xml",
+    ".owl": "xml",
+    ".xml": "xml",
+}
+
+_OX_FORMATS: dict[str, pyoxigraph.RdfFormat] = {
+    "turtle": pyoxigraph.RdfFormat.TURTLE,
+    "nt": pyoxigraph.RdfFormat.N_TRIPLES,
+    "nquads": pyoxigraph.RdfFormat.N_QUADS,
+    "trig": pyoxigraph.RdfFormat.TRIG,
+    "xml": pyoxigraph.RdfFormat.RDF_XML,
+    "json-ld": pyoxigraph.RdfFormat.JSON_LD,
+}
+
+_POSITION = re.compile(r"line (\d+)(?: between columns (\d+) and \d+| column (\d+))?", re.I)
+
+
+@dataclass(frozen=True)
+class RdfFile:
+    """A file of the dataset and the named graph it belongs to."""
+
+    path: Path
+    graph: str
+
+
+def guess_format(path: Path) -> str:
+    """The rdflib format name for a file, from its suffix."""
+    fmt = RDF_SUFFIXES.get(path.suffix.lower())
+    if fmt is None:
+        known = ", ".join(sorted(RDF_SUFFIXES))
+        raise InputError(f"{path}: unknown RDF file type {path.suffix!r} (known: {known})")
+    return fmt
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise InputError(f"{path}: is a directory, not an RDF file") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror}") from None
+
+
+def check_syntax(path: Path, data: bytes | None = None, fmt: str | None = None) -> None:
+    """Raise :class:`ParseError` with line and column if ``path`` is not well-formed."""
+    fmt = fmt or guess_format(path)
+    data = _read(path) if data is None else data
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise ParseError(str(path), line, col, "not valid UTF-8") from None
+    base = path.resolve().as_uri()
+    try:
+        for _ in pyoxigraph.parse(text, format=_OX_FORMATS[fmt], base_iri=base):
+            pass
+    except SyntaxError as exc:
+        raise _parse_error(path, exc) from None
+
+
+def _parse_error(path: Path, exc: SyntaxError) -> ParseError:
+    message = exc.msg if isinstance(exc.msg, str) else str(exc)
+    line: int | None = exc.lineno
+    col: int | None = exc.offset
+    found = _POSITION.search(message)
+    if found:
+        line = int(found.group(1))
+        col_text = found.group(2) or found.group(3)
+        col = int(col_text) if col_text else col
+    detail = re.sub(r"^Parser error at line \d+(?: between columns \d+ and \d+)?: ", "", message)
+    detail = detail.strip().splitlines()[0] if detail.strip() else "syntax error"
+    return ParseError(str(path), line, col, detail)
+
+
+def parse_into(graph: rdflib.Graph, path: Path, fmt: str | None = None) -> rdflib.Graph:
+    """Check ``path`` strictly, then parse it into ``graph`` (returned)."""
+    fmt = fmt or guess_format(path)
+    data = _read(path)
+    check_syntax(path, data, fmt)
+    try:
+        graph.parse(data=data, format=fmt, publicID=path.resolve().as_uri())
+    except Exception as exc:  # rdflib raises many types; the strict check ran first
+        raise ParseError(str(path), None, None, f"{type(exc).__name__}: {exc}") from None
+    return graph
+
+
+def parse_file(path: Path, fmt: str | None = None) -> rdflib.Graph:
+    """A new graph holding one file's triples."""
+    return parse_into(rdflib.Graph(), path, fmt)
+
+
+def _ttl_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.glob("*") if p.suffix in RDF_SUFFIXES and p.is_file())
+
+
+def source_slugs(graph_dir: Path | None = None) -> list[str]:
+    """Slugs of the sources, in sorted order."""
+    root = (graph_dir or data_dir("graph")) / "sources"
+    if not root.is_dir():
+        return []
+    return sorted(p.name for p in root.iterdir() if p.is_dir())
+
+
+def source_text_path(slug: str, graph_dir: Path | None = None) -> Path:
+    """Where a source's verbatim text is kept."""
+    return (graph_dir or data_dir("graph")) / "sources" / slug / "source.txt"
+
+
+def source_text(slug: str, graph_dir: Path | None = None) -> str:
+    """A source's verbatim text (decoded, newlines untouched)."""
+    return source_text_path(slug, graph_dir).read_bytes().decode("utf-8")
+
+
+def ontology_files() -> list[RdfFile]:
+    return [RdfFile(p, ns.ONTOLOGY_GRAPH) for p in _ttl_files(data_dir("ontology"))]
+
+
+def graph_files(graph_dir: Path | None = None) -> list[RdfFile]:
+    """Every RDF file under ``graph/`` with the named graph it belongs to."""
+    root = graph_dir or data_dir("graph")
+    files = [RdfFile(p, ns.SHARED_GRAPH) for p in _ttl_files(root / "shared")]
+    files += [RdfFile(p, ns.REFERENCE_GRAPH) for p in _ttl_files(root / "reference")]
+    for slug in source_slugs(root):
+        graph = ns.source_graph(slug)
+        files += [RdfFile(p, graph) for p in _ttl_files(root / "sources" / slug)]
+    return files
+
+
+def dataset_files(
+    *, ontology: bool = True, graph: bool = True, graph_dir: Path | None = None
+) -> list[RdfFile]:
+    """The files of the shipped dataset, in a stable order."""
+    files: list[RdfFile] = []
+    if ontology:
+        files += ontology_files()
+    if graph:
+        files += graph_files(graph_dir)
+    return files
+
+
+def user_files(paths: Iterable[Path]) -> list[RdfFile]:
+    """A user's own files, each its own named graph (``file:`` IRI)."""
+    return [RdfFile(p, p.resolve().as_uri()) for p in paths]
+
+
+def iter_parsed(files: Iterable[RdfFile]) -> Iterator[tuple[RdfFile, rdflib.Graph]]:
+    for f in files:
+        yield f, parse_file(f.path)
+
+
+def load_dataset(files: Iterable[RdfFile]) -> rdflib.Dataset:
+    """A dataset with one named graph per :attr:`RdfFile.graph`."""
+    ds = rdflib.Dataset()
+    for prefix, iri in ns.PREFIXES.items():
+        ds.bind(prefix, iri)
+    for f in files:
+        parse_into(ds.graph(rdflib.URIRef(f.graph)), f.path)
+    return ds
+
+
+def load_graph(files: Iterable[RdfFile]) -> rdflib.Graph:
+    """All the files' triples in one graph (the union of the named graphs)."""
+    g = rdflib.Graph()
+    for prefix, iri in ns.PREFIXES.items():
+        g.bind(prefix, iri)
+    for f in files:
+        parse_into(g, f.path)
+    return g
+
+
+def load_default(*, ontology: bool = True, graph: bool = True) -> rdflib.Graph:
+    """The shipped ontology and graph as one rdflib graph."""
+    return load_graph(dataset_files(ontology=ontology, graph=graph))
