@@ -27,7 +27,9 @@ F = TypeVar("F", bound=Callable[..., Any])
 Value = str | int | float | bool | None
 
 
-def output_options(formats: Sequence[str] = ROW_FORMATS, default: str = "table") -> Callable[[F], F]:
+def output_options(
+    formats: Sequence[str] = ROW_FORMATS, default: str = "table"
+) -> Callable[[F], F]:
     """Add ``--format`` and ``-o/--output`` to a command."""
 
     def decorate(func: F) -> F:
@@ -72,6 +74,7 @@ def render_rows(columns: Sequence[str], rows: Sequence[Sequence[Value]], fmt: st
         objs = [dict(zip(columns, row, strict=True)) for row in rows]
         return json.dumps(objs, ensure_ascii=False, indent=2) + "\n"
     if fmt == "markdown":
+
         def cell(v: Value) -> str:
             return _text(v).replace("|", "\\|").replace("\n", " ")
 
@@ -83,6 +86,7 @@ def render_rows(columns: Sequence[str], rows: Sequence[Sequence[Value]], fmt: st
         widths = [len(c) for c in columns]
         for row in cells:
             widths = [max(w, len(c)) for w, c in zip(widths, row, strict=True)]
+
         def line(values: Sequence[str]) -> str:
             return "  ".join(v.ljust(w) for v, w in zip(values, widths, strict=True)).rstrip()
 

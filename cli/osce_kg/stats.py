@@ -25,9 +25,9 @@ def graph_stats(graph: rdflib.Graph) -> GraphStats:
     """Count the triples of ``graph``, its instances per class and its properties."""
     stats = GraphStats(triples=len(graph))
     for s, p, o in graph:
-        stats.properties[graph.namespace_manager.normalizeUri(p)] += 1
+        stats.properties[graph.namespace_manager.normalizeUri(str(p))] += 1
         if p == RDF.type and isinstance(s, rdflib.URIRef) and str(s).startswith(ID_NS):
-            stats.classes[graph.namespace_manager.normalizeUri(o)] += 1
+            stats.classes[graph.namespace_manager.normalizeUri(str(o))] += 1
     stats.sources = sorted(str(s) for s in graph.subjects(RDF.type, OKG_ARTICLE))
     return stats
 
