@@ -43,7 +43,7 @@ RDF_SUFFIXES: dict[str, str] = {
     ".xml": "xml",
 }
 
-_OX_FORMATS: dict[str, pyoxigraph.RdfFormat] = {
+OX_FORMATS: dict[str, pyoxigraph.RdfFormat] = {
     "turtle": pyoxigraph.RdfFormat.TURTLE,
     "nt": pyoxigraph.RdfFormat.N_TRIPLES,
     "nquads": pyoxigraph.RdfFormat.N_QUADS,
@@ -95,13 +95,13 @@ def check_syntax(path: Path, data: bytes | None = None, fmt: str | None = None) 
         raise ParseError(str(path), line, col, "not valid UTF-8") from None
     base = path.resolve().as_uri()
     try:
-        for _ in pyoxigraph.parse(text, format=_OX_FORMATS[fmt], base_iri=base):
+        for _ in pyoxigraph.parse(text, format=OX_FORMATS[fmt], base_iri=base):
             pass
     except SyntaxError as exc:
-        raise _parse_error(path, exc) from None
+        raise parse_error_from(path, exc) from None
 
 
-def _parse_error(path: Path, exc: SyntaxError) -> ParseError:
+def parse_error_from(path: Path, exc: SyntaxError) -> ParseError:
     message = exc.msg if isinstance(exc.msg, str) else str(exc)
     line: int | None = exc.lineno
     col: int | None = exc.offset
@@ -110,7 +110,9 @@ def _parse_error(path: Path, exc: SyntaxError) -> ParseError:
         line = int(found.group(1))
         col_text = found.group(2) or found.group(3)
         col = int(col_text) if col_text else col
-    detail = re.sub(r"^Parser error at line \d+(?: between columns \d+ and \d+)?: ", "", message)
+    detail = re.sub(
+        r"^Parser error at line \d+(?: between columns \d+ and \d+| column \d+)?: ", "", message
+    )
     detail = detail.strip().splitlines()[0] if detail.strip() else "syntax error"
     return ParseError(str(path), line, col, detail)
 

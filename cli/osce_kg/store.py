@@ -1,19 +1,44 @@
-"""Where queries run: the store protocol and the embedded default.
+"""Where queries run: the store protocol, its three back ends and a factory.
 
 Every command that reads the graph goes through a :class:`Store`, so the same
-stored queries run on the embedded store (rdflib, in memory, over ontology +
-graph + inferred standard types), on Oxigraph and on a remote SPARQL endpoint.
-Parameters are passed as RDF terms in ``bindings`` — never pasted into text.
+stored queries run on
+
+* :class:`EmbeddedStore` — rdflib, in memory, over ontology + graph + inferred
+  standard types (the default);
+* :class:`OxigraphStore` — pyoxigraph, in memory or persistent in a folder;
+* :class:`~osce_kg.endpoint.EndpointStore` — any SPARQL 1.1 endpoint.
+
+Parameters are passed as RDF terms in ``bindings`` and checked by
+:func:`osce_kg.sparql_bind.check_bindings`; no back end pastes them into query
+text as such.  rdflib gets them as initBindings (and in its join planning);
+Oxigraph and remote endpoints get a VALUES block of escaped terms first in the
+WHERE group (:func:`osce_kg.sparql_bind.bind`).  Both mean "the variable has
+this value"; stored queries use parameter variables in the required patterns
+of the WHERE group, where the two agree exactly.  Results come back as
+rdflib terms; ``xsd:string`` literals are returned as plain literals (they are
+the same RDF term, but rdflib would compare them unequal).
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 import rdflib
-from rdflib.term import Identifier, Variable
+from rdflib.namespace import RDF, XSD
+from rdflib.term import BNode, Identifier, Literal, URIRef, Variable
+
+from .errors import InputError
+from .sparql_bind import bind, check_bindings
+
+if TYPE_CHECKING:
+    import pyoxigraph
+
+Bindings = Mapping[str, Identifier] | None
+Row = tuple[Identifier | None, ...]
 
 
 @dataclass
@@ -30,14 +55,48 @@ class SelectResult:
 class Store(Protocol):
     """A read-only SPARQL store."""
 
-    def select(self, query: str, bindings: Mapping[str, Identifier] | None = None) -> SelectResult:
-        ...
+    def select(self, query: str, bindings: Bindings = None) -> SelectResult: ...
 
-    def construct(self, query: str, bindings: Mapping[str, Identifier] | None = None) -> rdflib.Graph:
-        ...
+    def construct(self, query: str, bindings: Bindings = None) -> rdflib.Graph: ...
 
-    def ask(self, query: str, bindings: Mapping[str, Identifier] | None = None) -> bool:
-        ...
+    def ask(self, query: str, bindings: Bindings = None) -> bool: ...
+
+
+def normalise(term: Any) -> Identifier | None:
+    """A result term with ``"x"^^xsd:string`` written as the plain literal ``"x"``."""
+    if isinstance(term, Literal) and term.datatype == XSD.string:
+        return Literal(str(term))
+    return term  # type: ignore[no-any-return]
+
+
+def normalise_node(term: Identifier) -> Identifier:
+    """:func:`normalise` for a term that is never unbound (a triple's)."""
+    if isinstance(term, Literal) and term.datatype == XSD.string:
+        return Literal(str(term))
+    return term
+
+
+def query_kind(query: str) -> str:
+    """SELECT, CONSTRUCT, DESCRIBE or ASK: the form of a query (comments and strings skipped)."""
+    from .sparql_bind import scan_top_level
+
+    for _, word in scan_top_level(query):
+        if word in ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK"):
+            return word
+    raise InputError("not a SPARQL query (no SELECT, CONSTRUCT, DESCRIBE or ASK)")
+
+
+def run(store: Store, query: str, bindings: Bindings = None) -> SelectResult | rdflib.Graph | bool:
+    """Run any query form on ``store``."""
+    kind = query_kind(query)
+    if kind == "SELECT":
+        return store.select(query, bindings)
+    if kind == "ASK":
+        return store.ask(query, bindings)
+    return store.construct(query, bindings)
+
+
+# --------------------------------------------------------------------------- embedded
 
 
 class EmbeddedStore:
@@ -48,33 +107,216 @@ class EmbeddedStore:
 
     @classmethod
     def default(cls, extra: Sequence[rdflib.Graph] = ()) -> EmbeddedStore:
-        from .inference import infer
-        from .loading import load_default, ontology_files, load_graph
+        return cls(default_graph(extra))
 
-        data = load_default()
-        ontology = load_graph(ontology_files())
-        for g in extra:
-            data += g
-        data += infer(ontology, data)
-        return cls(data)
+    def _query(self, query: str, bindings: Bindings) -> Any:
+        from rdflib.plugins.sparql import prepareQuery
 
-    def _bindings(self, bindings: Mapping[str, Identifier] | None) -> dict[Variable, Identifier]:
-        return {Variable(k): v for k, v in (bindings or {}).items()}
+        values = check_bindings(bindings)
+        try:
+            prepared = prepareQuery(query)
+        except Exception as exc:  # pyparsing raises many types
+            raise InputError(f"query failed: {type(exc).__name__}: {exc}") from None
+        if values:
+            _substitute(prepared.algebra, values)
+        try:
+            return self.graph.query(prepared, initBindings={str(k): v for k, v in values.items()})
+        except Exception as exc:  # evaluation errors have many types
+            raise InputError(f"query failed: {type(exc).__name__}: {exc}") from None
 
-    def select(self, query: str, bindings: Mapping[str, Identifier] | None = None) -> SelectResult:
-        result = self.graph.query(query, initBindings=self._bindings(bindings))
+    def select(self, query: str, bindings: Bindings = None) -> SelectResult:
+        result = self._query(query, bindings)
         variables = [str(v) for v in (result.vars or [])]
-        rows: list[tuple[Identifier | None, ...]] = [
-            tuple(row) for row in result  # type: ignore[arg-type]
+        rows: list[Row] = [tuple(normalise(t) for t in row) for row in result]
+        return SelectResult(variables, rows)
+
+    def construct(self, query: str, bindings: Bindings = None) -> rdflib.Graph:
+        out = rdflib.Graph()
+        for s, p, o in self._query(query, bindings):
+            out.add((s, p, normalise_node(o)))
+        return out
+
+    def ask(self, query: str, bindings: Bindings = None) -> bool:
+        return bool(self._query(query, bindings).askAnswer)
+
+
+def _substitute(node: Any, values: Mapping[Variable, Identifier]) -> None:
+    """Put bound values into every basic graph pattern and re-plan its join order.
+
+    rdflib orders a pattern's triples when the query is parsed, before it knows
+    the parameters; without this, a pattern whose only selective term is a
+    parameter is planned as a cross product (seconds instead of milliseconds).
+    The same values are also passed as initBindings, so the result is that of
+    binding the variables (SPARQL 1.2 / SEP-0007 substitution).
+    """
+    from rdflib.plugins.sparql.algebra import reorderTriples
+
+    if isinstance(node, dict):
+        if getattr(node, "name", None) == "BGP":
+            triples = [
+                tuple(values.get(t, t) if isinstance(t, Variable) else t for t in triple)
+                for triple in dict.get(node, "triples", [])
+            ]
+            node["triples"] = reorderTriples(cast(Any, triples))
+        for child in dict.values(node):
+            _substitute(child, values)
+    elif isinstance(node, list | tuple):
+        for child in node:
+            _substitute(child, values)
+
+
+def default_graph(extra: Sequence[rdflib.Graph] = ()) -> rdflib.Graph:
+    """Ontology + shipped graph (+ ``extra``) + their inferred standard-vocabulary triples."""
+    from .inference import infer
+    from .loading import load_default, load_graph, ontology_files
+
+    data = load_default()
+    ontology = load_graph(ontology_files())
+    for g in extra:
+        data += g
+    data += infer(ontology, data)
+    return data
+
+
+# --------------------------------------------------------------------------- oxigraph
+
+_META_GRAPH = "https://w3id.org/osce-kg/graph/store-meta"
+_FINGERPRINT = "https://w3id.org/osce-kg/ontology#datasetFingerprint"
+
+
+def dataset_fingerprint() -> str:
+    """A digest of the shipped data files (names and bytes) and of this program's version."""
+    from . import __version__
+    from .loading import dataset_files
+
+    h = hashlib.sha256(f"osce-kg {__version__}\n".encode())
+    for f in dataset_files():
+        h.update(f"{f.graph}\n{f.path.name}\n".encode())
+        h.update(hashlib.sha256(f.path.read_bytes()).digest())
+    return h.hexdigest()
+
+
+def _to_rdflib(term: Any) -> Identifier | None:
+    import pyoxigraph as ox
+
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        dt = term.datatype.value
+        if dt in (str(XSD.string), str(RDF.langString)):
+            return Literal(term.value)
+        return Literal(term.value, datatype=URIRef(dt))
+    raise InputError(f"unsupported result term {term!r}")
+
+
+class OxigraphStore:
+    """A pyoxigraph store, in memory or persistent in a folder."""
+
+    def __init__(self, store: pyoxigraph.Store) -> None:
+        self.store = store
+
+    @classmethod
+    def from_graph(cls, graph: rdflib.Graph, path: Path | None = None) -> OxigraphStore:
+        import pyoxigraph as ox
+
+        store = ox.Store(str(path)) if path is not None else ox.Store()
+        data = graph.serialize(format="nt", encoding="utf-8")
+        store.load(data, format=ox.RdfFormat.N_TRIPLES)
+        return cls(store)
+
+    @classmethod
+    def open(cls, path: Path | None = None) -> OxigraphStore:
+        """The shipped dataset (+ inferred triples) in memory, or in ``path``.
+
+        A folder already holding the current dataset is used as it is (the fast
+        path: no parsing); one holding an older version is emptied and reloaded.
+        """
+        import pyoxigraph as ox
+
+        if path is None:
+            return cls.from_graph(default_graph())
+        if path.exists() and not path.is_dir():
+            raise InputError(f"{path}: not a folder (--store oxigraph:DIR)")
+        try:
+            store = ox.Store(str(path))
+        except OSError as exc:
+            raise InputError(f"{path}: cannot open the Oxigraph store: {exc}") from None
+        fingerprint = dataset_fingerprint()
+        meta = ox.NamedNode(_META_GRAPH)
+        stored = [
+            q.object.value
+            for q in store.quads_for_pattern(meta, ox.NamedNode(_FINGERPRINT), None, meta)
+            if isinstance(q.object, ox.Literal)
+        ]
+        if stored != [fingerprint]:
+            store.clear()
+            data = default_graph().serialize(format="nt", encoding="utf-8")
+            store.load(data, format=ox.RdfFormat.N_TRIPLES)
+            store.add(ox.Quad(meta, ox.NamedNode(_FINGERPRINT), ox.Literal(fingerprint), meta))
+            store.flush()
+        return cls(store)
+
+    def _query(self, query: str, bindings: Bindings) -> Any:
+        # pyoxigraph's own `substitutions` only binds projected variables, so
+        # parameters go in as a VALUES block of escaped terms; Oxigraph reads
+        # escapes in its lexer, so the plain escapes give the exact value.
+        text = bind(query, bindings)
+        try:
+            return self.store.query(text)
+        except SyntaxError as exc:
+            raise InputError(f"query failed: {exc}") from None
+
+    def select(self, query: str, bindings: Bindings = None) -> SelectResult:
+        result = self._query(query, bindings)
+        variables = [v.value for v in result.variables]
+        rows: list[Row] = [
+            tuple(normalise(_to_rdflib(sol[v])) for v in variables) for sol in result
         ]
         return SelectResult(variables, rows)
 
-    def construct(self, query: str, bindings: Mapping[str, Identifier] | None = None) -> rdflib.Graph:
-        result = self.graph.query(query, initBindings=self._bindings(bindings))
+    def construct(self, query: str, bindings: Bindings = None) -> rdflib.Graph:
         out = rdflib.Graph()
-        for t in result:
-            out.add(t)  # type: ignore[arg-type]
+        for t in self._query(query, bindings):
+            s, p, o = (_to_rdflib(t.subject), _to_rdflib(t.predicate), _to_rdflib(t.object))
+            assert s is not None and p is not None and o is not None  # triples are ground
+            out.add((s, p, o))
         return out
 
-    def ask(self, query: str, bindings: Mapping[str, Identifier] | None = None) -> bool:
-        return bool(self.graph.query(query, initBindings=self._bindings(bindings)).askAnswer)
+    def ask(self, query: str, bindings: Bindings = None) -> bool:
+        return bool(self._query(query, bindings))
+
+
+# --------------------------------------------------------------------------- factory
+
+STORE_KINDS = ("embedded", "oxigraph")
+
+
+def open_store(
+    store_spec: str | None = None,
+    endpoint: str | None = None,
+    *,
+    timeout: float = 30.0,
+    retries: int = 2,
+) -> Store:
+    """The store a command should read: ``--endpoint URL`` wins, else ``--store``.
+
+    ``store_spec`` is ``embedded`` (default), ``oxigraph`` (in memory) or
+    ``oxigraph:DIR`` (persistent in DIR).
+    """
+    if endpoint:
+        from .endpoint import EndpointStore
+
+        return EndpointStore(endpoint, timeout=timeout, retries=retries)
+    spec = (store_spec or "embedded").strip()
+    kind, _, where = spec.partition(":")
+    if kind == "embedded" and not where:
+        return EmbeddedStore.default()
+    if kind == "oxigraph":
+        return OxigraphStore.open(Path(where) if where else None)
+    raise InputError(f"--store: unknown store {spec!r} (use embedded, oxigraph or oxigraph:DIR)")

@@ -1,0 +1,230 @@
+"""``osce-kg query``: list, show and run the stored SPARQL queries, or an ad-hoc one."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from ..store_options import store_options
+
+ALL_FORMATS = ("table", "csv", "tsv", "json", "markdown", "turtle", "nt", "jsonld")
+
+
+@click.group()
+def query() -> None:
+    """Stored SPARQL queries (queries/*.rq) and ad-hoc SPARQL.
+
+    \b
+    Example:
+        osce-kg query list
+        osce-kg query run speeches
+        osce-kg query run statements-by-person -p person=id:person/zumrad-solieva
+    """
+
+
+def _format_option(func: click.decorators.FC) -> click.decorators.FC:
+    func = click.option(
+        "-o",
+        "--output",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help="Write to this file (atomically) instead of standard output.",
+    )(func)
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(ALL_FORMATS),
+        default=None,
+        help="SELECT: table (default), csv, tsv, json (W3C SPARQL results), markdown; "
+        "CONSTRUCT/DESCRIBE: turtle (default), nt, jsonld.",
+    )(func)
+
+
+def _params_option(func: click.decorators.FC) -> click.decorators.FC:
+    return click.option(
+        "-p",
+        "--param",
+        "params",
+        multiple=True,
+        metavar="NAME=VALUE",
+        help="A parameter value (repeatable). IRIs may use the prefixes id: okg: etc.",
+    )(func)
+
+
+@query.command("list")
+@click.option(
+    "--all",
+    "all_folders",
+    is_flag=True,
+    help="Also list the queries of sub-folders (checks/, network/).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(("table", "csv", "tsv", "json", "markdown")),
+    default="table",
+    show_default=True,
+    help="Output format.",
+)
+def list_queries(all_folders: bool, fmt: str) -> None:
+    """List the stored queries: name, kind, parameters, summary.
+
+    \b
+    Example:
+        osce-kg query list
+        osce-kg query list --all --format markdown
+    """
+    from ..output import write_rows
+    from ..queries import catalogue
+
+    rows = [
+        (q.name, q.kind, " ".join(p.describe() for p in q.params), q.summary)
+        for q in catalogue(all_folders=all_folders)
+    ]
+    write_rows(("name", "kind", "parameters", "summary"), rows, fmt, None)
+
+
+@query.command("show")
+@click.argument("name")
+def show(name: str) -> None:
+    """Show a stored query's metadata, parameters and text.
+
+    \b
+    Example:
+        osce-kg query show speeches
+    """
+    from ..queries import find_query
+
+    q = find_query(name)
+    lines = [
+        f"name:        {q.name}",
+        f"kind:        {q.kind}",
+        f"file:        {q.path}",
+        f"summary:     {q.summary}",
+    ]
+    if q.description:
+        lines.append(f"description: {' '.join(q.description.split())}")
+    if q.tags:
+        lines.append(f"tags:        {', '.join(q.tags)}")
+    for p in q.params:
+        extra = f" (default {p.default})" if p.default is not None else ""
+        need = "required" if p.required else "optional"
+        lines.append(f"parameter:   {p.name} — {p.type_label}, {need}, ?{p.variable}{extra}")
+    click.echo("\n".join(lines) + "\n\n" + q.text.rstrip("\n"))
+
+
+def _parse_params(params: tuple[str, ...]) -> dict[str, str]:
+    from ..errors import InputError
+
+    values: dict[str, str] = {}
+    for item in params:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise InputError(f"-p {item!r}: expected NAME=VALUE")
+        if name.strip() in values:
+            raise InputError(f"-p: parameter {name.strip()!r} given twice")
+        values[name.strip()] = value
+    return values
+
+
+def _execute(
+    text: str,
+    name: str,
+    path: Path | None,
+    params: tuple[str, ...],
+    fmt: str | None,
+    output: Path | None,
+    store: str | None,
+    endpoint: str | None,
+    timeout: float,
+    retries: int,
+) -> None:
+    from ..queries import StoredQuery, bind_values
+    from ..runner import run_and_render
+
+    q = StoredQuery.from_text(text, name, path)
+    bindings = bind_values(q, _parse_params(params))
+    run_and_render(
+        q, bindings, fmt, output, store=store, endpoint=endpoint, timeout=timeout, retries=retries
+    )
+
+
+@query.command("run")
+@click.argument("name")
+@_params_option
+@_format_option
+@store_options
+def run(
+    name: str,
+    params: tuple[str, ...],
+    fmt: str | None,
+    output: Path | None,
+    store: str | None,
+    endpoint: str | None,
+    timeout: float,
+    retries: int,
+) -> None:
+    """Run a stored query by name.
+
+    \b
+    Example:
+        osce-kg query run timeline
+        osce-kg query run event-participants -p event=id:event/2012-annual-police-experts-meeting
+        osce-kg query run speeches --format json -o speeches.srj
+        osce-kg query run speeches --endpoint http://127.0.0.1:7878/query
+    """
+    from ..queries import find_query
+
+    q = find_query(name)
+    _execute(q.text, q.name, q.path, params, fmt, output, store, endpoint, timeout, retries)
+
+
+@query.command("sparql")
+@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path))
+@_params_option
+@_format_option
+@store_options
+def sparql(
+    file: Path,
+    params: tuple[str, ...],
+    fmt: str | None,
+    output: Path | None,
+    store: str | None,
+    endpoint: str | None,
+    timeout: float,
+    retries: int,
+) -> None:
+    """Run an ad-hoc SPARQL query from FILE (or - for standard input).
+
+    Parameters follow the stored-query conventions (?_name, ?_name_iri, …).
+
+    \b
+    Example:
+        osce-kg query sparql my.rq
+        echo 'SELECT (COUNT(*) AS ?n) { ?s ?p ?o }' | osce-kg query sparql -
+    """
+    from ..errors import InputError
+
+    if str(file) == "-":
+        text, where = sys.stdin.read(), "<stdin>"
+    else:
+        try:
+            text, where = file.read_text(encoding="utf-8"), str(file)
+        except FileNotFoundError:
+            raise InputError(f"{file}: no such file") from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InputError(f"{file}: cannot read: {exc}") from None
+    _execute(
+        text,
+        where,
+        None if str(file) == "-" else file,
+        params,
+        fmt,
+        output,
+        store,
+        endpoint,
+        timeout,
+        retries,
+    )

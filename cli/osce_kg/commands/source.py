@@ -1,0 +1,75 @@
+"""``osce-kg source``: add a source to the corpus, list the sources."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..output import output_options, write_rows
+
+graph_dir_option = click.option(
+    "--graph-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="The corpus folder (default: the project's graph/, or $OSCE_KG_DATA/graph).",
+)
+
+
+def _graph_dir(value: Path | None) -> Path:
+    from ..paths import data_dir
+
+    return value if value is not None else data_dir("graph")
+
+
+@click.group()
+def source() -> None:
+    """Manage the corpus: one folder per source under graph/sources/."""
+
+
+@source.command("add")
+@click.argument("slug")
+@click.option("--text", "text_file", required=True, type=click.Path(path_type=Path),
+              help="The source's verbatim text (UTF-8); copied byte for byte.")
+@click.option("--title", required=True, help="The source's title, as published.")
+@click.option("--published", required=True, metavar="YYYY-MM-DD", help="Publication date.")
+@graph_dir_option
+def add(slug: str, text_file: Path, title: str, published: str, graph_dir: Path | None) -> None:
+    """Scaffold a new source that validates at once.
+
+    Writes graph/sources/SLUG/ with source.txt (the text, byte for byte),
+    article.ttl (title, date, full text and its SHA-256) and a facts.ttl to
+    fill in.  The folder appears whole or not at all.
+
+    \b
+    Example:
+        osce-kg source add 2012-10-01-osce-press-release \\
+            --text release.txt --title "OSCE press release" --published 2012-10-01
+    """
+    from ..corpus import add_source
+
+    folder = add_source(_graph_dir(graph_dir), slug, text_file, title, published)
+    click.echo(f"added {folder}")
+
+
+@source.command("list")
+@graph_dir_option
+@output_options()
+def list_(graph_dir: Path | None, fmt: str, output: Path | None) -> None:
+    """List the sources with their title, date, triple count and status.
+
+    Status is "ok" when source.txt still has the SHA-256 recorded in
+    article.ttl, "text changed" otherwise.
+
+    \b
+    Example:
+        osce-kg source list
+        osce-kg source list --format csv
+    """
+    from ..corpus import list_sources
+
+    rows = [
+        (s.slug, s.title, s.published, s.triples, "ok" if s.text_ok else "text changed")
+        for s in list_sources(_graph_dir(graph_dir))
+    ]
+    write_rows(("slug", "title", "published", "triples", "status"), rows, fmt, output)

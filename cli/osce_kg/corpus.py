@@ -1,0 +1,152 @@
+"""The corpus: one folder per source under ``graph/sources/``, plus shared entities.
+
+A source folder holds the verbatim text (``source.txt``), the article's
+metadata (``article.ttl``) and the facts taken from it (``facts.ttl``,
+``annotations.ttl``, …).  Entities that several sources mention (countries,
+organisations, persons, posts, topics) live once in ``graph/shared/`` and are
+reused by IRI.  This module scaffolds and lists sources; it writes nothing
+in place: a new source is built in a temporary folder and renamed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import namespaces as ns
+from .atomic import atomic_directory
+from .errors import InputError
+
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    slug: str
+    title: str | None
+    published: str | None
+    triples: int
+    text_ok: bool
+
+
+def _turtle_string(value: str) -> str:
+    """A Turtle long-string literal body with every special character escaped."""
+    out = value.replace("\\", "\\\\").replace('"', '\\"')
+    out = out.replace("\r", "\\r").replace("\n", "\\n").replace("\t", "\\t")
+    return '"' + out + '"'
+
+
+def article_turtle(slug: str, title: str, published: dt.date, text: str, raw: bytes) -> str:
+    """The metadata of a new source as Turtle, in the layout of the shipped sources."""
+    iri = ns.thing("source", slug)
+    digest = hashlib.sha256(raw).hexdigest()
+    return (
+        f"@prefix okg: <{ns.ONTOLOGY_NS}> .\n"
+        "@prefix dcterms: <http://purl.org/dc/terms/> .\n"
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        "@prefix schema: <http://schema.org/> .\n"
+        "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n\n"
+        f"<{iri}> a okg:Article ;\n"
+        f"    rdfs:label {_turtle_string(title)}@en ;\n"
+        f"    dcterms:title {_turtle_string(title)}@en ;\n"
+        f'    dcterms:identifier "{slug}" ;\n'
+        f'    dcterms:issued "{published.isoformat()}"^^xsd:date ;\n'
+        f'    schema:datePublished "{published.isoformat()}"^^xsd:date ;\n'
+        '    dcterms:format "text/plain; charset=utf-8" ;\n'
+        '    dcterms:language "en" ;\n'
+        f'    okg:sha256 "{digest}" ;\n'
+        f"    schema:text {_turtle_string(text)} .\n"
+    )
+
+
+FACTS_TEMPLATE = """\
+# Facts taken from the source {slug}.
+#
+# Every resource that states a fact carries prov:wasDerivedFrom the article and
+# is the oa:hasBody of an annotation whose selectors (TextQuoteSelector and
+# TextPositionSelector) point at the passage that states it; see README,
+# "Adding a source".  Reuse shared entities from graph/shared/ by IRI.
+@prefix okg: <{okg}> .
+@prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix oa: <http://www.w3.org/ns/oa#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+"""
+
+
+def parse_date(value: str, param: str = "--published") -> dt.date:
+    try:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            raise ValueError
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise InputError(f"{param}: {value!r} is not a date in the form YYYY-MM-DD") from None
+
+
+def add_source(graph_dir: Path, slug: str, text_file: Path, title: str, published: str) -> Path:
+    """Scaffold ``graph/sources/<slug>/`` from a text file; returns the new folder."""
+    if not SLUG_RE.match(slug):
+        raise InputError(f"SLUG: {slug!r} must be lower-case words joined by hyphens")
+    if not title.strip():
+        raise InputError("--title: must not be empty")
+    date = parse_date(published)
+    target = graph_dir / "sources" / slug
+    if target.exists():
+        raise InputError(f"{target}: a source with slug {slug!r} exists already")
+    try:
+        raw = text_file.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{text_file}: cannot read: {exc.strerror}") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{text_file}: not UTF-8 text (byte {exc.start})") from None
+    with atomic_directory(target) as tmp:
+        (tmp / "source.txt").write_bytes(raw)
+        (tmp / "article.ttl").write_text(
+            article_turtle(slug, title.strip(), date, text, raw), encoding="utf-8"
+        )
+        (tmp / "facts.ttl").write_text(
+            FACTS_TEMPLATE.format(slug=slug, okg=ns.ONTOLOGY_NS), encoding="utf-8"
+        )
+    return target
+
+
+def list_sources(graph_dir: Path) -> list[SourceInfo]:
+    """Every source with its title, date, triple count and whether its text is intact."""
+    import pyoxigraph
+
+    from .loading import OX_FORMATS, RDF_SUFFIXES, guess_format, parse_error_from, source_slugs
+
+    infos: list[SourceInfo] = []
+    title_p = pyoxigraph.NamedNode("http://purl.org/dc/terms/title")
+    issued_p = pyoxigraph.NamedNode("http://purl.org/dc/terms/issued")
+    sha_p = pyoxigraph.NamedNode(ns.ONTOLOGY_NS + "sha256")
+    for slug in source_slugs(graph_dir):
+        folder = graph_dir / "sources" / slug
+        iri = pyoxigraph.NamedNode(ns.thing("source", slug))
+        triples = 0
+        title = published = digest = None
+        for path in sorted(folder.iterdir()):
+            if path.suffix not in RDF_SUFFIXES:
+                continue
+            fmt = OX_FORMATS[guess_format(path)]
+            try:
+                for t in pyoxigraph.parse(path=str(path), format=fmt, base_iri=path.as_uri()):
+                    triples += 1
+                    if t.subject != iri or not isinstance(t.object, pyoxigraph.Literal):
+                        continue
+                    if t.predicate == title_p:
+                        title = t.object.value
+                    elif t.predicate == issued_p:
+                        published = t.object.value
+                    elif t.predicate == sha_p:
+                        digest = t.object.value
+            except SyntaxError as exc:
+                raise parse_error_from(path, exc) from None
+        text_path = folder / "source.txt"
+        ok = text_path.is_file() and hashlib.sha256(text_path.read_bytes()).hexdigest() == digest
+        infos.append(SourceInfo(slug, title, published, triples, ok))
+    return infos

@@ -1,0 +1,186 @@
+"""Check query parameters as RDF terms, and bind them for the text-based back ends.
+
+:func:`check_bindings` checks every parameter for every back end.  The
+embedded rdflib store then passes the terms as initBindings; Oxigraph and
+remote endpoints receive the query text, so :func:`bind` writes the terms there.
+A parameter value never becomes query text of its own: it is checked as an RDF
+term (an IRI without forbidden characters, a literal with a well-formed
+language tag) and written with SPARQL's term syntax, escaped, into one
+``VALUES`` block that is put first in the query's WHERE group.  Whatever the
+value holds — quotes, braces, ``#``, newlines — it stays inside one term, so it
+cannot change the shape of the query.  Putting the block first in the group
+(rather than after the query) means FILTERs and BINDs of the group see the
+values: the engine evaluates ``Join(values, group)``, which for a variable of
+the group's required patterns is what rdflib's initBindings give.
+
+The WHERE group is found with a small scanner that skips comments, strings
+and IRIs, so braces inside them do not confuse it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from rdflib.term import BNode, Identifier, Literal, URIRef, Variable
+
+from .errors import InputError
+
+# Characters RFC 3987 / the SPARQL IRIREF production do not allow in an IRI.
+_BAD_IRI_CHARS = re.compile(r'[\x00-\x20<>"{}|^`\\\x7f]')
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+_LANG = re.compile(r"^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$")
+_VARNAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_IRIREF = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
+
+
+def iri_problem(value: str) -> str | None:
+    """Why ``value`` is not an absolute IRI we accept, or None if it is one."""
+    if not _SCHEME.match(value):
+        return "not an absolute IRI (no scheme such as https:)"
+    bad = _BAD_IRI_CHARS.search(value)
+    if bad:
+        return f"character {bad.group()!r} is not allowed in an IRI"
+    return None
+
+
+def check_iri(value: str, what: str = "IRI") -> URIRef:
+    """``value`` as a URIRef, or InputError naming ``what``."""
+    problem = iri_problem(value)
+    if problem:
+        raise InputError(f"{what}: {value!r}: {problem}")
+    return URIRef(value)
+
+
+def _escape_string(text: str) -> str:
+    # Only the four characters a short SPARQL string cannot hold are escaped.
+    # (An engine that expands \uXXXX before parsing, as the spec's pre-pass
+    # does, may read a value containing a backslash followed by "u0022"
+    # differently, but still as one string: the pre-pass can only turn it into
+    # an escape or a syntax error, never into query text.)
+    backslash = "\\\\"
+    out = []
+    for ch in text:
+        if ch == "\\":
+            out.append(backslash)
+        elif ch == '"':
+            out.append('\\"')
+        elif ch == "\n":
+            out.append("\\n")
+        elif ch == "\r":
+            out.append("\\r")
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
+
+
+def sparql_term(term: Identifier) -> str:
+    """One RDF term in SPARQL syntax, checked and escaped."""
+    if isinstance(term, URIRef):
+        problem = iri_problem(str(term))
+        if problem:
+            raise InputError(f"{str(term)!r}: {problem}")
+        return f"<{term}>"
+    if isinstance(term, Literal):
+        text = _escape_string(str(term))
+        if term.language:
+            if not _LANG.match(term.language):
+                raise InputError(f"{term.language!r} is not a language tag")
+            return f"{text}@{term.language}"
+        if term.datatype is not None:
+            return f"{text}^^{sparql_term(URIRef(term.datatype))}"
+        return text
+    if isinstance(term, BNode):
+        raise InputError("a blank node cannot be bound as a parameter")
+    raise InputError(f"cannot bind {term!r} as a parameter")
+
+
+def check_bindings(bindings: Mapping[str, Identifier] | None) -> dict[Variable, Identifier]:
+    """``bindings`` keyed by Variable, each name and term checked (InputError if bad)."""
+    out: dict[Variable, Identifier] = {}
+    for name, term in (bindings or {}).items():
+        if not _VARNAME.match(name):
+            raise InputError(f"{name!r} is not a SPARQL variable name")
+        sparql_term(term)
+        out[Variable(name)] = term
+    return out
+
+
+def values_block(bindings: Mapping[str, Identifier]) -> str:
+    """``VALUES (?a ?b) { (t1 t2) }`` for one row of bindings."""
+    names = list(bindings)
+    for name in names:
+        if not _VARNAME.match(name):
+            raise InputError(f"{name!r} is not a SPARQL variable name")
+    variables = " ".join(f"?{n}" for n in names)
+    terms = " ".join(sparql_term(bindings[n]) for n in names)
+    return f"VALUES ({variables}) {{ ({terms}) }}"
+
+
+def scan_top_level(text: str) -> list[tuple[int, str]]:
+    """Depth-0 structure of a query: (position, token) for words and braces."""
+    tokens: list[tuple[int, str]] = []
+    depth = 0
+    i = 0
+    n = len(text)
+    while i < n:
+        ch = text[i]
+        if ch == "#":
+            end = text.find("\n", i)
+            i = n if end < 0 else end + 1
+        elif ch in "\"'":
+            long_quote = text.startswith(ch * 3, i)
+            quote = ch * 3 if long_quote else ch
+            j = i + len(quote)
+            while j < n and not text.startswith(quote, j):
+                j += 2 if text[j] == "\\" else 1
+            i = j + len(quote)
+        elif ch == "<" and (m := _IRIREF.match(text, i)):
+            i = m.end()
+        elif ch == "{":
+            if depth == 0:
+                tokens.append((i, "{"))
+            depth += 1
+            i += 1
+        elif ch == "}":
+            depth -= 1
+            i += 1
+        elif depth == 0 and (m := _WORD.match(text, i)) and (i == 0 or not text[i - 1].isalnum()):
+            prev = text[i - 1] if i else " "
+            if prev not in "?$:":
+                tokens.append((i, m.group().upper()))
+            i = m.end()
+        else:
+            i += 1
+    return tokens
+
+
+def where_position(text: str) -> int:
+    """Index just after the ``{`` that opens the query's WHERE group."""
+    tokens = scan_top_level(text)
+    words = [t for _, t in tokens]
+    forms = [k for k, t in enumerate(words) if t in ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK")]
+    if not forms:
+        raise InputError("not a SPARQL query (no SELECT, CONSTRUCT, DESCRIBE or ASK)")
+    start = forms[0]
+    braces = [k for k in range(start, len(tokens)) if words[k] == "{"]
+    if not braces:
+        raise InputError("the query has no WHERE clause to bind parameters in")
+    first = braces[0]
+    if words[start] == "CONSTRUCT":
+        if start + 1 < len(words) and words[start + 1] == "WHERE":
+            raise InputError("parameters cannot be bound in the CONSTRUCT WHERE short form")
+        if first == start + 1:  # the template; the WHERE group comes next
+            if len(braces) < 2:
+                raise InputError("the CONSTRUCT query has no WHERE group")
+            first = braces[1]
+    return tokens[first][0] + 1
+
+
+def bind(text: str, bindings: Mapping[str, Identifier] | None) -> str:
+    """``text`` with ``bindings`` as a VALUES block first in its WHERE group."""
+    if not bindings:
+        return text
+    at = where_position(text)
+    return f"{text[:at]} {values_block(bindings)}\n{text[at:]}"

@@ -1,0 +1,369 @@
+"""The same stored queries on every back end, uploads, the local server, and faults.
+
+A real Oxigraph server (the ``oxigraph`` PyPI package) is started on 127.0.0.1
+on a free port, loaded through ``osce-kg load`` and stopped by its PID.  Faults
+(endpoint down, 500 then success, too slow, 401) are played by a tiny
+``http.server`` fake, also on 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+import urllib.request
+from collections import Counter
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+import rdflib
+from rdflib.compare import isomorphic
+
+from osce_kg.cli import main
+from osce_kg.endpoint import EndpointStore, put_graph
+from osce_kg.errors import EndpointError
+from osce_kg.queries import StoredQuery, bind_values, catalogue
+from osce_kg.serving import oxigraph_binary
+from osce_kg.store import EmbeddedStore, OxigraphStore, Store, open_store
+
+ID = "https://w3id.org/osce-kg/id/"
+SAMPLE = {
+    "person": ID + "person/zumrad-solieva",
+    "event": ID + "event/2012-annual-police-experts-meeting",
+    "topic": ID + "topic/extremism",
+    "resource": ID + "agreement/tajikistan-osce-mou-police-reform",
+}
+COUNT_ALL = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_for(url: str, seconds: float = 30.0) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise AssertionError(f"{url} did not answer within {seconds} s")
+
+
+def osce(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    try:
+        main(list(args))
+        code = 0
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real Oxigraph server: its base URL (…/query, …/store)."""
+    port = free_port()
+    location = tmp_path_factory.mktemp("oxigraph-db")
+    proc = subprocess.Popen(
+        [oxigraph_binary(), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(f"{base}/query?query=" + urllib.parse.quote("ASK {}"))
+        yield base
+    finally:
+        os.kill(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def loaded(server: str) -> str:
+    """The server with the dataset loaded by `osce-kg load`; its query URL."""
+    try:
+        main(["load", "--endpoint", f"{server}/store"])
+    except SystemExit as exc:
+        assert not exc.code
+    return f"{server}/query"
+
+
+@pytest.fixture(scope="module")
+def stores(loaded: str, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Store]:
+    embedded = EmbeddedStore.default()
+    folder = tmp_path_factory.mktemp("oxigraph-store") / "db"
+    return {
+        "embedded": embedded,
+        "oxigraph": OxigraphStore.from_graph(embedded.graph),
+        "oxigraph:DIR": open_store(f"oxigraph:{folder}"),
+        "server": open_store(None, loaded, timeout=30),
+    }
+
+
+def _bindings(q: StoredQuery) -> dict[str, Any]:
+    return bind_values(q, {p.name: SAMPLE[p.name] for p in q.params if p.name in SAMPLE})
+
+
+@pytest.mark.parametrize("query", catalogue(), ids=lambda q: q.name)
+def test_same_answers_on_every_backend(stores: dict[str, Store], query: StoredQuery) -> None:
+    bindings = _bindings(query)
+    if query.kind == "SELECT":
+        answers = {name: s.select(query.text, bindings) for name, s in stores.items()}
+        reference = answers["embedded"]
+        assert reference.rows, f"{query.name} gives no rows on the article's graph"
+        for name, result in answers.items():
+            assert result.variables == reference.variables, name
+            assert Counter(result.rows) == Counter(reference.rows), name
+    elif query.kind == "CONSTRUCT":
+        graphs = {name: s.construct(query.text, bindings) for name, s in stores.items()}
+        for name, g in graphs.items():
+            assert len(g) > 0 and isomorphic(g, graphs["embedded"]), name
+    else:
+        # What DESCRIBE returns is implementation-defined; every engine must at
+        # least give the resource's own triples.
+        subject = next(iter(bindings.values()))
+        own = {
+            (p, o)
+            for p, o in stores["embedded"]
+            .construct(f"CONSTRUCT {{ <{subject}> ?p ?o }} WHERE {{ <{subject}> ?p ?o }}")
+            .predicate_objects(rdflib.URIRef(subject))
+        }
+        for name, s in stores.items():
+            g = s.construct(query.text, bindings)
+            assert own <= set(g.predicate_objects(rdflib.URIRef(subject))), name
+
+
+def test_persistent_oxigraph_store_is_reused(tmp_path: Path) -> None:
+    folder = tmp_path / "db"
+    first = open_store(f"oxigraph:{folder}")
+    n = int(first.select(COUNT_ALL).rows[0][0])  # type: ignore[arg-type]
+    del first
+    started = time.monotonic()
+    again = open_store(f"oxigraph:{folder}")
+    assert int(again.select(COUNT_ALL).rows[0][0]) == n  # type: ignore[arg-type]
+    # Reopening does not parse the data again: well under the cost of a load.
+    assert time.monotonic() - started < 2.0
+
+
+@pytest.mark.parametrize(
+    "payload",
+    ['" } ; DROP ALL ; #', "<x> } UNION { ?s ?p ?o", "a\nb\r\n}", "Ünïcødé ☃ 𝄞", "\\u0022 } #"],
+)
+def test_payloads_on_the_server(stores: dict[str, Store], payload: str) -> None:
+    q = StoredQuery.from_text("SELECT ?v WHERE { BIND(?_v AS ?v) }", "echo")
+    result = stores["server"].select(q.text, bind_values(q, {"v": payload}))
+    assert result.rows == [(rdflib.Literal(payload),)]
+    assert int(stores["server"].select(COUNT_ALL).rows[0][0]) > 1000  # type: ignore[arg-type]
+
+
+def test_failed_upload_leaves_the_old_graph(loaded: str, server: str) -> None:
+    remote = EndpointStore(loaded)
+    before = remote.select(COUNT_ALL).rows
+    with pytest.raises(EndpointError, match="HTTP 400"):
+        put_graph(f"{server}/store", b"<http://a> <http://b> broken .", retries=0)
+    assert remote.select(COUNT_ALL).rows == before
+
+
+def test_load_into_a_named_graph_replaces_it(
+    capsys: pytest.CaptureFixture[str], server: str, loaded: str
+) -> None:
+    graph = "https://w3id.org/osce-kg/graph/test-upload"
+    count_graph = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+    remote = EndpointStore(loaded)
+    for inferred, flag in ((True, "--inferred"), (False, "--no-inferred")):
+        code, out, err = osce(
+            capsys, "load", "--endpoint", f"{server}/store", "--graph", graph, flag
+        )
+        assert code == 0, err
+        loaded_count = int(out.split("Loaded ")[1].split()[0])
+        # Each load replaces the graph: the count is that of the last upload.
+        assert int(remote.select(count_graph).rows[0][0]) == loaded_count  # type: ignore[arg-type]
+        if inferred:
+            with_inferred = loaded_count
+    assert loaded_count < with_inferred
+
+
+def test_serve_answers_and_stops_on_ctrl_c() -> None:
+    port = free_port()
+    exe = Path(sys.executable).parent / "osce-kg"
+    proc = subprocess.Popen(
+        [str(exe), "serve", "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        url = f"http://127.0.0.1:{port}/query"
+        wait_for(url + "?query=" + urllib.parse.quote("ASK {}"), seconds=60)
+        query = (
+            "SELECT ?name WHERE { <https://w3id.org/osce-kg/id/person/knut-dreyer> "
+            "<http://xmlns.com/foaf/0.1/name> ?name }"
+        )
+        request = urllib.request.Request(
+            url,
+            data=urllib.parse.urlencode({"query": query}).encode(),
+            headers={"Accept": "application/sparql-results+json"},
+        )
+        with urllib.request.urlopen(request, timeout=10) as response:
+            rows = json.load(response)["results"]["bindings"]
+        assert rows == [{"name": {"type": "literal", "value": "Knut Dreyer"}}]
+        # Read-only: an update is refused.
+        update = urllib.request.Request(
+            f"http://127.0.0.1:{port}/update",
+            data=b"update=DROP+ALL",
+            method="POST",
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+        )
+        with pytest.raises(urllib.error.HTTPError):
+            urllib.request.urlopen(update, timeout=10)
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=15)
+        assert proc.returncode == 0, err
+        assert "Serving" in out and "Stopped." in out
+        assert "Traceback" not in err
+        with pytest.raises(OSError), socket.create_connection(("127.0.0.1", port), timeout=2):
+            pass
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
+# --------------------------------------------------------------------------- faults
+
+
+class Fake:
+    """A scripted SPARQL endpoint: each request takes the next action."""
+
+    def __init__(self, actions: list[tuple[str, float]]) -> None:
+        self.actions = list(actions)
+        self.requests: list[dict[str, str]] = []
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                fake.requests.append(dict(self.headers))
+                self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                kind, value = fake.actions.pop(0) if fake.actions else ("ok", 0)
+                if kind == "sleep":
+                    time.sleep(value)
+                    kind = "ok"
+                if kind == "status":
+                    self.send_response(int(value))
+                    self.send_header("Content-Type", "text/plain")
+                    self.end_headers()
+                    self.wfile.write(b"scripted failure")
+                    return
+                body = json.dumps(
+                    {
+                        "head": {"vars": ["n"]},
+                        "results": {"bindings": [{"n": {"type": "literal", "value": "1"}}]},
+                    }
+                ).encode()
+                try:
+                    self.send_response(200)
+                    self.send_header("Content-Type", "application/sparql-results+json")
+                    self.send_header("Content-Length", str(len(body)))
+                    self.end_headers()
+                    self.wfile.write(body)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client gave up waiting (the timeout test)
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/sparql"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+@pytest.fixture
+def fake() -> Iterator[Any]:
+    made: list[Fake] = []
+
+    def make(*actions: tuple[str, float]) -> Fake:
+        made.append(Fake(list(actions)))
+        return made[-1]
+
+    yield make
+    for f in made:
+        f.close()
+
+
+def run_remote(capsys: pytest.CaptureFixture[str], url: str, *extra: str) -> tuple[int, str, str]:
+    return osce(capsys, "query", "run", "speeches", "--endpoint", url, "--format", "csv", *extra)
+
+
+def test_endpoint_down(capsys: pytest.CaptureFixture[str]) -> None:
+    url = f"http://127.0.0.1:{free_port()}/sparql"
+    code, _, err = run_remote(capsys, url, "--retries", "1")
+    assert code == 3
+    assert err.strip() == f"{url}: cannot connect: [Errno 111] Connection refused after 2 attempts"
+
+
+def test_server_error_is_retried(capsys: pytest.CaptureFixture[str], fake: Any) -> None:
+    f = fake(("status", 500), ("status", 503))
+    code, out, err = run_remote(capsys, f.url)
+    assert code == 0, err
+    assert out.splitlines() == ["n", "1"]
+    assert len(f.requests) == 3
+    f2 = fake(("status", 500), ("status", 500), ("status", 500))
+    code, _, err = run_remote(capsys, f2.url, "--retries", "2")
+    assert code == 3 and len(f2.requests) == 3
+    assert len(err.strip().splitlines()) == 1 and "HTTP 500" in err and "after 3 attempts" in err
+
+
+def test_slow_endpoint_times_out(capsys: pytest.CaptureFixture[str], fake: Any) -> None:
+    f = fake(("sleep", 3))
+    started = time.monotonic()
+    code, _, err = run_remote(capsys, f.url, "--timeout", "1", "--retries", "0")
+    assert code == 3
+    assert err.strip() == f"{f.url}: no answer within 1 s (--timeout) after 1 attempt"
+    assert time.monotonic() - started < 2.5
+
+
+def test_unauthorised_is_not_retried(
+    capsys: pytest.CaptureFixture[str], fake: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OSCE_KG_ENDPOINT_USER", "reader")
+    monkeypatch.setenv("OSCE_KG_ENDPOINT_PASSWORD", "s3cret-pw")
+    f = fake(("status", 401))
+    code, out, err = run_remote(capsys, f.url)
+    assert code == 3 and len(f.requests) == 1
+    assert err.strip().startswith(f"{f.url}: HTTP 401 unauthorised (set OSCE_KG_ENDPOINT_USER")
+    assert "s3cret" not in err + out
+    sent = f.requests[0]["Authorization"]
+    assert base64.b64decode(sent.split()[1]).decode() == "reader:s3cret-pw"
+
+
+def test_credentials_from_netrc(
+    capsys: pytest.CaptureFixture[str], fake: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("OSCE_KG_ENDPOINT_USER", raising=False)
+    netrc = tmp_path / "netrc"
+    netrc.write_text("machine 127.0.0.1 login alice password from-netrc\n", encoding="utf-8")
+    netrc.chmod(0o600)
+    monkeypatch.setenv("NETRC", str(netrc))
+    f = fake(("ok", 0))
+    code, _, err = run_remote(capsys, f.url)
+    assert code == 0, err
+    assert base64.b64decode(f.requests[0]["Authorization"].split()[1]) == b"alice:from-netrc"
