@@ -14,7 +14,7 @@ from conftest import clean_env, osce_kg_exe
 COMMANDS = [
     ["stats"],
     ["validate"],
-    ["query", "run", "who-spoke-where"],
+    ["query", "run", "speeches"],
     ["network", "analyze", "speaker-event"],
     ["network", "export", "speaker-event", "--format", "gexf", "-o", "{tmp}/out.gexf"],
     ["build", "-o", "{tmp}/dist"],

@@ -1,0 +1,123 @@
+"""Whole-graph rules written as SPARQL: ``queries/checks/NAME-violation.rq``.
+
+The ROBOT/ODK convention: a check is a SELECT query returning ``?focus ?path
+?value ?message``, and every row it returns is a violation.  Each query runs
+once over the whole graph, which is why rules that relate several resources
+live here and not as ``sh:sparql`` constraints (pySHACL runs those once per
+focus node).  A check's metadata is the grlc-style ``#+ key: value`` YAML
+header at the top of its file (``summary``, ``description``, ``severity``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import rdflib
+import yaml
+from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.sparql.sparql import Query
+from rdflib.query import ResultRow
+
+from ..errors import DataError
+from .model import Result, Rule, Severity
+
+SUFFIX = "-violation.rq"
+REQUIRED_VARIABLES = ("focus", "path", "value", "message")
+
+
+@dataclass(frozen=True)
+class Check:
+    """One SPARQL check and the rule it reports as."""
+
+    name: str
+    path: Path
+    query: Query
+    rule: Rule
+
+
+def read_header(text: str) -> dict[str, Any]:
+    """The ``#+ `` YAML lines at the top of a query, as a dict."""
+    lines = []
+    for line in text.splitlines():
+        if line.startswith("#+"):
+            lines.append(line[3:] if line.startswith("#+ ") else line[2:])
+        elif line.strip() and not line.startswith("#"):
+            break
+    if not lines:
+        return {}
+    loaded = yaml.safe_load("\n".join(lines))
+    return loaded if isinstance(loaded, dict) else {}
+
+
+def load_check(path: Path) -> Check:
+    """Read and parse one check, failing with the file's name if it is unusable."""
+    name = path.name.removesuffix(SUFFIX)
+    text = path.read_text(encoding="utf-8")
+    try:
+        header = read_header(text)
+        severity = Severity.parse(str(header.get("severity", "violation")))
+        parsed = prepareQuery(text)
+    except Exception as exc:  # YAML, severity or SPARQL syntax: all make the check unusable
+        raise DataError(f"{path}: not a usable check: {exc}") from None
+    variables = [str(v) for v in (parsed.algebra["PV"] or [])]
+    missing = [v for v in REQUIRED_VARIABLES if v not in variables]
+    if missing:
+        raise DataError(
+            f"{path}: a check must select ?focus ?path ?value ?message (missing ?{missing[0]})"
+        )
+    rule = Rule(
+        id=f"check:{name}",
+        kind="sparql",
+        title=str(header.get("summary", name)).strip(),
+        description=" ".join(str(header.get("description", "")).split()),
+        severity=severity,
+        file=str(path),
+    )
+    return Check(name=name, path=path, query=parsed, rule=rule)
+
+
+_CACHE: dict[tuple[str, int, int], Check] = {}
+
+
+def load_checks(folder: Path) -> list[Check]:
+    """Every ``*-violation.rq`` in ``folder``, sorted by name.
+
+    Parsed queries are kept for the life of the process (keyed by file, time
+    and size): parsing SPARQL costs more than running these checks on a small
+    graph.
+    """
+    if not folder.is_dir():
+        return []
+    checks = []
+    for path in sorted(folder.glob(f"*{SUFFIX}")):
+        stat = path.stat()
+        key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+        if key not in _CACHE:
+            _CACHE[key] = load_check(path)
+        checks.append(_CACHE[key])
+    return checks
+
+
+def run_check(check: Check, graph: rdflib.Graph) -> list[Result]:
+    """Run one check; one result per returned row."""
+    results: list[Result] = []
+    for row in graph.query(check.query):
+        assert isinstance(row, ResultRow)  # a SELECT query yields rows
+        focus = row["focus"]
+        if focus is None:
+            continue
+        message = row["message"]
+        results.append(
+            Result(
+                severity=check.rule.severity,
+                focus=focus,
+                path=row["path"],
+                value=row["value"],
+                message=str(message) if message is not None else check.rule.title,
+                rule=check.rule.id,
+                component="sparql",
+            )
+        )
+    return results

@@ -1,0 +1,150 @@
+"""The records a validation run produces: one :class:`Result` per problem found.
+
+Every source of results (SHACL shapes, the SPARQL checks, the checks written in
+Python) yields the same record, so one report writer serves all of them.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+from rdflib.namespace import SH
+from rdflib.term import Literal, Node, URIRef
+
+CHECKS_NS = "https://w3id.org/osce-kg/checks/"
+SHAPES_NS = "https://w3id.org/osce-kg/shapes#"
+
+
+def show_term(node: Node | None, prefixes: dict[str, str]) -> str:
+    """``node`` compacted with ``prefixes`` (longest namespace first) for display."""
+    if node is None:
+        return ""
+    if isinstance(node, URIRef):
+        text = str(node)
+        best = ""
+        for prefix, ns in prefixes.items():
+            if (
+                text.startswith(ns)
+                and len(ns) > len(prefixes.get(best, ""))
+                and len(text) > len(ns)
+            ):
+                best = prefix
+        if best:
+            return f"{best}:{text[len(prefixes[best]) :]}"
+        return f"<{text}>"
+    if isinstance(node, Literal):
+        if node.datatype is not None:
+            return f"{_quote(str(node))}^^{show_term(node.datatype, prefixes)}"
+        if node.language:
+            return f"{_quote(str(node))}@{node.language}"
+        return _quote(str(node))
+    return node.n3()
+
+
+def _quote(text: str) -> str:
+    if len(text) > 120:
+        text = text[:117] + "..."
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+class Severity(enum.IntEnum):
+    """SHACL's three levels, ordered so that ``>=`` compares them."""
+
+    INFO = 1
+    WARNING = 2
+    VIOLATION = 3
+
+    @property
+    def label(self) -> str:
+        return self.name.capitalize()
+
+    @property
+    def iri(self) -> URIRef:
+        return {Severity.INFO: SH.Info, Severity.WARNING: SH.Warning}.get(self, SH.Violation)
+
+    @classmethod
+    def parse(cls, text: str) -> Severity:
+        """``violation``/``warning``/``info`` (any case) or a SHACL severity IRI."""
+        key = str(text).rsplit("#", 1)[-1].strip().upper()
+        try:
+            return cls[key]
+        except KeyError:
+            raise ValueError(f"unknown severity {text!r} (violation, warning or info)") from None
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Something that can produce results: a node shape or a named check."""
+
+    id: str  # "okgsh:EventShape" or "check:event-end-before-start"
+    kind: str  # "shape", "sparql" or "python"
+    title: str
+    description: str = ""
+    severity: Severity = Severity.VIOLATION
+    file: str | None = None  # where the rule itself is written
+
+    @property
+    def iri(self) -> URIRef:
+        if self.kind == "shape" and self.id.startswith("okgsh:"):
+            return URIRef(SHAPES_NS + self.id.removeprefix("okgsh:"))
+        return URIRef(CHECKS_NS + self.id.removeprefix("check:"))
+
+
+@dataclass
+class Result:
+    """One problem: what is wrong, on which node, and where to look."""
+
+    severity: Severity
+    focus: Node
+    message: str
+    rule: str  # Rule.id
+    path: Node | None = None
+    value: Node | None = None
+    component: str | None = (
+        None  # SHACL constraint component, e.g. "sh:MinCountConstraintComponent"
+    )
+    file: str | None = None
+    line: int | None = None
+    passage: str | None = None
+    extra: dict[str, str] = field(default_factory=dict)
+
+    def sort_key(self) -> tuple[int, str, int, str, str, str]:
+        return (
+            -int(self.severity),
+            self.file or "~",
+            self.line or 0,
+            str(self.focus),
+            self.rule,
+            self.message,
+        )
+
+
+@dataclass
+class Report:
+    """The outcome of one validation run."""
+
+    results: list[Result]
+    rules: list[Rule]
+    files: list[str]
+    prefixes: dict[str, str] = field(default_factory=dict)
+
+    def show(self, node: Node | None) -> str:
+        """A node as a reader wants it: a prefixed name where one fits, else N-Triples."""
+        return show_term(node, self.prefixes)
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for r in self.results if r.severity == severity)
+
+    def failing(self, threshold: Severity) -> list[Result]:
+        return [r for r in self.results if r.severity >= threshold]
+
+    def conforms(self, threshold: Severity = Severity.VIOLATION) -> bool:
+        return not self.failing(threshold)
+
+    def summary(self) -> str:
+        parts = [
+            f"{self.count(s)} {s.name.lower()}{'s' if self.count(s) != 1 else ''}"
+            for s in (Severity.VIOLATION, Severity.WARNING, Severity.INFO)
+        ]
+        return ", ".join(parts)
