@@ -256,6 +256,14 @@ def test_person_posts_and_organisation_chain(store: EmbeddedStore) -> None:
         (1, u("organization/osce-secretariat")),
         (2, u("organization/osce")),
     ]
+    # The ministry's place in its government is a reference fact (graph/reference/).
+    r = run(store, "person-posts", person=ID + "person/dzhurakhon-zoirov")
+    chain = sorted((int(d["level"]), d["organisation"]) for d in r.dicts())
+    assert chain == [
+        (0, u("organization/tajikistan-mia-directorate-on-combating-organized-crime")),
+        (1, u("organization/tajikistan-ministry-of-internal-affairs")),
+        (2, u("organization/tajikistan-government")),
+    ]
     everyone = run(store, "person-posts")
     posts = {(d["person"], d["post"]) for d in everyone.dicts()}
     assert len(posts) == 5  # Solieva holds two posts, the three others one each

@@ -83,22 +83,31 @@ def _read(path: Path) -> bytes:
         raise InputError(f"{path}: cannot read: {exc.strerror}") from None
 
 
-def check_syntax(path: Path, data: bytes | None = None, fmt: str | None = None) -> None:
-    """Raise :class:`ParseError` with line and column if ``path`` is not well-formed."""
-    fmt = fmt or guess_format(path)
-    data = _read(path) if data is None else data
+def _decode(path: Path, data: bytes) -> str:
     try:
-        text = data.decode("utf-8")
+        return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
         raise ParseError(str(path), line, col, "not valid UTF-8") from None
-    base = path.resolve().as_uri()
+
+
+def _ox_parse(
+    path: Path, data: bytes, fmt: str, base: str | None
+) -> list[pyoxigraph.Triple] | list[pyoxigraph.Quad]:
+    text = _decode(path, data)
     try:
-        for _ in pyoxigraph.parse(text, format=OX_FORMATS[fmt], base_iri=base):
-            pass
+        return list(
+            pyoxigraph.parse(text, format=OX_FORMATS[fmt], base_iri=base or path.resolve().as_uri())
+        )
     except SyntaxError as exc:
         raise parse_error_from(path, exc) from None
+
+
+def check_syntax(path: Path, data: bytes | None = None, fmt: str | None = None) -> None:
+    """Raise :class:`ParseError` with line and column if ``path`` is not well-formed."""
+    fmt = fmt or guess_format(path)
+    _ox_parse(path, _read(path) if data is None else data, fmt, None)
 
 
 def parse_error_from(path: Path, exc: SyntaxError) -> ParseError:
@@ -117,21 +126,72 @@ def parse_error_from(path: Path, exc: SyntaxError) -> ParseError:
     return ParseError(str(path), line, col, detail)
 
 
-def parse_into(graph: rdflib.Graph, path: Path, fmt: str | None = None) -> rdflib.Graph:
-    """Check ``path`` strictly, then parse it into ``graph`` (returned)."""
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+class _Converter:
+    """pyoxigraph terms to rdflib terms, IRIs memoised (they repeat a lot)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.iris: dict[str, rdflib.URIRef] = {}
+        self.bnodes: dict[str, rdflib.BNode] = {}
+
+    def __call__(self, term: object) -> rdflib.term.Identifier:
+        if isinstance(term, pyoxigraph.NamedNode):
+            iri = self.iris.get(term.value)
+            if iri is None:
+                iri = self.iris[term.value] = rdflib.URIRef(term.value)
+            return iri
+        if isinstance(term, pyoxigraph.Literal):
+            if term.language:
+                return rdflib.Literal(term.value, lang=term.language)
+            datatype = term.datatype.value
+            if datatype == _XSD_STRING:
+                # rdflib reads "x" as a plain literal; keep it so.
+                return rdflib.Literal(term.value)
+            return rdflib.Literal(term.value, datatype=self(term.datatype))
+        if isinstance(term, pyoxigraph.BlankNode):
+            # Fresh per file, as a parser gives them: _:b1 in two files are two nodes.
+            node = self.bnodes.get(term.value)
+            if node is None:
+                node = self.bnodes[term.value] = rdflib.BNode()
+            return node
+        raise ParseError(str(self.path), None, None, "RDF-star quoted triples are not supported")
+
+
+def parse_into(
+    graph: rdflib.Graph, path: Path, fmt: str | None = None, base: str | None = None
+) -> rdflib.Graph:
+    """Parse ``path`` strictly into ``graph`` (returned).
+
+    Oxigraph parses (it follows the grammars and RFC 3986 to the letter, and
+    reports line and column); its terms are then handed to rdflib.  Quads of a
+    TriG or N-Quads file go to their named graphs when ``graph`` is a Dataset,
+    and into ``graph`` itself otherwise.  ``base`` defaults to the file's URI.
+    """
     fmt = fmt or guess_format(path)
-    data = _read(path)
-    check_syntax(path, data, fmt)
-    try:
-        graph.parse(data=data, format=fmt, publicID=path.resolve().as_uri())
-    except Exception as exc:  # rdflib raises many types; the strict check ran first
-        raise ParseError(str(path), None, None, f"{type(exc).__name__}: {exc}") from None
+    parsed = _ox_parse(path, _read(path), fmt, base)
+    conv = _Converter(path)
+    dataset = graph if isinstance(graph, rdflib.Dataset) else None
+    targets: dict[str, rdflib.Graph] = {}
+    for item in parsed:
+        triple = (conv(item.subject), conv(item.predicate), conv(item.object))
+        target = graph
+        if dataset is not None and isinstance(item, pyoxigraph.Quad):
+            name = item.graph_name
+            if isinstance(name, pyoxigraph.NamedNode | pyoxigraph.BlankNode):
+                key = str(name)
+                if key not in targets:
+                    targets[key] = dataset.graph(conv(name))  # type: ignore[arg-type]
+                target = targets[key]
+        target.add(triple)  # type: ignore[arg-type]
     return graph
 
 
-def parse_file(path: Path, fmt: str | None = None) -> rdflib.Graph:
+def parse_file(path: Path, fmt: str | None = None, base: str | None = None) -> rdflib.Graph:
     """A new graph holding one file's triples."""
-    return parse_into(rdflib.Graph(), path, fmt)
+    return parse_into(rdflib.Graph(), path, fmt, base)
 
 
 def _ttl_files(folder: Path) -> list[Path]:
