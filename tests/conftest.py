@@ -67,7 +67,14 @@ def osce_kg_exe() -> list[str]:
     return [str(exe)] if exe.exists() else [sys.executable, "-m", "osce_kg.cli"]
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Caches (the quick query path's store) go to a folder of the test run, not ~/.cache."""
+    os.environ["OSCE_KG_CACHE"] = str(tmp_path_factory.mktemp("osce-kg-cache"))
+
+
 def clean_env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("OSCE_KG_")}
+    keep = {"OSCE_KG_CACHE"}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OSCE_KG_") or k in keep}
     env.update(extra)
     return env

@@ -17,17 +17,21 @@ The on-disk layout of the data (see README, "The data"):
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph
-import rdflib
 
 from . import namespaces as ns
 from .errors import InputError, ParseError
 from .paths import data_dir
+
+if TYPE_CHECKING:
+    import rdflib
 
 RDF_SUFFIXES: dict[str, str] = {
     ".ttl": "turtle",
@@ -133,29 +137,32 @@ class _Converter:
     """pyoxigraph terms to rdflib terms, IRIs memoised (they repeat a lot)."""
 
     def __init__(self, path: Path) -> None:
+        from rdflib import BNode, Literal, URIRef
+
+        self.uriref, self.literal, self.bnode = URIRef, Literal, BNode
         self.path = path
-        self.iris: dict[str, rdflib.URIRef] = {}
-        self.bnodes: dict[str, rdflib.BNode] = {}
+        self.iris: dict[str, URIRef] = {}
+        self.bnodes: dict[str, BNode] = {}
 
     def __call__(self, term: object) -> rdflib.term.Identifier:
         if isinstance(term, pyoxigraph.NamedNode):
             iri = self.iris.get(term.value)
             if iri is None:
-                iri = self.iris[term.value] = rdflib.URIRef(term.value)
+                iri = self.iris[term.value] = self.uriref(term.value)
             return iri
         if isinstance(term, pyoxigraph.Literal):
             if term.language:
-                return rdflib.Literal(term.value, lang=term.language)
+                return self.literal(term.value, lang=term.language)
             datatype = term.datatype.value
             if datatype == _XSD_STRING:
                 # rdflib reads "x" as a plain literal; keep it so.
-                return rdflib.Literal(term.value)
-            return rdflib.Literal(term.value, datatype=self(term.datatype))
+                return self.literal(term.value)
+            return self.literal(term.value, datatype=self(term.datatype))
         if isinstance(term, pyoxigraph.BlankNode):
             # Fresh per file, as a parser gives them: _:b1 in two files are two nodes.
             node = self.bnodes.get(term.value)
             if node is None:
-                node = self.bnodes[term.value] = rdflib.BNode()
+                node = self.bnodes[term.value] = self.bnode()
             return node
         raise ParseError(str(self.path), None, None, "RDF-star quoted triples are not supported")
 
@@ -170,6 +177,8 @@ def parse_into(
     TriG or N-Quads file go to their named graphs when ``graph`` is a Dataset,
     and into ``graph`` itself otherwise.  ``base`` defaults to the file's URI.
     """
+    import rdflib
+
     fmt = fmt or guess_format(path)
     parsed = _ox_parse(path, _read(path), fmt, base)
     conv = _Converter(path)
@@ -183,14 +192,16 @@ def parse_into(
             if isinstance(name, pyoxigraph.NamedNode | pyoxigraph.BlankNode):
                 key = str(name)
                 if key not in targets:
-                    targets[key] = dataset.graph(conv(name))  # type: ignore[arg-type]
+                    targets[key] = dataset.graph(conv(name))
                 target = targets[key]
-        target.add(triple)  # type: ignore[arg-type]
+        target.add(triple)
     return graph
 
 
 def parse_file(path: Path, fmt: str | None = None, base: str | None = None) -> rdflib.Graph:
     """A new graph holding one file's triples."""
+    import rdflib
+
     return parse_into(rdflib.Graph(), path, fmt, base)
 
 
@@ -255,6 +266,8 @@ def iter_parsed(files: Iterable[RdfFile]) -> Iterator[tuple[RdfFile, rdflib.Grap
 
 def load_dataset(files: Iterable[RdfFile]) -> rdflib.Dataset:
     """A dataset with one named graph per :attr:`RdfFile.graph`."""
+    import rdflib
+
     ds = rdflib.Dataset()
     for prefix, iri in ns.PREFIXES.items():
         ds.bind(prefix, iri)
@@ -265,6 +278,8 @@ def load_dataset(files: Iterable[RdfFile]) -> rdflib.Dataset:
 
 def load_graph(files: Iterable[RdfFile]) -> rdflib.Graph:
     """All the files' triples in one graph (the union of the named graphs)."""
+    import rdflib
+
     g = rdflib.Graph()
     for prefix, iri in ns.PREFIXES.items():
         g.bind(prefix, iri)
@@ -276,3 +291,18 @@ def load_graph(files: Iterable[RdfFile]) -> rdflib.Graph:
 def load_default(*, ontology: bool = True, graph: bool = True) -> rdflib.Graph:
     """The shipped ontology and graph as one rdflib graph."""
     return load_graph(dataset_files(ontology=ontology, graph=graph))
+
+
+def dataset_fingerprint() -> str:
+    """A digest of the shipped data files (graphs, names and bytes) and of osce-kg's version.
+
+    Stores built from the data (the quick path's cache, ``--store oxigraph:DIR``)
+    are reused only while it is unchanged.
+    """
+    from . import __version__
+
+    h = hashlib.sha256(f"osce-kg {__version__}\n".encode())
+    for f in dataset_files():
+        h.update(f"{f.graph}\n{f.path.name}\n".encode())
+        h.update(hashlib.sha256(f.path.read_bytes()).digest())
+    return h.hexdigest()

@@ -21,8 +21,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
-from rdflib.term import BNode, Identifier, Literal, URIRef, Variable
+if TYPE_CHECKING:
+    from rdflib.term import Identifier, URIRef, Variable
 
 from .errors import InputError
 
@@ -47,6 +49,8 @@ def iri_problem(value: str) -> str | None:
 
 def check_iri(value: str, what: str = "IRI") -> URIRef:
     """``value`` as a URIRef, or InputError naming ``what``."""
+    from rdflib.term import URIRef
+
     problem = iri_problem(value)
     if problem:
         raise InputError(f"{what}: {value!r}: {problem}")
@@ -77,6 +81,8 @@ def _escape_string(text: str) -> str:
 
 def sparql_term(term: Identifier) -> str:
     """One RDF term in SPARQL syntax, checked and escaped."""
+    from rdflib.term import BNode, Literal, URIRef
+
     if isinstance(term, URIRef):
         problem = iri_problem(str(term))
         if problem:
@@ -98,6 +104,8 @@ def sparql_term(term: Identifier) -> str:
 
 def check_bindings(bindings: Mapping[str, Identifier] | None) -> dict[Variable, Identifier]:
     """``bindings`` keyed by Variable, each name and term checked (InputError if bad)."""
+    from rdflib.term import Variable
+
     out: dict[Variable, Identifier] = {}
     for name, term in (bindings or {}).items():
         if not _VARNAME.match(name):
@@ -109,13 +117,36 @@ def check_bindings(bindings: Mapping[str, Identifier] | None) -> dict[Variable, 
 
 def values_block(bindings: Mapping[str, Identifier]) -> str:
     """``VALUES (?a ?b) { (t1 t2) }`` for one row of bindings."""
-    names = list(bindings)
+    return values_block_of({n: sparql_term(t) for n, t in bindings.items()})
+
+
+def values_block_of(terms: Mapping[str, str]) -> str:
+    """The VALUES block for terms already written in SPARQL syntax by :func:`sparql_term`
+    or :func:`literal_term` (never for raw user text)."""
+    names = list(terms)
     for name in names:
         if not _VARNAME.match(name):
             raise InputError(f"{name!r} is not a SPARQL variable name")
     variables = " ".join(f"?{n}" for n in names)
-    terms = " ".join(sparql_term(bindings[n]) for n in names)
-    return f"VALUES ({variables}) {{ ({terms}) }}"
+    row = " ".join(terms[n] for n in names)
+    return f"VALUES ({variables}) {{ ({row}) }}"
+
+
+def iri_term(value: str, what: str = "IRI") -> str:
+    """An IRI in SPARQL syntax, checked (InputError naming ``what``)."""
+    problem = iri_problem(value)
+    if problem:
+        raise InputError(f"{what}: {value!r}: {problem}")
+    return f"<{value}>"
+
+
+def literal_term(value: str, lang: str | None = None) -> str:
+    """A plain or language-tagged literal in SPARQL syntax, escaped."""
+    if lang is None:
+        return _escape_string(value)
+    if not _LANG.match(lang):
+        raise InputError(f"{lang!r} is not a language tag")
+    return f"{_escape_string(value)}@{lang}"
 
 
 def scan_top_level(text: str) -> list[tuple[int, str]]:
@@ -182,5 +213,13 @@ def bind(text: str, bindings: Mapping[str, Identifier] | None) -> str:
     """``text`` with ``bindings`` as a VALUES block first in its WHERE group."""
     if not bindings:
         return text
+    return bind_terms(text, {n: sparql_term(t) for n, t in bindings.items()})
+
+
+def bind_terms(text: str, terms: Mapping[str, str]) -> str:
+    """:func:`bind` for terms already written by :func:`sparql_term` / :func:`iri_term` /
+    :func:`literal_term`."""
+    if not terms:
+        return text
     at = where_position(text)
-    return f"{text[:at]} {values_block(bindings)}\n{text[at:]}"
+    return f"{text[:at]} {values_block_of(terms)}\n{text[at:]}"

@@ -13,32 +13,61 @@ from __future__ import annotations
 import csv
 import io
 import json
-from typing import Any
-
-from rdflib.term import BNode, Identifier, Literal, URIRef
+from typing import TYPE_CHECKING, Any
 
 from . import namespaces as ns
 from .output import render_rows
-from .store import SelectResult
+
+if TYPE_CHECKING:
+    from .resultset import SelectResult
 
 SELECT_FORMATS = ("table", "csv", "tsv", "json", "markdown")
 GRAPH_FORMATS = ("turtle", "nt", "jsonld")
 _RDFLIB_GRAPH_FORMAT = {"turtle": "turtle", "nt": "nt", "jsonld": "json-ld"}
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+# A term as the writers see it: (kind, value, datatype, language), kind being
+# "uri", "bnode" or "literal".  Both rdflib's and pyoxigraph's terms map to it,
+# so the quick path (pyoxigraph alone) prints exactly what the full path prints.
+Parts = tuple[str, str, str | None, str | None]
 
 
-def term_json(term: Identifier) -> dict[str, str]:
-    if isinstance(term, URIRef):
-        return {"type": "uri", "value": str(term)}
-    if isinstance(term, BNode):
-        return {"type": "bnode", "value": str(term)}
-    if isinstance(term, Literal):
-        out = {"type": "literal", "value": str(term)}
+def parts(term: Any) -> Parts:
+    """The :data:`Parts` of an rdflib or a pyoxigraph term."""
+    import pyoxigraph as ox
+
+    if isinstance(term, ox.NamedNode):
+        return ("uri", term.value, None, None)
+    if isinstance(term, ox.BlankNode):
+        return ("bnode", term.value, None, None)
+    if isinstance(term, ox.Literal):
         if term.language:
-            out["xml:lang"] = term.language
-        elif term.datatype is not None:
-            out["datatype"] = str(term.datatype)
-        return out
+            return ("literal", term.value, None, term.language)
+        dt = term.datatype.value
+        return ("literal", term.value, None if dt in (_XSD_STRING, _RDF_LANGSTRING) else dt, None)
+    from rdflib.term import BNode, Literal, URIRef
+
+    if isinstance(term, URIRef):
+        return ("uri", str(term), None, None)
+    if isinstance(term, BNode):
+        return ("bnode", str(term), None, None)
+    if isinstance(term, Literal):
+        if term.language:
+            return ("literal", str(term), None, term.language)
+        rdf_dt = str(term.datatype) if term.datatype is not None else None
+        return ("literal", str(term), None if rdf_dt == _XSD_STRING else rdf_dt, None)
     raise TypeError(f"not an RDF term: {term!r}")
+
+
+def term_json(term: Any) -> dict[str, str]:
+    kind, value, datatype, lang = parts(term)
+    out = {"type": kind, "value": value}
+    if lang:
+        out["xml:lang"] = lang
+    elif datatype is not None:
+        out["datatype"] = datatype
+    return out
 
 
 def to_json(result: SelectResult) -> str:
@@ -54,12 +83,11 @@ def boolean_json(value: bool) -> str:
     return json.dumps({"head": {}, "boolean": value}) + "\n"
 
 
-def _csv_value(term: Identifier | None) -> str:
+def _csv_value(term: Any) -> str:
     if term is None:
         return ""
-    if isinstance(term, BNode):
-        return f"_:{term}"
-    return str(term)
+    kind, value, _, _ = parts(term)
+    return f"_:{value}" if kind == "bnode" else value
 
 
 def to_csv(result: SelectResult) -> str:
@@ -82,21 +110,20 @@ def _tsv_string(text: str) -> str:
     return f'"{escaped}"'
 
 
-def tsv_term(term: Identifier | None) -> str:
+def tsv_term(term: Any) -> str:
     if term is None:
         return ""
-    if isinstance(term, URIRef):
-        return f"<{term}>"
-    if isinstance(term, BNode):
-        return f"_:{term}"
-    if isinstance(term, Literal):
-        text = _tsv_string(str(term))
-        if term.language:
-            return f"{text}@{term.language}"
-        if term.datatype is not None:
-            return f"{text}^^<{term.datatype}>"
-        return text
-    raise TypeError(f"not an RDF term: {term!r}")
+    kind, value, datatype, lang = parts(term)
+    if kind == "uri":
+        return f"<{value}>"
+    if kind == "bnode":
+        return f"_:{value}"
+    text = _tsv_string(value)
+    if lang:
+        return f"{text}@{lang}"
+    if datatype is not None:
+        return f"{text}^^<{datatype}>"
+    return text
 
 
 def to_tsv(result: SelectResult) -> str:
@@ -105,20 +132,20 @@ def to_tsv(result: SelectResult) -> str:
     return "\n".join(lines) + "\n"
 
 
-def short(term: Identifier | None) -> str:
+def short(term: Any) -> str:
     """A term for people: ``id:person/x`` for project IRIs, the text of literals."""
     if term is None:
         return ""
-    if isinstance(term, URIRef):
-        text = str(term)
+    kind, value, _, _ = parts(term)
+    if kind == "uri":
         # Longest namespace first, so that id: wins over a shorter prefix.
         for prefix, iri in sorted(ns.PREFIXES.items(), key=lambda kv: -len(kv[1])):
-            if text.startswith(iri) and len(text) > len(iri):
-                return f"{prefix}:{text[len(iri) :]}"
-        return text
-    if isinstance(term, BNode):
-        return f"_:{term}"
-    return str(term)
+            if value.startswith(iri) and len(value) > len(iri):
+                return f"{prefix}:{value[len(iri) :]}"
+        return value
+    if kind == "bnode":
+        return f"_:{value}"
+    return value
 
 
 def render_select(result: SelectResult, fmt: str) -> str:

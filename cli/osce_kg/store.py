@@ -21,9 +21,7 @@ the same RDF term, but rdflib would compare them unequal).
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
@@ -32,6 +30,8 @@ from rdflib.namespace import RDF, XSD
 from rdflib.term import BNode, Identifier, Literal, URIRef, Variable
 
 from .errors import InputError
+from .loading import dataset_fingerprint
+from .resultset import SelectResult as SelectResult
 from .sparql_bind import bind, check_bindings
 
 if TYPE_CHECKING:
@@ -39,17 +39,6 @@ if TYPE_CHECKING:
 
 Bindings = Mapping[str, Identifier] | None
 Row = tuple[Identifier | None, ...]
-
-
-@dataclass
-class SelectResult:
-    """The answer to a SELECT query: variable names and rows of RDF terms (None = unbound)."""
-
-    variables: list[str]
-    rows: list[tuple[Identifier | None, ...]]
-
-    def dicts(self) -> list[dict[str, Identifier | None]]:
-        return [dict(zip(self.variables, row, strict=True)) for row in self.rows]
 
 
 class Store(Protocol):
@@ -182,18 +171,6 @@ def default_graph(extra: Sequence[rdflib.Graph] = ()) -> rdflib.Graph:
 
 _META_GRAPH = "https://w3id.org/osce-kg/graph/store-meta"
 _FINGERPRINT = "https://w3id.org/osce-kg/ontology#datasetFingerprint"
-
-
-def dataset_fingerprint() -> str:
-    """A digest of the shipped data files (names and bytes) and of this program's version."""
-    from . import __version__
-    from .loading import dataset_files
-
-    h = hashlib.sha256(f"osce-kg {__version__}\n".encode())
-    for f in dataset_files():
-        h.update(f"{f.graph}\n{f.path.name}\n".encode())
-        h.update(hashlib.sha256(f.path.read_bytes()).digest())
-    return h.hexdigest()
 
 
 def _to_rdflib(term: Any) -> Identifier | None:

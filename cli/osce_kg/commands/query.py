@@ -174,7 +174,17 @@ def run(
         osce-kg query run event-participants -p event=id:event/2012-annual-police-experts-meeting
         osce-kg query run speeches --format json -o speeches.srj
         osce-kg query run speeches --endpoint http://127.0.0.1:7878/query
+
+    Without --store or --endpoint, a SELECT query runs on a cached Oxigraph
+    copy of the embedded store (same triples, same answers; built on first use
+    in $OSCE_KG_CACHE or ~/.cache/osce-kg), so that everyday questions answer
+    at once; --store embedded runs it on rdflib in memory.
     """
+    if store is None and endpoint is None:
+        from ..quick import quick_run
+
+        if quick_run(name, _parse_params(params), fmt, output):
+            return
     from ..queries import find_query
 
     q = find_query(name)

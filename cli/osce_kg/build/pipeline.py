@@ -1,0 +1,215 @@
+"""``osce-kg build``: every output of the project, made in one go, atomically.
+
+The build is a list of small stages, each writing into the same temporary
+folder (from :func:`osce_kg.atomic.atomic_directory`); only when every stage
+has succeeded does that folder replace the output folder, so a failed or
+killed build leaves the previous output as it was.
+
+Stages, in order: load the data and materialise the standard-vocabulary
+types; validate (a violation fails the build); write the dataset; run every
+stored query; build and draw every network; document the ontology; write the
+report ``index.html``.  Every output is deterministic except the report's
+build-time line (``SOURCE_DATE_EPOCH`` fixes that too).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..atomic import atomic_directory
+from ..errors import DataError, InputError, ValidationFailed
+from ..loading import RdfFile, dataset_files
+from . import stages
+from .dataset import BuiltDataset, load_built_dataset
+from .report import OutputFile, ValidationStatus, render_report
+
+
+@dataclass
+class BuildOptions:
+    output: Path
+    validate: bool = True
+    files: list[RdfFile] | None = None
+    """The data to build from; the shipped ontology and graph if None."""
+
+
+@dataclass
+class BuildState:
+    """What the stages hand to each other while the build runs."""
+
+    options: BuildOptions
+    folder: Path
+    """The temporary folder being built, renamed to the output at the end."""
+    built: BuiltDataset | None = None
+    validation: ValidationStatus = field(default_factory=lambda: ValidationStatus(ran=False))
+    network_pictures: list[str] = field(default_factory=list)
+
+    @property
+    def dataset(self) -> BuiltDataset:
+        if self.built is None:  # pragma: no cover - the load stage always runs first
+            raise DataError("internal: the dataset was not loaded")
+        return self.built
+
+
+@dataclass
+class BuildResult:
+    output: Path
+    files: list[OutputFile]
+    validation: ValidationStatus
+    triples: int
+
+
+Stage = tuple[str, Callable[[BuildState], None]]
+
+
+def _load(state: BuildState) -> None:
+    files = state.options.files if state.options.files is not None else dataset_files()
+    state.built = load_built_dataset(files)
+
+
+def _validate(state: BuildState) -> None:
+    state.validation = stages.validate(state.dataset, state.folder / "validation")
+    if not state.validation.conforms:
+        raise ValidationFailed(
+            f"validation failed: {state.validation.summary} "
+            "(see `osce-kg validate`; build with --no-validate to build anyway)"
+        )
+
+
+def _dataset(state: BuildState) -> None:
+    from .dataset import write_dataset
+
+    write_dataset(state.dataset, state.folder / "dataset")
+
+
+def _queries(state: BuildState) -> None:
+    stages.run_queries(state.dataset, state.folder / "queries")
+
+
+def _networks(state: BuildState) -> None:
+    state.network_pictures = stages.networks(state.dataset, state.folder / "networks", state.folder)
+
+
+def _ontology_docs(state: BuildState) -> None:
+    from .. import namespaces as ns
+    from .ontology_docs import write_ontology_docs
+
+    ontology = state.dataset.graphs.get(ns.ONTOLOGY_GRAPH)
+    if ontology is None:
+        raise DataError("cannot document the ontology: the build's input has no ontology files")
+    write_ontology_docs(ontology, state.folder / "ontology")
+
+
+def _report(state: BuildState) -> None:
+    # The report lists every other file, so it is written last.
+    files = list_files(state.folder)
+    html = render_report(
+        state.dataset.union,
+        asserted=state.dataset.asserted_triples,
+        inferred=state.dataset.inferred_triples,
+        validation=state.validation,
+        files=files,
+        network_pictures=state.network_pictures,
+    )
+    (state.folder / "index.html").write_text(html, encoding="utf-8", newline="\n")
+
+
+def plan(options: BuildOptions) -> list[Stage]:
+    """The stages a build with ``options`` runs, with a label for progress."""
+    steps: list[Stage] = [("Loading and materialising the graph", _load)]
+    if options.validate:
+        steps.append(("Validating", _validate))
+    steps += [
+        ("Writing the dataset", _dataset),
+        ("Running the stored queries", _queries),
+        ("Building the networks", _networks),
+        ("Documenting the ontology", _ontology_docs),
+        ("Writing the report", _report),
+    ]
+    return steps
+
+
+MARKER = ".osce-kg-build"
+"""A file in every build's output: only a folder holding it is replaced by a build."""
+
+
+def list_files(folder: Path) -> list[OutputFile]:
+    """Every file under ``folder`` but the marker, sorted, with its size."""
+    return [
+        OutputFile(p.relative_to(folder).as_posix(), p.stat().st_size)
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.name != MARKER
+    ]
+
+
+def check_output(output: Path) -> Path:
+    """The output folder, resolved; InputError if replacing it could lose a user's files.
+
+    The build replaces its output folder whole, so it refuses a folder that is
+    not empty and was not made by a build (``-o .`` or ``-o ~`` would be lost).
+    """
+    resolved = output.resolve()
+    if resolved.parent == resolved:
+        raise InputError(f"-o {output}: cannot build into the root folder")
+    if resolved.exists():
+        if not resolved.is_dir():
+            raise InputError(f"-o {output}: is a file, not a folder")
+        if any(resolved.iterdir()) and not (resolved / MARKER).is_file():
+            raise InputError(
+                f"-o {output}: refusing to replace a folder that osce-kg did not build "
+                f"(no {MARKER} file in it); remove it or choose another folder"
+            )
+    return resolved
+
+
+Progress = Callable[[str, int, int], None]
+
+
+def build(options: BuildOptions, progress: Progress | None = None) -> BuildResult:
+    """Run every stage into a temporary folder, then put it in place of ``options.output``.
+
+    ``progress(label, done, total)`` is called before each stage and once at the end.
+    """
+    steps = plan(options)
+    with atomic_directory(check_output(options.output)) as tmp:
+        (tmp / MARKER).write_text(
+            "Made by `osce-kg build`; the next build replaces this folder whole.\n",
+            encoding="utf-8",
+        )
+        state = BuildState(options, tmp)
+        for i, (label, stage) in enumerate(steps):
+            if progress:
+                progress(label, i, len(steps))
+            stage(state)
+        if progress:
+            progress("Done", len(steps), len(steps))
+        files = list_files(tmp)
+    return BuildResult(options.output, files, state.validation, len(state.dataset.union))
+
+
+@contextmanager
+def terminal_progress(enabled: bool) -> Iterator[Progress | None]:
+    """A rich progress bar on stderr when ``enabled`` (stderr is a terminal), else nothing."""
+    if not enabled:
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as bar:
+        task = bar.add_task("Building", total=None)
+
+        def update(label: str, done: int, total: int) -> None:
+            # refresh=True: show every stage, however quickly it ends.
+            bar.update(task, description=label, completed=done, total=total, refresh=True)
+
+        yield update

@@ -1,0 +1,57 @@
+"""``osce-kg build``: everything a user takes away, in one folder."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+
+@click.command()
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("dist"),
+    show_default=True,
+    help="The folder to build into; it is replaced whole, only if the build succeeds "
+    "(a non-empty folder that osce-kg did not build is refused).",
+)
+@click.option(
+    "--no-validate",
+    is_flag=True,
+    help="Build even if the data does not conform (the report says it was not validated).",
+)
+def build(output: Path, no_validate: bool) -> None:
+    """Build the dataset, validation report, query results, networks, ontology
+    documentation and the HTML report into one folder.
+
+    The build runs in a temporary folder that replaces the output folder only
+    when every step has succeeded: a failed or interrupted build leaves the
+    previous output as it was.  Two builds of the same data give identical
+    files, apart from the build-time line of index.html (set
+    SOURCE_DATE_EPOCH to fix that too).  A validation violation fails the
+    build (exit 1) unless --no-validate is given.
+
+    \b
+    Example:
+        osce-kg build
+        osce-kg build -o public/ --no-validate
+        python -m http.server -d dist   # then open http://127.0.0.1:8000/
+    """
+    from ..build.pipeline import BuildOptions, terminal_progress
+    from ..build.pipeline import build as run_build
+
+    with terminal_progress(sys.stderr.isatty()) as progress:
+        result = run_build(BuildOptions(output, validate=not no_validate), progress)
+    status = result.validation
+    checked = (
+        "not validated"
+        if not status.ran
+        else ("conforms" if status.conforms else "does not conform")
+    )
+    click.echo(
+        f"built {result.output}/ ({len(result.files)} files, {result.triples} triples, {checked}); "
+        f"open {result.output / 'index.html'}"
+    )

@@ -1,0 +1,385 @@
+"""``osce-kg build``: every output present and well-formed, byte-for-byte
+deterministic, atomic (a failed or killed build leaves the previous output),
+and the report's content right for the article."""
+
+from __future__ import annotations
+
+import html.parser
+import json
+import os
+import pty
+import re
+import shutil
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pyoxigraph
+import pytest
+
+from conftest import SLUG, clean_env, osce_kg_exe
+
+SESSION_IRI = "https://w3id.org/osce-kg/id/event/2012-osce-missions-police-reform-session"
+MEETING_IRI = "https://w3id.org/osce-kg/id/event/2012-annual-police-experts-meeting"
+EPOCH = "1348272000"  # 2012-09-22 00:00:00 UTC, the article's date
+BUILD_TIME_LINE = re.compile(rb"^.*data-build-time.*$", re.M)
+
+
+def run_build(out: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*osce_kg_exe(), "build", "-o", str(out), *args],
+        capture_output=True,
+        text=True,
+        env=clean_env(**env),
+        timeout=300,
+    )
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.fixture(scope="module")
+def builds(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """Two builds of the shipped data: the second with SOURCE_DATE_EPOCH set.
+
+    Different hash seeds, so that any output that follows the hash order of
+    strings (set iteration) differs between them.
+    """
+    root = tmp_path_factory.mktemp("build")
+    first = run_build(root / "a", PYTHONHASHSEED="1")
+    assert first.returncode == 0, first.stderr
+    second = run_build(root / "b", PYTHONHASHSEED="2", SOURCE_DATE_EPOCH=EPOCH)
+    assert second.returncode == 0, second.stderr
+    return root / "a", root / "b"
+
+
+@pytest.fixture(scope="module")
+def dist(builds: tuple[Path, Path]) -> Path:
+    return builds[0]
+
+
+# --------------------------------------------------------------------------- outputs
+
+
+OX_FORMATS = {
+    ".ttl": pyoxigraph.RdfFormat.TURTLE,
+    ".nt": pyoxigraph.RdfFormat.N_TRIPLES,
+    ".jsonld": pyoxigraph.RdfFormat.JSON_LD,
+    ".trig": pyoxigraph.RdfFormat.TRIG,
+}
+
+
+def quads(path: Path) -> set[tuple[str, str, str, str]]:
+    parsed = pyoxigraph.parse(path.read_bytes(), format=OX_FORMATS[path.suffix])
+    return {(str(q.subject), str(q.predicate), str(q.object), str(q.graph_name)) for q in parsed}
+
+
+def test_dataset_formats_hold_the_same_triples(dist: Path) -> None:
+    from osce_kg.inference import infer
+    from osce_kg.loading import load_default, load_graph, ontology_files
+
+    expected = load_default()
+    expected += infer(load_graph(ontology_files()), expected)
+    triples = {
+        suffix: {(s, p, o) for s, p, o, _ in quads(dist / "dataset" / f"osce-kg{suffix}")}
+        for suffix in OX_FORMATS
+    }
+    assert len(triples[".nt"]) == len(expected)
+    for suffix in (".ttl", ".jsonld", ".trig"):
+        assert triples[suffix] == triples[".nt"], suffix
+    nt = (dist / "dataset" / "osce-kg.nt").read_text(encoding="utf-8").splitlines()
+    assert nt == sorted(nt)
+
+
+def test_trig_has_one_named_graph_per_part(dist: Path) -> None:
+    graphs = {g for *_, g in quads(dist / "dataset" / "osce-kg.trig")}
+    base = "<https://w3id.org/osce-kg/graph/"
+    assert graphs == {
+        base + "ontology>",
+        base + "shared>",
+        base + "reference>",
+        base + f"source/{SLUG}>",
+        base + "inferred>",
+    }
+    by_graph: dict[str, set[str]] = {}
+    for s, _p, _o, g in quads(dist / "dataset" / "osce-kg.trig"):
+        by_graph.setdefault(g, set()).add(s)
+    # The ISO codes are reference data, the article its source's graph, inferred
+    # super-types the inferred graph: each fact sits in the graph it belongs to.
+    assert "<https://w3id.org/osce-kg/id/country/tajikistan>" in by_graph[base + "reference>"]
+    article = f"<https://w3id.org/osce-kg/id/source/{SLUG}>"
+    assert article in by_graph[base + f"source/{SLUG}>"]
+    inferred = {
+        (s, o) for s, p, o, g in quads(dist / "dataset" / "osce-kg.trig") if g == base + "inferred>"
+    }
+    assert (
+        "<https://w3id.org/osce-kg/id/person/knut-dreyer>",
+        "<http://xmlns.com/foaf/0.1/Person>",
+    ) in inferred
+
+
+def test_jsonld_carries_the_project_context(dist: Path) -> None:
+    doc = json.loads((dist / "dataset" / "osce-kg.jsonld").read_text(encoding="utf-8"))
+    assert doc["@context"]["okg"] == "https://w3id.org/osce-kg/ontology#"
+    assert doc["@context"]["schema"] == "http://schema.org/"
+    ids = [node["@id"] for node in doc["@graph"]]
+    assert ids == sorted(ids)
+    context = json.loads((dist / "dataset" / "context.jsonld").read_text(encoding="utf-8"))
+    assert context["@context"] == doc["@context"]
+
+
+def test_validation_report_is_written(dist: Path) -> None:
+    text = (dist / "validation" / "report.txt").read_text(encoding="utf-8")
+    data = json.loads((dist / "validation" / "report.json").read_text(encoding="utf-8"))
+    assert text.strip()
+    assert data  # the shipped data conforms, so the build went on
+    assert "conform" in text.lower()
+
+
+def test_every_stored_query_has_its_result(dist: Path) -> None:
+    from osce_kg.queries import catalogue
+
+    index = {e["name"]: e for e in json.loads((dist / "queries" / "index.json").read_text())}
+    names = {q.name for q in catalogue(all_folders=True)}
+    assert set(index) == names
+    for q in catalogue(all_folders=True):
+        entry = index[q.name]
+        if entry["status"] != "ok":
+            assert entry["status"].startswith("not run: needs parameter")
+            assert any(p.required and p.default is None for p in q.params)
+            continue
+        if q.kind == "SELECT":
+            srj = json.loads((dist / "queries" / f"{q.name}.srj").read_text(encoding="utf-8"))
+            csv_lines = (dist / "queries" / f"{q.name}.csv").read_bytes().split(b"\r\n")
+            assert srj["head"]["vars"] == csv_lines[0].decode().split(",")
+            assert len(srj["results"]["bindings"]) == entry["rows"]
+
+
+def test_a_check_query_finds_nothing_on_the_shipped_data(dist: Path) -> None:
+    # The checks are stored queries too; their results ship with the build.
+    srj = json.loads((dist / "queries" / "checks/event-end-before-start-violation.srj").read_text())
+    assert srj["results"]["bindings"] == []
+
+
+def test_every_network_is_exported_and_drawn(dist: Path) -> None:
+    from osce_kg.network import NETWORKS
+
+    files = {p.relative_to(dist / "networks").as_posix() for p in (dist / "networks").rglob("*")}
+    for name in NETWORKS:
+        for suffix in (".gexf", ".graphml", ".png", ".svg"):
+            assert any(f.startswith(name) and f.endswith(suffix) for f in files), (name, suffix)
+        assert any(f.startswith(name) and f.endswith(".csv") for f in files), name
+    png = next((dist / "networks").rglob("*.png")).read_bytes()
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+
+
+def test_ontology_documentation(dist: Path) -> None:
+    page = (dist / "ontology" / "index.html").read_text(encoding="utf-8")
+    assert "osce-kg ontology" in page
+    # Every class of the ontology is documented.
+    for cls in ("Speech", "Quotation", "FieldOperation", "Agreement"):
+        assert f"https://w3id.org/osce-kg/ontology#{cls}" in page
+    # Offline: no script or style sheet fetched from elsewhere.
+    assert not re.search(r"<(script|link)[^>]+(src|href)=\"https?://", page)
+
+
+# --------------------------------------------------------------------------- report
+
+
+class _Marks(html.parser.HTMLParser):
+    """Collects the text of every <mark data-quote=…> of a page, by quotation."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.marks: dict[str, str] = {}
+        self.buttons: dict[str, str] = {}
+        self._open: tuple[str, str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if tag in ("mark", "button") and a.get("data-quote"):
+            self._open = (tag, a["data-quote"] or "")
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._open and tag == self._open[0]:
+            self._open = None
+
+    def handle_data(self, data: str) -> None:
+        if self._open:
+            tag, q = self._open
+            target = self.marks if tag == "mark" else self.buttons
+            target[q] = target.get(q, "") + data
+
+
+def test_report_highlights_each_quotation_at_its_offsets(dist: Path, article_text: str) -> None:
+    parser = _Marks()
+    parser.feed((dist / "index.html").read_text(encoding="utf-8"))
+    # The article quotes Solieva once, O'Leary twice, Zoirov three times.
+    assert len(parser.marks) == 6
+    for words in (
+        "It means, that",
+        "To combat this threat effectively",
+        "Along with providing the investigators",
+        "Nowadays, the extremist ideas",
+        "Meanwhile, the extremist groups",
+        "Therefore, it is necessary to undertake joint measures",
+    ):
+        hits = [q for q, text in parser.marks.items() if text.startswith(words)]
+        assert len(hits) == 1, words
+        assert parser.marks[hits[0]] in article_text
+        assert parser.buttons[hits[0]].startswith("“" + parser.marks[hits[0]])
+
+
+def test_report_escapes_text() -> None:
+    import rdflib
+
+    from osce_kg.build.report import ValidationStatus, render_report
+
+    g = rdflib.Graph()
+    okg = rdflib.Namespace("https://w3id.org/osce-kg/ontology#")
+    person = rdflib.URIRef("https://w3id.org/osce-kg/id/person/x")
+    g.add((person, rdflib.RDF.type, okg.Person))
+    g.add((person, rdflib.RDFS.label, rdflib.Literal("<script>alert('x')</script> & Co")))
+    page = render_report(
+        g,
+        asserted=2,
+        inferred=0,
+        validation=ValidationStatus(ran=False),
+        files=[],
+        network_pictures=[],
+    )
+    assert "<script>alert" not in page
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; Co" in page
+
+
+def test_timeline_puts_the_session_before_the_meeting(dist: Path) -> None:
+    page = (dist / "index.html").read_text(encoding="utf-8")
+    # The article: the meeting "was forerun with the session of the OSCE Missions' experts".
+    session = page.index('id="event-2012-osce-missions-police-reform-session"')
+    meeting = page.index('id="event-2012-annual-police-experts-meeting"')
+    proposed = page.index('id="event-proposed-regional-police-experts-meeting-tajikistan"')
+    assert session < meeting < proposed
+
+
+# --------------------------------------------------------------------------- determinism
+
+
+def test_two_builds_are_byte_identical(builds: tuple[Path, Path]) -> None:
+    a, b = (snapshot(folder) for folder in builds)
+    assert sorted(a) == sorted(b)
+    assert len(BUILD_TIME_LINE.findall(a["index.html"])) == 1
+    for files in (a, b):
+        files["index.html"] = BUILD_TIME_LINE.sub(b"", files["index.html"])
+    differ = [name for name in sorted(a) if a[name] != b[name]]
+    assert differ == []
+    assert b"Built 2012-09-22 00:00:00 UTC" in snapshot(builds[1])["index.html"]
+
+
+# --------------------------------------------------------------------------- atomicity
+
+
+def test_failed_validation_keeps_the_previous_output(
+    dist: Path, data_copy: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "dist"
+    shutil.copytree(dist, out)
+    before = snapshot(out)
+    bad = data_copy / "graph" / "shared" / "zz-bad-event.ttl"
+    bad.write_text(
+        "@prefix okg: <https://w3id.org/osce-kg/ontology#> .\n"
+        "@prefix schema: <http://schema.org/> .\n"
+        "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
+        "<https://w3id.org/osce-kg/id/event/bad> a okg:Meeting ;\n"
+        '    schema:startDate "2012-09-21"^^xsd:date ; schema:endDate "2012-09-19"^^xsd:date .\n',
+        encoding="utf-8",
+    )
+    proc = run_build(out, OSCE_KG_DATA=str(data_copy))
+    assert proc.returncode == 1, proc.stderr
+    assert proc.stderr.startswith("validation failed:")
+    assert "Traceback" not in proc.stderr
+    assert snapshot(out) == before
+    assert not list(tmp_path.glob(".dist.*"))  # the temporary folder was removed
+
+    forced = run_build(out, "--no-validate", OSCE_KG_DATA=str(data_copy))
+    assert forced.returncode == 0, forced.stderr
+    assert "not validated" in forced.stdout
+    assert not (out / "validation").exists()
+    assert "--no-validate" in (out / "index.html").read_text(encoding="utf-8")
+
+
+def test_killed_build_keeps_the_previous_output(dist: Path, tmp_path: Path) -> None:
+    out = tmp_path / "dist"
+    shutil.copytree(dist, out)
+    before = snapshot(out)
+    proc = subprocess.Popen(
+        [*osce_kg_exe(), "build", "-o", str(out)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=clean_env(),
+    )
+    try:
+        deadline = time.monotonic() + 120
+        # Kill it once it has started writing into its temporary folder.
+        while time.monotonic() < deadline and proc.poll() is None:
+            tmp = [p for p in tmp_path.glob(".dist.*.tmp") if any(p.rglob("*.*"))]
+            if tmp:
+                break
+            time.sleep(0.02)
+        assert proc.poll() is None, "the build ended before it could be killed"
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == -signal.SIGKILL
+    assert snapshot(out) == before
+
+
+# --------------------------------------------------------------------------- progress
+
+
+def test_progress_only_on_a_terminal(tmp_path: Path) -> None:
+    piped = run_build(tmp_path / "piped", SOURCE_DATE_EPOCH=EPOCH)
+    assert piped.returncode == 0
+    assert piped.stderr == ""
+    assert piped.stdout.startswith(f"built {tmp_path / 'piped'}/")
+
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen(
+        [*osce_kg_exe(), "build", "-o", str(tmp_path / "tty")],
+        stdout=subprocess.DEVNULL,
+        stderr=follower,
+        env=clean_env(TERM="xterm", COLUMNS="100"),
+    )
+    os.close(follower)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:  # the terminal closed: the build ended
+            break
+        if not chunk:
+            break
+        seen += chunk
+    proc.wait(timeout=300)
+    os.close(leader)
+    assert proc.returncode == 0
+    assert b"Writing the dataset" in seen
+
+
+def test_refuses_to_replace_a_folder_it_did_not_build(tmp_path: Path) -> None:
+    mine = tmp_path / "notes"
+    mine.mkdir()
+    (mine / "todo.txt").write_text("keep me\n", encoding="utf-8")
+    proc = run_build(mine)
+    assert proc.returncode == 2
+    assert proc.stderr.startswith(f"-o {mine}: refusing to replace a folder")
+    assert "Traceback" not in proc.stderr
+    assert [p.name for p in mine.iterdir()] == ["todo.txt"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes"]

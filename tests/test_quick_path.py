@@ -1,0 +1,96 @@
+"""The quick path of ``osce-kg query run``: same answers as rdflib, without rdflib."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import clean_env, osce_kg_exe
+
+PARAMS = {
+    "event-participants": ["-p", "event=id:event/2012-annual-police-experts-meeting"],
+    "provenance": ["-p", "resource=id:person/zumrad-solieva"],
+    "statements-by-person": ["-p", "person=id:person/dzhurakhon-zoirov"],
+    "statements-on-topic": ["-p", "topic=id:topic/cyber-crime"],
+    "person-posts": ["-p", "person=id:person/knut-dreyer"],
+}
+
+
+def _select_queries() -> list[str]:
+    from osce_kg.queries import catalogue
+
+    return [q.name for q in catalogue() if q.kind == "SELECT"]
+
+
+def _cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*osce_kg_exe(), *args], capture_output=True, text=True, env=env or clean_env(), timeout=300
+    )
+
+
+@pytest.mark.parametrize("name", _select_queries())
+@pytest.mark.parametrize("fmt", ["table", "json", "tsv"])
+def test_quick_path_prints_what_the_rdflib_store_prints(name: str, fmt: str) -> None:
+    args = ["query", "run", name, *PARAMS.get(name, []), "--format", fmt]
+    quick = _cli(*args)
+    full = _cli(*args, "--store", "embedded")
+    assert quick.returncode == 0 == full.returncode, quick.stderr + full.stderr
+    assert quick.stdout == full.stdout
+    assert quick.stdout.strip()
+
+
+def _imports(argv: list[str], env: dict[str, str]) -> set[str]:
+    code = (
+        "import sys\n"
+        "from osce_kg.cli import main\n"
+        "try:\n"
+        f"    main({argv!r})\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "heavy = ('rdflib', 'networkx', 'pyshacl')\n"
+        "print('MODULES', *[m for m in heavy if m in sys.modules], file=sys.stderr)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=300
+    )
+    line = [x for x in result.stderr.splitlines() if x.startswith("MODULES")][-1]
+    return set(line.split()[1:])
+
+
+def test_quick_run_imports_no_rdflib_once_the_cache_is_built() -> None:
+    env = clean_env()
+    _cli("query", "run", "speeches", env=env)  # builds the cache if needed
+    assert _imports(["query", "run", "speeches"], env) == set()
+    # An explicit --store embedded is the rdflib path.
+    assert "rdflib" in _imports(["query", "run", "speeches", "--store", "embedded"], env)
+
+
+def test_help_imports_neither_rdflib_nor_networkx() -> None:
+    assert _imports(["--help"], clean_env()) == set()
+
+
+def test_cache_follows_the_data(data_copy: Path, tmp_path: Path) -> None:
+    env = clean_env(OSCE_KG_DATA=str(data_copy), OSCE_KG_CACHE=str(tmp_path / "cache"))
+    before = _cli("query", "run", "speeches", "--format", "csv", env=env)
+    assert "Knut Dreyer" in before.stdout
+    persons = data_copy / "graph" / "shared" / "persons.ttl"
+    persons.write_text(
+        persons.read_text(encoding="utf-8").replace('"Knut Dreyer"', '"Knut R. Dreyer"'),
+        encoding="utf-8",
+    )
+    after = _cli("query", "run", "speeches", "--format", "csv", env=env)
+    assert after.returncode == 0, after.stderr
+    assert "Knut R. Dreyer" in after.stdout and "Knut Dreyer," not in after.stdout
+    assert len(list((tmp_path / "cache").glob("store-*"))) == 1  # the old copy is pruned
+
+
+def test_quick_path_leaves_errors_to_the_full_path() -> None:
+    unknown = _cli("query", "run", "speechs")
+    assert unknown.returncode == 2 and "did you mean" in unknown.stderr
+    missing = _cli("query", "run", "provenance")
+    assert missing.returncode == 2 and "resource" in missing.stderr
+    bad_iri = _cli("query", "run", "provenance", "-p", "resource=not an iri")
+    assert bad_iri.returncode == 2 and "Traceback" not in bad_iri.stderr
