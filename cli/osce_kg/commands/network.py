@@ -1,0 +1,208 @@
+"""``osce-kg network``: analyse, export and draw the networks of actors and events."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from ..store_options import store_options
+
+# Kept here (not imported from osce_kg.network) so that --help loads no networkx.
+NETWORK_NAMES = ("speaker-event", "actor-event", "person-organisation", "multigraph")
+SECTION_NAMES = (
+    "all",
+    "nodes",
+    "persons",
+    "events",
+    "components",
+    "communities",
+    "who-spoke-where",
+)
+EXPORT_FORMATS = ("gexf", "graphml", "csv", "json")
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _network_args(func: F) -> F:
+    func = click.option(
+        "--roll-up",
+        is_flag=True,
+        help="Replace each part of an event (an opening ceremony) by the event it belongs to.",
+    )(func)
+    func = store_options(func)
+    return click.argument("name", type=click.Choice(NETWORK_NAMES), metavar="NAME")(func)
+
+
+def _load_networkx() -> None:
+    """Import NetworkX, turning a bad backend setting into one clear line."""
+    from ..errors import InputError
+
+    try:
+        import networkx  # noqa: F401
+    except (ValueError, ImportError) as exc:
+        # NetworkX applies NETWORKX_BACKEND_PRIORITY (and imports the backends
+        # it names) on import; a missing or broken backend fails there.
+        raise InputError(f"NetworkX backends: {exc} (check NETWORKX_BACKEND_PRIORITY)") from None
+
+
+def _build(
+    name: str, roll_up: bool, store: str | None, endpoint: str | None, timeout: float, retries: int
+) -> Any:
+    from ..network.build import build_network
+    from ..store import open_store
+
+    return build_network(
+        open_store(store, endpoint, timeout=timeout, retries=retries), name, roll_up=roll_up
+    )
+
+
+@click.group()
+def network() -> None:
+    """Networks of actors and events: analyses, Gephi exports, pictures.
+
+    NAME is one of: speaker-event (who spoke where), actor-event (spoke,
+    chaired, attended, participated, proposed, organised), person-organisation
+    (posts held, organisation hierarchy), multigraph (all of these, plus
+    countries and places).
+
+    \b
+    Example:
+        osce-kg network analyze speaker-event --roll-up
+        osce-kg network export multigraph --format gexf -o osce.gexf
+        osce-kg network draw actor-event -o actor-event.svg
+    """
+
+
+@network.command()
+@_network_args
+@click.option(
+    "--section",
+    type=click.Choice(SECTION_NAMES),
+    default="all",
+    show_default=True,
+    help="Which table: nodes (degree, betweenness, PageRank, component, community), "
+    "persons / events (bipartite projections), components, communities, who-spoke-where.",
+)
+@click.option(
+    "--seed", type=int, default=42, show_default=True, help="Seed of community detection."
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(("table", "csv", "tsv", "json", "markdown")),
+    default="table",
+    show_default=True,
+    help="Output format (csv/tsv need one --section).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write to this file (atomically) instead of standard output.",
+)
+def analyze(
+    name: str,
+    roll_up: bool,
+    store: str | None,
+    endpoint: str | None,
+    timeout: float,
+    retries: int,
+    section: str,
+    seed: int,
+    fmt: str,
+    output: Path | None,
+) -> None:
+    """Degrees, betweenness, PageRank, projections, components, communities.
+
+    \b
+    Example:
+        osce-kg network analyze speaker-event
+        osce-kg network analyze actor-event --section persons --format csv -o persons.csv
+        osce-kg network analyze speaker-event --roll-up --section who-spoke-where --format json
+    """
+    _load_networkx()
+    from ..network.report import render_report
+
+    graph = _build(name, roll_up, store, endpoint, timeout, retries)
+    render_report(graph, section, fmt, output, seed=seed)
+
+
+@network.command()
+@_network_args
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(EXPORT_FORMATS),
+    required=True,
+    help="gexf (Gephi, Gephi Lite), graphml (Cytoscape, yEd), csv (a folder with "
+    "Gephi's nodes.csv and edges.csv), json (NetworkX node-link).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="File to write (for csv: a folder), replaced atomically.",
+)
+def export(
+    name: str,
+    roll_up: bool,
+    store: str | None,
+    endpoint: str | None,
+    timeout: float,
+    retries: int,
+    fmt: str,
+    output: Path,
+) -> None:
+    """Export a network with its analysis figures as node attributes.
+
+    \b
+    Example:
+        osce-kg network export multigraph --format gexf -o osce.gexf
+        osce-kg network export speaker-event --roll-up --format csv -o speaker-event-csv
+    """
+    _load_networkx()
+    from ..network.analysis import annotate
+    from ..network.exports import export_network
+
+    export_network(annotate(_build(name, roll_up, store, endpoint, timeout, retries)), fmt, output)
+
+
+@network.command()
+@_network_args
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="The picture: FILE.png or FILE.svg.",
+)
+@click.option("--seed", type=int, default=7, show_default=True, help="Seed of the layout.")
+def draw(
+    name: str,
+    roll_up: bool,
+    store: str | None,
+    endpoint: str | None,
+    timeout: float,
+    retries: int,
+    output: Path,
+    seed: int,
+) -> None:
+    """Draw a labelled picture of a network, coloured by kind of node.
+
+    \b
+    Example:
+        osce-kg network draw speaker-event --roll-up -o speakers.png
+        osce-kg network draw multigraph -o osce.svg
+    """
+    _load_networkx()
+    from ..network.draw import draw_network, picture_format
+
+    picture_format(output)  # a bad file name fails before the graph is read
+    graph = _build(name, roll_up, store, endpoint, timeout, retries)
+    title = f"osce-kg {name}" + (" (rolled up)" if roll_up else "")
+    draw_network(graph, output, title=title, seed=seed)

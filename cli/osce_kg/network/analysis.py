@@ -1,0 +1,258 @@
+"""Analyses of a network: centralities, projections, components, communities.
+
+All measures run on NetworkX's public, backend-dispatchable algorithms
+(``betweenness_centrality``, ``pagerank``, ``connected_components``,
+``louvain_communities``, ``bipartite.weighted_projected_graph``), so a
+backend such as nx-parallel can take over (see docs/network.md).
+
+Definitions (the same in tables, exports and tests):
+
+* the *simple view* of a network is undirected, one edge per pair of nodes,
+  with ``weight`` = the number of relations between the pair;
+* ``degree`` = distinct neighbours; ``weighted_degree`` = relations (edges
+  of the multigraph) at the node;
+* ``betweenness`` = normalised betweenness on the simple view, unweighted
+  (the weights count relations, they are not distances);
+* ``pagerank`` = PageRank (alpha 0.85) on the weighted simple view;
+* components and communities (Louvain, seeded) are numbered from 1, largest
+  first, ties broken by the smallest node id, so numbers are stable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import networkx as nx
+
+from ..output import Value
+
+SEED = 42
+ACTOR_KINDS = frozenset({"person", "organisation", "mission", "group", "country", "territory"})
+ORGANISATION_KINDS = frozenset({"organisation", "mission"})
+
+Rows = list[tuple[Value, ...]]
+Table = tuple[tuple[str, ...], Rows]
+
+SECTIONS: dict[str, str] = {
+    "nodes": "degree, weighted degree, betweenness, PageRank, component, community per node",
+    "persons": "persons who share an event (bipartite projection)",
+    "events": "events that share a person or organisation (bipartite projection)",
+    "components": "connected components",
+    "communities": "Louvain communities (seeded)",
+    "who-spoke-where": "speaker, event, capacity, on behalf of, dates",
+}
+
+
+def simple_view(graph: nx.Graph) -> nx.Graph:
+    """Undirected, one edge per pair, ``weight`` = number of relations."""
+    view = nx.Graph()
+    view.add_nodes_from(graph.nodes(data=True))
+    for u, v in graph.edges():
+        if u == v:
+            continue
+        if view.has_edge(u, v):
+            view[u][v]["weight"] += 1
+        else:
+            view.add_edge(u, v, weight=1)
+    return view
+
+
+def _label(graph: nx.Graph, node: object) -> str:
+    return str(graph.nodes[node].get("label", node))
+
+
+def _numbered(groups: Iterable[Iterable[object]]) -> list[list[object]]:
+    """Groups sorted largest first, then by smallest member; members sorted."""
+    sorted_groups = [sorted(g, key=str) for g in groups]
+    sorted_groups.sort(key=lambda g: (-len(g), str(g[0]) if g else ""))
+    return [list(g) for g in sorted_groups]
+
+
+def components(graph: nx.Graph) -> list[list[object]]:
+    return _numbered(nx.connected_components(simple_view(graph)))
+
+
+def communities(graph: nx.Graph, seed: int = SEED) -> list[list[object]]:
+    view = simple_view(graph)
+    if view.number_of_nodes() == 0:
+        return []
+    return _numbered(nx.community.louvain_communities(view, weight="weight", seed=seed))
+
+
+def node_measures(graph: nx.Graph, seed: int = SEED) -> dict[object, dict[str, Value]]:
+    """Every node's figures (see the module docstring for definitions)."""
+    view = simple_view(graph)
+    betweenness = nx.betweenness_centrality(view, normalized=True)
+    pagerank = nx.pagerank(view, weight="weight") if view.number_of_nodes() else {}
+    comp_of = {n: i for i, c in enumerate(components(graph), 1) for n in c}
+    comm_of = {n: i for i, c in enumerate(communities(graph, seed), 1) for n in c}
+    out: dict[object, dict[str, Value]] = {}
+    for node in graph.nodes():
+        out[node] = {
+            "degree": int(view.degree(node)),
+            "weighted_degree": int(graph.degree(node)) - 2 * _self_loops(graph, node),
+            "betweenness": round(float(betweenness.get(node, 0.0)), 6),
+            "pagerank": round(float(pagerank.get(node, 0.0)), 6),
+            "component": comp_of.get(node),
+            "community": comm_of.get(node),
+        }
+    return out
+
+
+def _self_loops(graph: nx.Graph, node: object) -> int:
+    return int(graph.number_of_edges(node, node)) if graph.has_edge(node, node) else 0
+
+
+def annotate(graph: nx.Graph, seed: int = SEED) -> nx.Graph:
+    """Store the node figures as node attributes (for Gephi: size, colour, filter)."""
+    for node, figures in node_measures(graph, seed).items():
+        graph.nodes[node].update({k: v for k, v in figures.items() if v is not None})
+    return graph
+
+
+def nodes_table(graph: nx.Graph, seed: int = SEED) -> Table:
+    columns = (
+        "label",
+        "kind",
+        "degree",
+        "weighted_degree",
+        "betweenness",
+        "pagerank",
+        "component",
+        "community",
+        "node",
+    )
+    measures = node_measures(graph, seed)
+    rows: Rows = []
+    for node in graph.nodes():
+        m = measures[node]
+        kind = graph.nodes[node].get("kind")
+        rows.append(
+            (
+                _label(graph, node),
+                None if kind is None else str(kind),
+                m["degree"],
+                m["weighted_degree"],
+                m["betweenness"],
+                m["pagerank"],
+                m["component"],
+                m["community"],
+                str(node),
+            )
+        )
+    rows.sort(key=lambda r: (-float(r[3] or 0), str(r[0]), str(r[8])))
+    return columns, rows
+
+
+def _projection(graph: nx.Graph, side: set[object], other: set[object]) -> Table:
+    columns = ("a", "b", "shared", "via", "a_id", "b_id")
+    if not side or not other:
+        return columns, []  # nothing to project (and NetworkX refuses a one-sided graph)
+    bipartite = nx.Graph()
+    bipartite.add_nodes_from(sorted(side, key=str), bipartite=0)
+    bipartite.add_nodes_from(sorted(other, key=str), bipartite=1)
+    for u, v in graph.edges():
+        if (u in side and v in other) or (v in side and u in other):
+            bipartite.add_edge(u, v)
+    projected = nx.bipartite.weighted_projected_graph(bipartite, sorted(side, key=str))
+    rows: Rows = []
+    for u, v, data in projected.edges(data=True):
+        a, b = sorted((u, v), key=lambda n: (_label(graph, n), str(n)))
+        shared = sorted(_label(graph, n) for n in set(bipartite[u]) & set(bipartite[v]))
+        rows.append(
+            (
+                _label(graph, a),
+                _label(graph, b),
+                int(data["weight"]),
+                "; ".join(shared),
+                str(a),
+                str(b),
+            )
+        )
+    rows.sort(key=lambda r: (-int(r[2] or 0), str(r[0]), str(r[1])))
+    return columns, rows
+
+
+def _of_kind(graph: nx.Graph, kinds: Iterable[str]) -> set[object]:
+    wanted = set(kinds)
+    return {n for n, d in graph.nodes(data=True) if d.get("kind") in wanted}
+
+
+def persons_table(graph: nx.Graph) -> Table:
+    """Pairs of persons who share at least one event; ``shared`` events."""
+    return _projection(graph, _of_kind(graph, ["person"]), _of_kind(graph, ["event"]))
+
+
+def events_table(graph: nx.Graph) -> Table:
+    """Pairs of events that share a person or an organisation (or mission)."""
+    actors = _of_kind(graph, {"person"} | ORGANISATION_KINDS)
+    return _projection(graph, _of_kind(graph, ["event"]), actors)
+
+
+def _groups_table(graph: nx.Graph, groups: Sequence[list[object]], name: str) -> Table:
+    rows: Rows = [
+        (i, len(g), "; ".join(sorted(_label(graph, n) for n in g))) for i, g in enumerate(groups, 1)
+    ]
+    return (name, "size", "members"), rows
+
+
+def components_table(graph: nx.Graph) -> Table:
+    return _groups_table(graph, components(graph), "component")
+
+
+def communities_table(graph: nx.Graph, seed: int = SEED) -> Table:
+    return _groups_table(graph, communities(graph, seed), "community")
+
+
+def who_spoke_where(graph: nx.Graph) -> Table:
+    """One row per speech edge: who spoke at which event, as what, for whom."""
+    columns = (
+        "speaker",
+        "event",
+        "delivered_at",
+        "date",
+        "end_date",
+        "capacity",
+        "on_behalf_of",
+        "role",
+        "speaker_id",
+        "event_id",
+    )
+    rows: Rows = []
+    edges = graph.edges(data=True)
+    for u, v, data in edges:
+        if data.get("relation") != "spoke":
+            continue
+        rows.append(
+            (
+                _label(graph, u),
+                _label(graph, v),
+                data.get("delivered_at", _label(graph, v)),
+                data.get("date"),
+                data.get("end_date"),
+                data.get("capacity"),
+                data.get("on_behalf_of"),
+                data.get("role"),
+                str(u),
+                str(v),
+            )
+        )
+    rows.sort(key=lambda r: tuple(str(x or "") for x in r))
+    return columns, rows
+
+
+def section_table(graph: nx.Graph, section: str, seed: int = SEED) -> Table:
+    """One of :data:`SECTIONS` as columns and rows."""
+    if section == "nodes":
+        return nodes_table(graph, seed)
+    if section == "persons":
+        return persons_table(graph)
+    if section == "events":
+        return events_table(graph)
+    if section == "components":
+        return components_table(graph)
+    if section == "communities":
+        return communities_table(graph, seed)
+    if section == "who-spoke-where":
+        return who_spoke_where(graph)
+    raise ValueError(f"unknown section {section!r}")

@@ -1,0 +1,117 @@
+"""Draw a network as a labelled PNG or SVG picture (matplotlib, Agg backend).
+
+Deterministic: a seeded layout (:mod:`.style`), a fixed SVG hash salt and no
+creation date in the file, so the same network gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import io
+import textwrap
+from pathlib import Path
+
+import networkx as nx
+
+from ..atomic import atomic_write_bytes
+from ..errors import InputError
+from . import style
+
+DRAW_FORMATS = (".png", ".svg")
+
+
+def _wrap(label: str, width: int = 28, lines: int = 3) -> str:
+    wrapped = textwrap.wrap(label, width=width) or [label]
+    if len(wrapped) > lines:
+        wrapped = [*wrapped[: lines - 1], wrapped[lines - 1][: width - 1] + "…"]
+    return "\n".join(wrapped)
+
+
+def draw_bytes(
+    graph: nx.Graph, fmt: str, *, title: str | None = None, seed: int = style.LAYOUT_SEED
+) -> bytes:
+    """The picture of ``graph`` as PNG or SVG bytes (``fmt`` is ``png`` or ``svg``)."""
+    import matplotlib
+
+    matplotlib.use("Agg", force=True)
+    import matplotlib.pyplot as plt
+    from matplotlib.lines import Line2D
+
+    if fmt not in ("png", "svg"):
+        raise InputError(f"-o: can draw .png or .svg, not .{fmt}")
+    n = graph.number_of_nodes()
+    side = min(8.0 + 0.35 * n, 30.0)
+    with matplotlib.rc_context({"svg.hashsalt": "osce-kg", "svg.fonttype": "none"}):
+        fig, ax = plt.subplots(figsize=(side, side * 0.75), dpi=100)
+        try:
+            pos = style.layout(graph, seed=seed)
+            kinds = sorted({str(d.get("kind", "other")) for _, d in graph.nodes(data=True)})
+            degree = dict(graph.degree())
+            view = nx.Graph(graph) if not graph.is_directed() else nx.DiGraph(graph)
+            nx.draw_networkx_edges(
+                view, pos, ax=ax, edge_color="#999999", width=0.8, alpha=0.7, arrows=False
+            )
+            for kind in kinds:
+                members = [
+                    v for v, d in graph.nodes(data=True) if str(d.get("kind", "other")) == kind
+                ]
+                nx.draw_networkx_nodes(
+                    view,
+                    pos,
+                    nodelist=members,
+                    ax=ax,
+                    node_color=[style.hex_colour(style.kind_colour(kind))],
+                    node_size=[30 * style.node_size(int(degree.get(v, 0))) for v in members],
+                    edgecolors="white",
+                    linewidths=0.8,
+                )
+            labels = {v: _wrap(str(d.get("label", v))) for v, d in graph.nodes(data=True)}
+            # Labels sit just below their node so the disc stays visible.
+            offset = 0.035 if n > 1 else 0.0
+            label_pos = {v: (x, y - offset) for v, (x, y) in pos.items()}
+            nx.draw_networkx_labels(
+                view, label_pos, labels=labels, ax=ax, font_size=7, verticalalignment="top"
+            )
+            handles = [
+                Line2D(
+                    [0],
+                    [0],
+                    marker="o",
+                    linestyle="",
+                    markersize=9,
+                    markerfacecolor=style.hex_colour(style.kind_colour(k)),
+                    markeredgecolor="white",
+                    label=k,
+                )
+                for k in kinds
+            ]
+            if handles:
+                ax.legend(handles=handles, title="kind", loc="upper left", frameon=True, fontsize=8)
+            name = title if title is not None else str(graph.graph.get("name", ""))
+            if name:
+                ax.set_title(name)
+            ax.set_axis_off()
+            ax.margins(0.12)
+            fig.tight_layout()
+            buf = io.BytesIO()
+            metadata: dict[str, str | None] = (
+                {"Date": None, "Creator": "osce-kg"} if fmt == "svg" else {"Software": "osce-kg"}
+            )
+            fig.savefig(buf, format=fmt, metadata=metadata)
+            return buf.getvalue()
+        finally:
+            plt.close(fig)
+
+
+def picture_format(path: Path) -> str:
+    """``png`` or ``svg`` from the file name; InputError otherwise."""
+    suffix = path.suffix.lower()
+    if suffix not in DRAW_FORMATS:
+        raise InputError(f"-o {path}: the picture must end in .png or .svg")
+    return suffix[1:]
+
+
+def draw_network(
+    graph: nx.Graph, path: Path, *, title: str | None = None, seed: int = style.LAYOUT_SEED
+) -> None:
+    """Draw ``graph`` to ``path`` (``.png`` or ``.svg``), atomically."""
+    atomic_write_bytes(path, draw_bytes(graph, picture_format(path), title=title, seed=seed))

@@ -1,0 +1,53 @@
+"""Render ``osce-kg network analyze`` output: one section, or all of them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import networkx as nx
+
+from ..errors import InputError
+from ..output import emit, render_rows
+from .analysis import SECTIONS, SEED, section_table
+
+
+def report_text(graph: nx.Graph, section: str, fmt: str, *, seed: int = SEED) -> str:
+    """The analysis ``section`` (or ``all``) of ``graph`` as text in ``fmt``."""
+    if section != "all":
+        columns, rows = section_table(graph, section, seed)
+        return render_rows(columns, rows, fmt)
+    if fmt in ("csv", "tsv"):
+        raise InputError(f"--format {fmt}: choose one --section (csv holds one table)")
+    tables = {name: section_table(graph, name, seed) for name in SECTIONS}
+    if fmt == "json":
+        doc = {
+            "network": graph.graph.get("name"),
+            "roll_up": bool(graph.graph.get("roll_up", False)),
+            "nodes": graph.number_of_nodes(),
+            "edges": graph.number_of_edges(),
+            **{
+                name: [dict(zip(cols, row, strict=True)) for row in rows]
+                for name, (cols, rows) in tables.items()
+            },
+        }
+        return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+    heading = "## " if fmt == "markdown" else ""
+    name = graph.graph.get("name", "network")
+    parts = [
+        f"{heading}{name}: {graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges"
+        + (" (rolled up)" if graph.graph.get("roll_up") else "")
+        + "\n"
+    ]
+    for section_name, (cols, rows) in tables.items():
+        parts.append(f"\n{heading}{section_name} — {SECTIONS[section_name]}\n")
+        if fmt == "markdown":
+            parts.append("\n")
+        parts.append(render_rows(cols, rows, fmt))
+    return "".join(parts)
+
+
+def render_report(
+    graph: nx.Graph, section: str, fmt: str, output: Path | None, *, seed: int = SEED
+) -> None:
+    emit(report_text(graph, section, fmt, seed=seed), output)

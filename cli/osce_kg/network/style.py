@@ -1,0 +1,102 @@
+"""How a network looks: colours by kind, sizes by degree, a seeded layout.
+
+Shared by the GEXF ``viz:`` elements and the matplotlib drawing, so Gephi
+opens a network looking like the picture ``osce-kg network draw`` makes.
+"""
+
+from __future__ import annotations
+
+import math
+
+import networkx as nx
+
+LAYOUT_SEED = 7
+
+# A colour-blind-safe palette (Okabe–Ito), one colour per kind of node.
+KIND_COLOURS: dict[str, tuple[int, int, int]] = {
+    "person": (213, 94, 0),
+    "event": (0, 114, 178),
+    "organisation": (0, 158, 115),
+    "mission": (86, 180, 233),
+    "group": (204, 121, 167),
+    "country": (230, 159, 0),
+    "territory": (240, 228, 66),
+    "city": (153, 153, 153),
+    "post": (102, 102, 102),
+}
+OTHER_COLOUR = (0, 0, 0)
+
+
+def kind_colour(kind: object) -> tuple[int, int, int]:
+    return KIND_COLOURS.get(str(kind), OTHER_COLOUR)
+
+
+def hex_colour(rgb: tuple[int, int, int]) -> str:
+    return "#{:02x}{:02x}{:02x}".format(*rgb)
+
+
+def node_size(degree: int) -> float:
+    """Gephi size: grows with the square root of the degree, so hubs stand out
+    without swamping the rest."""
+    return round(10.0 + 6.0 * math.sqrt(max(degree, 0)), 3)
+
+
+def _component_layout(view: nx.Graph, seed: int) -> dict[object, tuple[float, float]]:
+    """One connected component laid out in a box of side ~ sqrt(size)."""
+    nodes = list(view.nodes())
+    if len(nodes) == 1:
+        return {nodes[0]: (0.0, 0.0)}
+    # Kamada–Kawai is deterministic and keeps graph distances readable; the
+    # seeded spring layout gives it its start so that ties break the same way.
+    start = nx.spring_layout(view, seed=seed)
+    pos = nx.kamada_kawai_layout(view, pos=start)
+    radius = 0.5 * math.sqrt(len(nodes))
+    return {n: (float(xy[0]) * radius, float(xy[1]) * radius) for n, xy in pos.items()}
+
+
+def _induced(view: nx.Graph, members: list[object]) -> nx.Graph:
+    """The subgraph on ``members`` with nodes and edges in ``view``'s order
+    (``Graph.subgraph`` iterates a set, whose order changes between runs)."""
+    keep = set(members)
+    sub = nx.Graph()
+    sub.add_nodes_from(n for n in view.nodes() if n in keep)
+    sub.add_edges_from((u, v) for u, v in view.edges() if u in keep and v in keep)
+    return sub
+
+
+def layout(graph: nx.Graph, seed: int = LAYOUT_SEED) -> dict[object, tuple[float, float]]:
+    """A deterministic layout: each component laid out on its own, then the
+    components packed in rows, largest first (same input, same picture)."""
+    view = nx.Graph()
+    view.add_nodes_from(graph.nodes())
+    view.add_edges_from((u, v) for u, v in graph.edges() if u != v)
+    comps = sorted(
+        (sorted(c, key=str) for c in nx.connected_components(view)),
+        key=lambda c: (-len(c), str(c[0])),
+    )
+    parts = [_component_layout(_induced(view, c), seed) for c in comps]
+    boxes = []
+    for part in parts:
+        xs = [p[0] for p in part.values()]
+        ys = [p[1] for p in part.values()]
+        boxes.append((min(xs), min(ys), max(xs) - min(xs) + 1.0, max(ys) - min(ys) + 1.0))
+    row_width = max([math.sqrt(sum(b[2] * b[3] for b in boxes)) * 1.3] + [b[2] for b in boxes[:1]])
+    out: dict[object, tuple[float, float]] = {}
+    x = y = row_height = 0.0
+    for part, (x0, y0, w, h) in zip(parts, boxes, strict=True):
+        if x > 0 and x + w > row_width:
+            x, y, row_height = 0.0, y - row_height, 0.0
+        for n, (px, py) in part.items():
+            out[n] = (round(x + (px - x0) + 0.5, 6), round(y - (py - y0) - 0.5, 6))
+        x += w
+        row_height = max(row_height, h)
+    # Normalise into [-1, 1] so callers can scale it to pixels.
+    if out:
+        span = max(max(abs(px), abs(py)) for px, py in out.values()) or 1.0
+        cx = (max(p[0] for p in out.values()) + min(p[0] for p in out.values())) / 2
+        cy = (max(p[1] for p in out.values()) + min(p[1] for p in out.values())) / 2
+        out = {
+            n: (round((px - cx) / span, 6), round((py - cy) / span, 6))
+            for n, (px, py) in out.items()
+        }
+    return out
