@@ -52,15 +52,16 @@ VIOLATIONS: dict[str, str] = {
     "bad-date-datatype": "an event whose schema:startDate is a plain string",
 }
 
-WORDS = (
+_WORD_TEXT = (
     "security cooperation police reform border management dialogue mission office experts "
     "regional workshop training community policing human rights rule law monitoring strategy "
     "prevention trafficking cyber crime terrorism extremism capacity partnership assistance "
     "democratic institutions elections media freedom governance transparency accountability"
-).split()
+)
+_FIRST_TEXT = "Anna Boris Clara Dmitri Elena Farid Gulnara Hans Irina Jonas Karin Leon Marta Nodir"
+_LAST_TEXT = "Abdulov Berg Costa Dahl Ermakova Fischer Garcia Horvat Ivanova Jensen Karimov Lund"
+WORDS, FIRST, LAST = _WORD_TEXT.split(), _FIRST_TEXT.split(), _LAST_TEXT.split()
 
-FIRST = "Anna Boris Clara Dmitri Elena Farid Gulnara Hans Irina Jonas Karin Leon Marta Nodir".split()
-LAST = "Abdulov Berg Costa Dahl Ermakova Fischer Garcia Horvat Ivanova Jensen Karimov Lund".split()
 VERBS = ("noted", "said", "stated", "added", "suggested")
 
 
@@ -111,47 +112,86 @@ def write_shared(graph: Path, n_persons: int, n_orgs: int, n_places: int, n_topi
         count += len(pairs)
 
     for i in range(n_places):
-        add(f"{ID}country/country-{i}", [
-            ("a", "okg:Country"), ("rdfs:label", lit(f"Country {i}") + "@en"),
-        ])
-        add(f"{ID}city/city-{i}", [
-            ("a", "okg:City"), ("rdfs:label", lit(f"City {i}") + "@en"),
-            ("okg:partOfPlace", f"<{ID}country/country-{i}>"),
-        ])
-    add(f"{ID}organization/osce", [
-        ("a", "okg:IntergovernmentalOrganization"), ("rdfs:label", lit("OSCE") + "@en"),
-    ])
+        add(
+            f"{ID}country/country-{i}",
+            [
+                ("a", "okg:Country"),
+                ("rdfs:label", lit(f"Country {i}") + "@en"),
+            ],
+        )
+        add(
+            f"{ID}city/city-{i}",
+            [
+                ("a", "okg:City"),
+                ("rdfs:label", lit(f"City {i}") + "@en"),
+                ("okg:partOfPlace", f"<{ID}country/country-{i}>"),
+            ],
+        )
+    add(
+        f"{ID}organization/osce",
+        [
+            ("a", "okg:IntergovernmentalOrganization"),
+            ("rdfs:label", lit("OSCE") + "@en"),
+        ],
+    )
     for i in range(n_orgs):
-        add(f"{ID}organization/org-{i}", [
-            ("a", "okg:Ministry" if i % 3 else "okg:FieldOperation"),
-            ("rdfs:label", lit(f"Organisation {i}") + "@en"),
-            ("org:subOrganizationOf", f"<{ID}organization/osce>") if i % 3 == 0
-            else ("okg:fromCountry", f"<{ID}country/country-{i % n_places}>"),
-            ("okg:locatedIn" if i % 3 == 0 else "okg:fromCountry", f"<{ID}country/country-{i % n_places}>"),
-        ])
+        add(
+            f"{ID}organization/org-{i}",
+            [
+                ("a", "okg:Ministry" if i % 3 else "okg:FieldOperation"),
+                ("rdfs:label", lit(f"Organisation {i}") + "@en"),
+                ("org:subOrganizationOf", f"<{ID}organization/osce>")
+                if i % 3 == 0
+                else ("okg:fromCountry", f"<{ID}country/country-{i % n_places}>"),
+                (
+                    "okg:locatedIn" if i % 3 == 0 else "okg:fromCountry",
+                    f"<{ID}country/country-{i % n_places}>",
+                ),
+            ],
+        )
     for i in range(n_topics):
-        add(f"{ID}topic/topic-{i}", [
-            ("a", "okg:Topic"), ("rdfs:label", lit(f"topic {i}") + "@en"),
-            ("skos:prefLabel", lit(f"topic {i}") + "@en"), ("skos:inScheme", "okg:topics"),
-        ])
+        add(
+            f"{ID}topic/topic-{i}",
+            [
+                ("a", "okg:Topic"),
+                ("rdfs:label", lit(f"topic {i}") + "@en"),
+                ("skos:prefLabel", lit(f"topic {i}") + "@en"),
+                ("skos:inScheme", "okg:topics"),
+            ],
+        )
     for i in range(n_persons):
         name = f"{FIRST[i % len(FIRST)]} {LAST[(i // len(FIRST)) % len(LAST)]} {i}"
         person, post = f"{ID}person/person-{i}", f"{ID}post/post-{i}"
-        add(person, [
-            ("a", "okg:Person"), ("rdfs:label", lit(name) + "@en"), ("foaf:name", lit(name)),
-            ("org:holds", f"<{post}>"),
-        ])
-        add(post, [
-            ("a", "okg:Post"), ("rdfs:label", lit(f"Head of unit {i}") + "@en"),
-            ("org:heldBy", f"<{person}>"), ("org:postIn", f"<{ID}organization/org-{i % n_orgs}>"),
-        ])
+        add(
+            person,
+            [
+                ("a", "okg:Person"),
+                ("rdfs:label", lit(name) + "@en"),
+                ("foaf:name", lit(name)),
+                ("org:holds", f"<{post}>"),
+            ],
+        )
+        add(
+            post,
+            [
+                ("a", "okg:Post"),
+                ("rdfs:label", lit(f"Head of unit {i}") + "@en"),
+                ("org:heldBy", f"<{person}>"),
+                ("org:postIn", f"<{ID}organization/org-{i % n_orgs}>"),
+            ],
+        )
     (graph / "shared").mkdir(parents=True, exist_ok=True)
     (graph / "shared" / "entities.ttl").write_text("".join(lines), encoding="utf-8")
     return count
 
 
 def write_source(
-    graph: Path, index: int, rng: random.Random, persons: Zipf, places: Zipf, topics: Zipf,
+    graph: Path,
+    index: int,
+    rng: random.Random,
+    persons: Zipf,
+    places: Zipf,
+    topics: Zipf,
     inject: str | None,
 ) -> int:
     """One source folder; returns its triple count."""
@@ -203,56 +243,85 @@ def write_source(
         count += len(pairs)
 
     derived = ("prov:wasDerivedFrom", f"<{article}>")
-    add(article, [
-        ("a", "okg:Article"), ("rdfs:label", lit(f"Synthetic report {index}") + "@en"),
-        ("dcterms:title", lit(f"Synthetic report {index}") + "@en"),
-        ("dcterms:identifier", lit(slug)), ("dcterms:issued", f'"{end}"^^xsd:date'),
-        ("okg:sha256", lit(hashlib.sha256(raw).hexdigest())), ("schema:text", lit(text)),
-    ])
+    add(
+        article,
+        [
+            ("a", "okg:Article"),
+            ("rdfs:label", lit(f"Synthetic report {index}") + "@en"),
+            ("dcterms:title", lit(f"Synthetic report {index}") + "@en"),
+            ("dcterms:identifier", lit(slug)),
+            ("dcterms:issued", f'"{end}"^^xsd:date'),
+            ("okg:sha256", lit(hashlib.sha256(raw).hexdigest())),
+            ("schema:text", lit(text)),
+        ],
+    )
     meeting, ceremony = f"{ID}event/meeting-{index}", f"{ID}event/meeting-{index}-opening"
     start_lit, end_lit = f'"{start}"^^xsd:date', f'"{end}"^^xsd:date'
     if inject == "end-before-start":
         start_lit, end_lit = end_lit, start_lit
     if inject == "bad-date-datatype":
         start_lit = lit(start)
-    add(meeting, [
-        ("a", "okg:Meeting"), ("rdfs:label", lit(f"Meeting {index}") + "@en"), derived,
-        ("schema:startDate", start_lit), ("schema:endDate", end_lit),
-        ("okg:place", f"<{ID}city/city-{place}>"), ("okg:status", "okg:held"),
-        ("okg:theme", f"<{ID}topic/topic-{topics.draw()}>"),
-        ("okg:attendanceMoreThan", f'"{10 + index % 90}"^^xsd:nonNegativeInteger'),
-        ("okg:participant", f"<{ID}person/person-{speakers[0]}>"),
-        ("okg:participant", f"<{ID}person/person-{speakers[1]}>"),
-        ("okg:hasSubEvent", f"<{ceremony}>"),
-    ])
-    add(ceremony, [
-        ("a", "okg:Ceremony"), ("rdfs:label", lit(f"Opening ceremony of meeting {index}") + "@en"),
-        derived, ("okg:subEventOf", f"<{meeting}>"), ("okg:status", "okg:held"),
-    ])
+    add(
+        meeting,
+        [
+            ("a", "okg:Meeting"),
+            ("rdfs:label", lit(f"Meeting {index}") + "@en"),
+            derived,
+            ("schema:startDate", start_lit),
+            ("schema:endDate", end_lit),
+            ("okg:place", f"<{ID}city/city-{place}>"),
+            ("okg:status", "okg:held"),
+            ("okg:theme", f"<{ID}topic/topic-{topics.draw()}>"),
+            ("okg:attendanceMoreThan", f'"{10 + index % 90}"^^xsd:nonNegativeInteger'),
+            ("okg:participant", f"<{ID}person/person-{speakers[0]}>"),
+            ("okg:participant", f"<{ID}person/person-{speakers[1]}>"),
+            ("okg:hasSubEvent", f"<{ceremony}>"),
+        ],
+    )
+    add(
+        ceremony,
+        [
+            ("a", "okg:Ceremony"),
+            ("rdfs:label", lit(f"Opening ceremony of meeting {index}") + "@en"),
+            derived,
+            ("okg:subEventOf", f"<{meeting}>"),
+            ("okg:status", "okg:held"),
+        ],
+    )
     bodies: dict[str, str] = {"meeting": meeting, "ceremony": ceremony}
     for s_i, person in enumerate(speakers):
         speech = f"{ID}speech/meeting-{index}-{s_i}"
         post = speakers[1 - s_i] if inject == "capacity-not-held" and s_i == 0 else person
-        add(speech, [
-            ("a", "okg:Speech"), ("rdfs:label", lit(f"Speech {s_i} at meeting {index}") + "@en"),
-            derived, ("okg:speaker", f"<{ID}person/person-{person}>"),
-            ("okg:deliveredAt", f"<{ceremony if s_i == 0 else meeting}>"),
-            ("okg:capacity", f"<{ID}post/post-{post}>"),
-            ("okg:topic", f"<{ID}topic/topic-{topics.draw()}>"),
-        ])
+        add(
+            speech,
+            [
+                ("a", "okg:Speech"),
+                ("rdfs:label", lit(f"Speech {s_i} at meeting {index}") + "@en"),
+                derived,
+                ("okg:speaker", f"<{ID}person/person-{person}>"),
+                ("okg:deliveredAt", f"<{ceremony if s_i == 0 else meeting}>"),
+                ("okg:capacity", f"<{ID}post/post-{post}>"),
+                ("okg:topic", f"<{ID}topic/topic-{topics.draw()}>"),
+            ],
+        )
         bodies[f"speech-{s_i}"] = speech
     for s_i, q_i, verb in quotes:
         quote = f"{ID}quotation/meeting-{index}-{s_i}-{q_i}"
-        qs, qe = spans[f"quote-{s_i}-{q_i}"]
+        qs, _ = spans[f"quote-{s_i}-{q_i}"]
         words = text[qs + 1 : text.index("\u201d", qs)]
-        add(quote, [
-            ("a", "okg:Quotation"), ("rdfs:label", lit(f"Quotation {q_i + 1} of speech {s_i}") + "@en"),
-            derived, ("schema:text", lit(words) + "@en"),
-            ("okg:quotedIn", f"<{ID}speech/meeting-{index}-{s_i}>"),
-            ("okg:quotedPerson", f"<{ID}person/person-{speakers[s_i]}>"),
-            ("okg:reportingVerb", lit(verb) + "@en"),
-            ("okg:sequence", f'"{q_i + 1}"^^xsd:positiveInteger'),
-        ])
+        add(
+            quote,
+            [
+                ("a", "okg:Quotation"),
+                ("rdfs:label", lit(f"Quotation {q_i + 1} of speech {s_i}") + "@en"),
+                derived,
+                ("schema:text", lit(words) + "@en"),
+                ("okg:quotedIn", f"<{ID}speech/meeting-{index}-{s_i}>"),
+                ("okg:quotedPerson", f"<{ID}person/person-{speakers[s_i]}>"),
+                ("okg:reportingVerb", lit(verb) + "@en"),
+                ("okg:sequence", f'"{q_i + 1}"^^xsd:positiveInteger'),
+            ],
+        )
         spans[f"quote-{s_i}-{q_i}"] = (qs + 1, qs + 1 + len(words))
         bodies[f"quote-{s_i}-{q_i}"] = quote
     if inject == "missing-label":
@@ -267,31 +336,57 @@ def write_source(
         s, e = spans[key]
         if inject == "shifted-selector" and n == 0:
             s, e = s + 1, e + 1
-            exact, prefix, suffix = text[s - 1 : e - 1], text[max(0, s - 33) : s - 1], text[e - 1 : e + 31]
+            exact, prefix, suffix = (
+                text[s - 1 : e - 1],
+                text[max(0, s - 33) : s - 1],
+                text[e - 1 : e + 31],
+            )
         else:
             exact, prefix, suffix = text[s:e], text[max(0, s - 32) : s], text[e : e + 32]
         ann = f"{ID}annotation/{slug}/{s}-{e}"
-        add(ann, [
-            ("a", "oa:Annotation"), ("oa:motivatedBy", "oa:identifying"), derived,
-            ("oa:hasBody", f"<{body}>"), ("oa:hasTarget", f"<{ann}#target>"),
-        ])
-        add(f"{ann}#target", [
-            ("a", "oa:SpecificResource"), ("oa:hasSource", f"<{article}>"),
-            ("oa:hasSelector", f"<{ann}#quote>"), ("oa:hasSelector", f"<{ann}#position>"),
-        ])
-        add(f"{ann}#quote", [
-            ("a", "oa:TextQuoteSelector"), ("oa:exact", lit(exact)),
-            ("oa:prefix", lit(prefix)), ("oa:suffix", lit(suffix)),
-        ])
-        add(f"{ann}#position", [
-            ("a", "oa:TextPositionSelector"),
-            ("oa:start", f'"{s}"^^xsd:nonNegativeInteger'), ("oa:end", f'"{e}"^^xsd:nonNegativeInteger'),
-        ])
+        add(
+            ann,
+            [
+                ("a", "oa:Annotation"),
+                ("oa:motivatedBy", "oa:identifying"),
+                derived,
+                ("oa:hasBody", f"<{body}>"),
+                ("oa:hasTarget", f"<{ann}#target>"),
+            ],
+        )
+        add(
+            f"{ann}#target",
+            [
+                ("a", "oa:SpecificResource"),
+                ("oa:hasSource", f"<{article}>"),
+                ("oa:hasSelector", f"<{ann}#quote>"),
+                ("oa:hasSelector", f"<{ann}#position>"),
+            ],
+        )
+        add(
+            f"{ann}#quote",
+            [
+                ("a", "oa:TextQuoteSelector"),
+                ("oa:exact", lit(exact)),
+                ("oa:prefix", lit(prefix)),
+                ("oa:suffix", lit(suffix)),
+            ],
+        )
+        add(
+            f"{ann}#position",
+            [
+                ("a", "oa:TextPositionSelector"),
+                ("oa:start", f'"{s}"^^xsd:nonNegativeInteger'),
+                ("oa:end", f'"{e}"^^xsd:nonNegativeInteger'),
+            ],
+        )
     (folder / "annotations.ttl").write_text("".join(lines), encoding="utf-8")
     return count
 
 
-def generate(out: Path, sources: int, seed: int = 1, violations: dict[str, int] | None = None) -> Corpus:
+def generate(
+    out: Path, sources: int, seed: int = 1, violations: dict[str, int] | None = None
+) -> Corpus:
     """Write a corpus of ``sources`` sources into ``out`` (replaced if present)."""
     violations = dict(violations or {})
     unknown = set(violations) - set(VIOLATIONS)
@@ -310,7 +405,11 @@ def generate(out: Path, sources: int, seed: int = 1, violations: dict[str, int] 
     n_places, n_topics, n_orgs = 60, 50, max(10, sources // 20)
     corpus = Corpus(sources, seed, violations)
     corpus.triples = write_shared(graph, n_persons, n_orgs, n_places, n_topics)
-    persons, places, topics = Zipf(n_persons, 1.1, rng), Zipf(n_places, 1.0, rng), Zipf(n_topics, 1.0, rng)
+    persons, places, topics = (
+        Zipf(n_persons, 1.1, rng),
+        Zipf(n_places, 1.0, rng),
+        Zipf(n_topics, 1.0, rng),
+    )
     plan: list[str | None] = [k for k, n in sorted(violations.items()) for _ in range(n)]
     plan += [None] * (sources - len(plan))
     rng.shuffle(plan)
@@ -319,9 +418,13 @@ def generate(out: Path, sources: int, seed: int = 1, violations: dict[str, int] 
         if inject:
             corpus.injected.setdefault(inject, []).append(f"synthetic-{index:06d}")
     manifest = {
-        "sources": sources, "seed": seed, "triples": corpus.triples,
-        "violations": {k: {"count": len(v), "sources": v, "what": VIOLATIONS[k]}
-                       for k, v in sorted(corpus.injected.items())},
+        "sources": sources,
+        "seed": seed,
+        "triples": corpus.triples,
+        "violations": {
+            k: {"count": len(v), "sources": v, "what": VIOLATIONS[k]}
+            for k, v in sorted(corpus.injected.items())
+        },
     }
     (out / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
     return corpus
