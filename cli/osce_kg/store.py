@@ -173,6 +173,9 @@ _META_GRAPH = "https://w3id.org/osce-kg/graph/store-meta"
 _FINGERPRINT = "https://w3id.org/osce-kg/ontology#datasetFingerprint"
 
 
+_MISSING: Any = object()
+
+
 def _to_rdflib(term: Any) -> Identifier | None:
     import pyoxigraph as ox
 
@@ -217,7 +220,9 @@ class OxigraphStore:
         import pyoxigraph as ox
 
         if path is None:
-            return cls.from_graph(default_graph())
+            store = ox.Store()
+            bulk_load_dataset(store)
+            return cls(store)
         if path.exists() and not path.is_dir():
             raise InputError(f"{path}: not a folder (--store oxigraph:DIR)")
         try:
@@ -227,14 +232,12 @@ class OxigraphStore:
         fingerprint = dataset_fingerprint()
         meta = ox.NamedNode(_META_GRAPH)
         stored = [
-            q.object.value
+            str(getattr(q.object, "value", ""))
             for q in store.quads_for_pattern(meta, ox.NamedNode(_FINGERPRINT), None, meta)
-            if isinstance(q.object, ox.Literal)
         ]
         if stored != [fingerprint]:
             store.clear()
-            data = default_graph().serialize(format="nt", encoding="utf-8")
-            store.load(data, format=ox.RdfFormat.N_TRIPLES)
+            bulk_load_dataset(store)
             store.add(ox.Quad(meta, ox.NamedNode(_FINGERPRINT), ox.Literal(fingerprint), meta))
             store.flush()
         return cls(store)
@@ -252,9 +255,19 @@ class OxigraphStore:
     def select(self, query: str, bindings: Bindings = None) -> SelectResult:
         result = self._query(query, bindings)
         variables = [v.value for v in result.variables]
-        rows: list[Row] = [
-            tuple(normalise(_to_rdflib(sol[v])) for v in variables) for sol in result
-        ]
+        # Answers repeat terms (the same speaker, event, class on many rows):
+        # convert each distinct term once; _to_rdflib already writes xsd:string
+        # literals plain, so no further normalising is needed.
+        seen: dict[Any, Identifier | None] = {None: None}
+        rows: list[Row] = []
+        for sol in result:
+            row = []
+            for term in sol:
+                converted = seen.get(term, _MISSING)
+                if converted is _MISSING:
+                    converted = seen[term] = _to_rdflib(term)
+                row.append(converted)
+            rows.append(tuple(row))
         return SelectResult(variables, rows)
 
     def construct(self, query: str, bindings: Bindings = None) -> rdflib.Graph:
@@ -267,6 +280,54 @@ class OxigraphStore:
 
     def ask(self, query: str, bindings: Bindings = None) -> bool:
         return bool(self._query(query, bindings))
+
+
+# The closure of :func:`osce_kg.inference.infer` (subclass on types,
+# subproperty, inverse), computed inside Oxigraph; repeated to a fixpoint
+# because one rule's output can feed another (an inverse of a sub-property).
+_CLOSURE_UPDATES = (
+    """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+    INSERT { ?s a ?super } WHERE { ?c rdfs:subClassOf+ ?super . ?s a ?c . FILTER(?super != ?c) }""",
+    """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+    INSERT { ?s ?q ?o } WHERE { ?p rdfs:subPropertyOf+ ?q . FILTER(?p != ?q) ?s ?p ?o }""",
+    """PREFIX owl: <http://www.w3.org/2002/07/owl#>
+    INSERT { ?o ?q ?s } WHERE {
+      { ?p owl:inverseOf ?q } UNION { ?q owl:inverseOf ?p }
+      ?s ?p ?o . FILTER(!isLiteral(?o)) }""",
+)
+
+
+def bulk_load_dataset(store: pyoxigraph.Store, files: Sequence[Any] | None = None) -> None:
+    """Load the dataset files straight into ``store``'s default graph (no rdflib on
+    the way: Oxigraph's strict parsers), then add the inferred triples in place.
+
+    The result holds the same triples as :func:`default_graph`, so every back end
+    answers alike; a syntax error is a ParseError naming file, line and column.
+    """
+    from .loading import OX_FORMATS, dataset_files, guess_format, parse_error_from
+
+    for f in files if files is not None else dataset_files():
+        try:
+            store.bulk_load(
+                path=str(f.path),
+                format=OX_FORMATS[guess_format(f.path)],
+                base_iri=f.path.resolve().as_uri(),
+            )
+        except SyntaxError as exc:
+            raise parse_error_from(f.path, exc) from None
+    close_in_store(store)
+
+
+def close_in_store(store: pyoxigraph.Store) -> None:
+    """Add the inferred triples to ``store``'s default graph, to a fixpoint."""
+    size = -1
+    while True:
+        for update in _CLOSURE_UPDATES:
+            store.update(update)
+        now = len(store)
+        if now == size:
+            break
+        size = now
 
 
 # --------------------------------------------------------------------------- factory

@@ -41,11 +41,20 @@ def node_size(degree: int) -> float:
     return round(10.0 + 6.0 * math.sqrt(max(degree, 0)), 3)
 
 
+LARGE_COMPONENT = 1000
+
+
 def _component_layout(view: nx.Graph, seed: int) -> dict[object, tuple[float, float]]:
     """One connected component laid out in a box of side ~ sqrt(size)."""
     nodes = list(view.nodes())
     if len(nodes) == 1:
         return {nodes[0]: (0.0, 0.0)}
+    if len(nodes) > LARGE_COMPONENT:
+        # Kamada–Kawai needs memory and time quadratic in the nodes; past this size
+        # a circle (linear, deterministic) is the start a user re-lays out in Gephi.
+        pos = nx.circular_layout(view)
+        radius = 0.5 * math.sqrt(len(nodes))
+        return {n: (float(xy[0]) * radius, float(xy[1]) * radius) for n, xy in pos.items()}
     # Kamada–Kawai is deterministic and keeps graph distances readable; the
     # seeded spring layout gives it its start so that ties break the same way.
     start = nx.spring_layout(view, seed=seed)

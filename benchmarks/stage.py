@@ -1,0 +1,264 @@
+"""One benchmark stage, run in a fresh process by ``benchmarks/run.py``.
+
+Prints one JSON line: ``seconds`` (the stage's own wall time, imports and
+set-up excluded where the stage says so), ``peak_rss_mb`` (the process's peak
+resident memory) and what the stage computed, digested so engines can be
+compared.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import resource
+import signal
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ID = "https://w3id.org/osce-kg/id/"
+# Parameters for the stored queries that need one, on the synthetic corpus.
+PARAMS = {
+    "person": ID + "person/person-0",
+    "resource": ID + "person/person-0",
+    "event": ID + "event/meeting-0",
+    "topic": ID + "topic/topic-0",
+}
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def emit(name: str, seconds: float, **extra: Any) -> None:
+    print(
+        json.dumps(
+            {
+                "stage": name,
+                "seconds": round(seconds, 4),
+                "peak_rss_mb": round(peak_mb(), 1),
+                **extra,
+            }
+        )
+    )
+
+
+def digest(rows: list[tuple[str, ...]]) -> str:
+    return hashlib.sha256("\n".join(sorted("\t".join(r) for r in rows)).encode()).hexdigest()[:16]
+
+
+def result_digest(report: Any) -> tuple[int, str]:
+    keys = [(str(r.focus), str(r.path), str(r.component), str(r.severity)) for r in report.results]
+    return len(keys), digest(keys)
+
+
+def load_raw(data: Path) -> None:
+    import pyoxigraph as ox
+
+    from osce_kg.loading import OX_FORMATS, dataset_files, guess_format
+
+    files = dataset_files()
+    store = ox.Store()
+    t = time.perf_counter()
+    for f in files:
+        store.bulk_load(
+            path=str(f.path),
+            format=OX_FORMATS[guess_format(f.path)],
+            base_iri=f.path.resolve().as_uri(),
+        )
+    emit("load-raw", time.perf_counter() - t, quads=len(store))
+
+
+def load_oxigraph(data: Path) -> None:
+    import pyoxigraph as ox
+
+    from osce_kg.loading import OX_FORMATS, dataset_files, guess_format
+    from osce_kg.store import close_in_store
+
+    files = dataset_files()
+    store = ox.Store()
+    t = time.perf_counter()
+    for f in files:
+        store.bulk_load(
+            path=str(f.path),
+            format=OX_FORMATS[guess_format(f.path)],
+            base_iri=f.path.resolve().as_uri(),
+        )
+    loaded = time.perf_counter()
+    close_in_store(store)
+    end = time.perf_counter()
+    emit(
+        "load-oxigraph",
+        end - t,
+        quads=len(store),
+        parts={"bulk_load": round(loaded - t, 4), "closure": round(end - loaded, 4)},
+    )
+
+
+def load_rdflib(data: Path) -> None:
+    from osce_kg.inference import infer
+    from osce_kg.loading import dataset_files, load_graph, ontology_files
+
+    t = time.perf_counter()
+    graph = load_graph(dataset_files())
+    parsed = time.perf_counter()
+    graph += infer(load_graph(ontology_files()), graph)
+    end = time.perf_counter()
+    emit(
+        "load-rdflib",
+        end - t,
+        triples=len(graph),
+        parts={"parse": round(parsed - t, 4), "closure": round(end - parsed, 4)},
+    )
+
+
+def validate_full(data: Path, engine: str) -> None:
+    from osce_kg.validation.scale import validate_full as run
+
+    t = time.perf_counter()
+    done = run(data, engine=engine)
+    n, d = result_digest(done.report)
+    emit(f"validate-{engine}", time.perf_counter() - t, results=n, digest=d)
+
+
+def validate_incremental(data: Path, change: bool) -> None:
+    from osce_kg.validation.incremental import validate_corpus
+
+    cache = data / ".validation-cache"
+    if change:
+        validate_corpus(data, engine="oxigraph", incremental=True, cache=cache)  # warm, untimed
+        facts = sorted((data / "graph" / "sources").glob("*/facts.ttl"))[
+            len(list((data / "graph" / "sources").iterdir())) // 2
+        ]
+        text = facts.read_text(encoding="utf-8")
+        facts.write_text(
+            text.replace('rdfs:label "Meeting ', 'rdfs:label "Revised meeting ', 1),
+            encoding="utf-8",
+        )
+    t = time.perf_counter()
+    done = validate_corpus(data, engine="oxigraph", incremental=True, cache=cache)
+    n, d = result_digest(done.report)
+    emit(
+        "validate-incremental",
+        time.perf_counter() - t,
+        results=n,
+        digest=d,
+        stats={k: v for k, v in vars(done.stats).items() if isinstance(v, int | float | str)},
+    )
+
+
+class _TimeUp(BaseException):
+    """Raised by the alarm; a BaseException so no ``except Exception`` swallows it."""
+
+
+def _alarm(signum: int, frame: Any) -> None:
+    raise _TimeUp
+
+
+def queries(data: Path, engine: str, names: list[str], limit: float | None) -> None:
+    import pyoxigraph as ox
+    from rdflib import URIRef
+
+    from osce_kg.queries import find_query
+    from osce_kg.sparql_bind import bind_terms, iri_term
+    from osce_kg.sparql_results import tsv_term
+    from osce_kg.store import EmbeddedStore, OxigraphStore, bulk_load_dataset
+
+    t = time.perf_counter()
+    if engine == "rdflib":
+        store: Any = EmbeddedStore.default()
+    else:
+        raw = ox.Store()
+        bulk_load_dataset(raw)
+        store = OxigraphStore(raw)
+    setup = time.perf_counter() - t
+    per: dict[str, float] = {}
+    digests: dict[str, str] = {}
+    signal.signal(signal.SIGALRM, _alarm)
+    for name in names:
+        q = find_query(name)
+        params = {p.variable: PARAMS[p.name] for p in q.params if p.required}
+        start = time.perf_counter()
+        try:
+            if limit:
+                signal.setitimer(signal.ITIMER_REAL, limit)
+            if engine == "raw":
+                text = bind_terms(q.text, {v: iri_term(i) for v, i in params.items()})
+                answer = raw.query(text)
+                variables = [v.value for v in answer.variables]
+                rows = [tuple(tsv_term(s[v]) for v in variables) for s in answer]
+            else:
+                result = store.select(q.text, {v: URIRef(i) for v, i in params.items()})
+                rows = [tuple(tsv_term(x) for x in row) for row in result.rows]
+            per[name] = round(time.perf_counter() - start, 4)
+            digests[name] = digest(rows)
+        except _TimeUp:
+            per[name] = float(limit or 0)
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+    emit(
+        f"queries-{engine}",
+        sum(per.values()),
+        setup=round(setup, 3),
+        per_query=per,
+        digests=digests,
+    )
+
+
+def network(data: Path, name: str) -> None:
+    from osce_kg.network.analysis import node_measures
+    from osce_kg.network.build import build_network
+    from osce_kg.network.gexf import write_gexf
+    from osce_kg.store import OxigraphStore
+
+    store = OxigraphStore.open(None)
+    t = time.perf_counter()
+    graph = build_network(store, name)
+    built = time.perf_counter()
+    node_measures(graph)
+    analysed = time.perf_counter()
+    with tempfile.TemporaryDirectory() as tmp:
+        write_gexf(graph, Path(tmp) / "g.gexf")
+    end = time.perf_counter()
+    emit(
+        f"network-{name}",
+        end - t,
+        nodes=graph.number_of_nodes(),
+        edges=graph.number_of_edges(),
+        parts={
+            "build": round(built - t, 3),
+            "analyses": round(analysed - built, 3),
+            "gexf": round(end - analysed, 3),
+        },
+    )
+
+
+def main() -> None:
+    name, data = sys.argv[1], Path(sys.argv[2])
+    args = sys.argv[3:]
+    if name == "load-raw":
+        load_raw(data)
+    elif name == "load-oxigraph":
+        load_oxigraph(data)
+    elif name == "load-rdflib":
+        load_rdflib(data)
+    elif name == "validate-full":
+        validate_full(data, "oxigraph")
+    elif name == "validate-pyshacl":
+        validate_full(data, "pyshacl")
+    elif name == "validate-incremental":
+        validate_incremental(data, "--change" in args)
+    elif name == "queries":
+        limit = float(args[args.index("--limit") + 1]) if "--limit" in args else None
+        names = [a for a in args[1:] if not a.startswith("--") and a != str(limit)]
+        queries(data, args[0], names, limit)
+    elif name == "network":
+        network(data, args[0])
+    else:
+        raise SystemExit(f"unknown stage {name}")
+
+
+if __name__ == "__main__":
+    main()
