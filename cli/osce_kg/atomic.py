@@ -20,7 +20,6 @@ def _umask() -> int:
     return mask
 
 
-
 @contextlib.contextmanager
 def atomic_open(path: Path, mode: str = "w", encoding: str | None = "utf-8") -> Iterator[IO[str]]:
     """Open a temporary file beside ``path``; on success it replaces ``path``."""

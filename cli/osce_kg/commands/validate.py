@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from ..output import emit, output_options
+from ..validate_options import scale_options
 
 FORMATS = ("text", "json", "turtle", "junit", "sarif", "github")
 
@@ -33,8 +34,17 @@ Exit codes:
     help="With FILES: validate them without loading the shipped graph beside them.",
 )
 @output_options(FORMATS, default="text")
+@scale_options
 def validate(
-    files: tuple[Path, ...], fail_on: str, no_graph: bool, fmt: str, output: Path | None
+    files: tuple[Path, ...],
+    fail_on: str,
+    no_graph: bool,
+    fmt: str,
+    output: Path | None,
+    engine: str,
+    incremental: bool | None,
+    cache: Path | None,
+    jobs: int,
 ) -> None:
     """Validate the graph, or your own RDF FILES, against the ontology and shapes.
 
@@ -54,14 +64,18 @@ def validate(
         osce-kg validate my-additions.ttl --fail-on warning
         osce-kg validate --format sarif -o osce-kg.sarif
         osce-kg validate --format github   # annotations in GitHub Actions
+        osce-kg validate --engine oxigraph --incremental   # a large corpus, re-checked fast
     """
     from ..errors import ValidationFailed
+    from ..validate_options import run_scaled
     from ..validation import Severity
     from ..validation import validate as run_validation
     from ..validation.reports import render
 
     threshold = Severity.parse(fail_on)
-    report = run_validation(list(files), include_graph=not no_graph)
+    report = run_scaled(
+        files, engine=engine, incremental=incremental, cache=cache, jobs=jobs
+    ) or run_validation(list(files), include_graph=not no_graph)
     emit(render(report, fmt, threshold), output)
     if not report.conforms(threshold):
         failing = len(report.failing(threshold))

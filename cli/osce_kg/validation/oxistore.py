@@ -1,0 +1,408 @@
+"""An Oxigraph store laid out for validation, and the runs of compiled constraints on it.
+
+Every unit of the data (the ontology, ``graph/shared``, ``graph/reference``
+and each source) is one named graph, loaded straight from its files by
+Oxigraph's parsers (no rdflib terms on the way).  The ontology's closure
+(``rdfs:subClassOf`` on types, ``rdfs:subPropertyOf``, ``owl:inverseOf``: the
+same rules as :func:`osce_kg.inference.infer`) is computed per unit into a
+graph of its own, ``…/graph/inferred/<unit>``: each derived triple follows
+from one stated triple, so the closure of the union is the union of the
+closures and a changed source only needs its own closure recomputed.
+
+Queries read the union of all graphs (``use_default_graph_as_union``), so a
+triple stated in two graphs is seen twice: every compiled query is
+``DISTINCT`` or counts ``DISTINCT`` values.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from datetime import date, datetime, time
+from decimal import Decimal
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib.namespace import XSD
+from rdflib.term import BNode, Literal, Node, URIRef
+
+from .. import loading
+from .. import namespaces as ns
+from ..errors import InputError
+from .checks import Check
+from .compiled import (
+    CONTROL_GRAPH,
+    FOCUS,
+    ILL_TYPED,
+    PLAIN_DATATYPES,
+    RAW_DATATYPE,
+    RAW_PREDICATE,
+    Compiled,
+    Constraint,
+    raw_datatype,
+)
+from .model import Result, Rule
+
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+SUBCLASS = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#subClassOf")
+SUBPROPERTY = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#subPropertyOf")
+INVERSE = ox.NamedNode("http://www.w3.org/2002/07/owl#inverseOf")
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+CONTROL = ox.NamedNode(CONTROL_GRAPH)
+
+
+def inferred_graph(graph: str) -> str:
+    """The graph holding the closure of ``graph``'s triples."""
+    return ns.INFERRED_GRAPH + "/" + graph.removeprefix(ns.GRAPH_NS)
+
+
+def parse_quads(path: Path, graph: str) -> Iterator[ox.Quad]:
+    """The triples of ``path`` as quads of ``graph``, each typed literal with its raw copy.
+
+    A syntax error becomes a :class:`~osce_kg.errors.ParseError` (``FILE:LINE:COL``).
+    """
+    target = ox.NamedNode(graph)
+    fmt = loading.OX_FORMATS[loading.guess_format(path)]
+    raw_predicates: dict[ox.NamedNode, ox.NamedNode] = {}
+    raw_datatypes: dict[str, ox.NamedNode] = {}
+    try:
+        for t in ox.parse(path=str(path), format=fmt, base_iri=path.resolve().as_uri()):
+            yield ox.Quad(t.subject, t.predicate, t.object, target)
+            o = t.object
+            if isinstance(o, ox.Literal) and not o.language:
+                datatype = o.datatype.value
+                if datatype in PLAIN_DATATYPES:
+                    continue
+                p = raw_predicates.get(t.predicate)
+                if p is None:
+                    p = raw_predicates[t.predicate] = ox.NamedNode(
+                        RAW_PREDICATE + t.predicate.value
+                    )
+                d = raw_datatypes.get(datatype)
+                if d is None:
+                    d = raw_datatypes[datatype] = ox.NamedNode(raw_datatype(datatype))
+                yield ox.Quad(t.subject, p, ox.Literal(o.value, datatype=d), target)
+    except SyntaxError as exc:
+        raise loading.parse_error_from(path, exc) from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
+
+
+def load_files(store: ox.Store, graph: str, files: Iterable[Path], bulk: bool = False) -> None:
+    """Parse ``files`` into the named graph ``graph`` (see :func:`parse_quads`)."""
+    for path in files:
+        if bulk:
+            store.bulk_extend(parse_quads(path, graph))
+        else:
+            store.extend(list(parse_quads(path, graph)))
+
+
+class Closure:
+    """The ontology's subclass, subproperty and inverse axioms, ready to apply."""
+
+    def __init__(self, store: ox.Store, ontology_graph: str = ns.ONTOLOGY_GRAPH) -> None:
+        g = ox.NamedNode(ontology_graph)
+
+        def edges(pred: ox.NamedNode) -> list[tuple[ox.NamedNode, ox.NamedNode]]:
+            out = []
+            for q in store.quads_for_pattern(None, pred, None, g):
+                if isinstance(q.subject, ox.NamedNode) and isinstance(q.object, ox.NamedNode):
+                    out.append((q.subject, q.object))
+            return out
+
+        self.supers = _transitive(edges(SUBCLASS))
+        superprops = _transitive(edges(SUBPROPERTY))
+        inverses: dict[ox.NamedNode, set[ox.NamedNode]] = defaultdict(set)
+        for a, b in edges(INVERSE):
+            inverses[a].add(b)
+            inverses[b].add(a)
+        # For each predicate, the (predicate, flipped) it derives, with and without
+        # inverses (an inverse never applies to a literal object).
+        self.derive: dict[
+            ox.NamedNode, tuple[list[tuple[ox.NamedNode, bool]], list[ox.NamedNode]]
+        ] = {}
+        for p in set(superprops) | set(inverses):
+            with_inv = _reach(p, superprops, inverses)
+            literal_ok = sorted(superprops.get(p, set()), key=str)
+            if with_inv or literal_ok:
+                self.derive[p] = (with_inv, literal_ok)
+            if literal_ok:  # the raw copies of typed literals follow their triples
+                raw = [ox.NamedNode(RAW_PREDICATE + q.value) for q in literal_ok]
+                self.derive[ox.NamedNode(RAW_PREDICATE + p.value)] = ([], raw)
+
+    def infer(self, store: ox.Store, graph: str) -> list[ox.Quad]:
+        """The closure of ``graph``'s triples, as quads of its inferred graph."""
+        source = ox.NamedNode(graph)
+        target = ox.NamedNode(inferred_graph(graph))
+        out: list[ox.Quad] = []
+        for cls, sups in self.supers.items():
+            for q in store.quads_for_pattern(None, RDF_TYPE, cls, source):
+                out += [ox.Quad(q.subject, RDF_TYPE, c, target) for c in sups]
+        for p, (with_inv, literal_ok) in self.derive.items():
+            for q in store.quads_for_pattern(None, p, None, source):
+                if isinstance(q.object, ox.Literal):
+                    out += [ox.Quad(q.subject, r, q.object, target) for r in literal_ok]
+                    continue
+                obj = q.object
+                assert not isinstance(obj, ox.Triple)
+                for r, flipped in with_inv:
+                    if flipped:
+                        out.append(ox.Quad(obj, r, q.subject, target))
+                    else:
+                        out.append(ox.Quad(q.subject, r, obj, target))
+        return out
+
+
+def _transitive(
+    edges: Iterable[tuple[ox.NamedNode, ox.NamedNode]],
+) -> dict[ox.NamedNode, set[ox.NamedNode]]:
+    direct: dict[ox.NamedNode, set[ox.NamedNode]] = defaultdict(set)
+    for a, b in edges:
+        if a != b:
+            direct[a].add(b)
+    closed: dict[ox.NamedNode, set[ox.NamedNode]] = {}
+    for start in list(direct):
+        seen: set[ox.NamedNode] = set()
+        stack = list(direct[start])
+        while stack:
+            node = stack.pop()
+            if node in seen or node == start:
+                continue
+            seen.add(node)
+            stack.extend(direct.get(node, ()))
+        closed[start] = seen
+    return closed
+
+
+def _reach(
+    p: ox.NamedNode,
+    superprops: dict[ox.NamedNode, set[ox.NamedNode]],
+    inverses: dict[ox.NamedNode, set[ox.NamedNode]],
+) -> list[tuple[ox.NamedNode, bool]]:
+    """Every (predicate, flipped) a triple with predicate ``p`` derives, ``(p, False)`` excluded."""
+    seen = {(p, False)}
+    stack = [(p, False)]
+    while stack:
+        q, flipped = stack.pop()
+        for r in superprops.get(q, ()):
+            if (r, flipped) not in seen:
+                seen.add((r, flipped))
+                stack.append((r, flipped))
+        for r in inverses.get(q, ()):
+            if (r, not flipped) not in seen:
+                seen.add((r, not flipped))
+                stack.append((r, not flipped))
+    seen.discard((p, False))
+    return sorted(seen, key=lambda t: (str(t[0]), t[1]))
+
+
+# -- ill-typed literals ---------------------------------------------------------------
+
+_PYTHON_TYPES: dict[str, type | tuple[type, ...]] = {
+    str(XSD.integer): int,
+    str(XSD.float): float,
+    str(XSD.decimal): Decimal,
+    str(XSD.boolean): bool,
+    str(XSD.date): date,
+    str(XSD.time): time,
+    str(XSD.dateTime): datetime,
+}
+
+
+def is_ill_typed(lexical: str, datatype: str) -> bool:
+    """Whether pySHACL's sh:datatype rejects ``"lexical"^^datatype`` (rdflib decides, as there)."""
+    logger = logging.getLogger("rdflib.term")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)  # rdflib logs a traceback for every unreadable literal
+    try:
+        lit = Literal(lexical, datatype=URIRef(datatype))
+    finally:
+        logger.setLevel(level)
+    if lit.ill_typed is True:
+        return True
+    expected = _PYTHON_TYPES.get(datatype)
+    return expected is not None and not isinstance(lit.value, expected)
+
+
+def mark_ill_typed(store: ox.Store, compiled: Compiled, graphs: Iterable[str] | None = None) -> int:
+    """Record in the control graph every ill-typed literal a datatype constraint may meet.
+
+    With ``graphs``, only the literals of those graphs are examined and earlier
+    marks are kept (a mark stays true: it says a literal is ill-typed, wherever
+    it occurs); without, the marks are recomputed for the whole store.
+    """
+    marker = ox.NamedNode(ILL_TYPED)
+    scope = ""
+    if graphs is None:
+        store.update(
+            f"DELETE WHERE {{ GRAPH <{CONTROL_GRAPH}> {{ <{ILL_TYPED}> <{ILL_TYPED}> ?v }} }}"
+        )
+    else:
+        names = " ".join(f"<{g}>" for g in graphs)
+        if not names:
+            return 0
+        scope = f"VALUES ?g {{ {names} }}"
+    bad: list[ox.Quad] = []
+    for datatype, paths in sorted(compiled.datatypes.items()):
+        values = " ".join(f"<{p}>" for p in sorted(paths)) if paths is not None else None
+        triple = "GRAPH ?g { ?s ?p ?v }" if scope else "?s ?p ?v ."
+        where = f"{scope} VALUES ?p {{ {values} }} {triple}" if values else f"{scope} {triple}"
+        test = f"FILTER(isLiteral(?v) && DATATYPE(?v) = <{raw_datatype(datatype)}>)"
+        for row in _select(store, f"SELECT DISTINCT ?v WHERE {{ {where} {test} }}"):
+            value = row[0]
+            if isinstance(value, ox.Literal) and is_ill_typed(value.value, datatype):
+                bad.append(ox.Quad(marker, marker, value, CONTROL))
+    store.extend(bad)
+    return len(bad)
+
+
+def set_focus(store: ox.Store, nodes: Iterable[ox.NamedNode | ox.BlankNode]) -> None:
+    """The focus nodes a restricted run checks (see :meth:`Constraint.render`)."""
+    store.update(f"DELETE WHERE {{ GRAPH <{CONTROL_GRAPH}> {{ ?f <{FOCUS}> ?x }} }}")
+    flag = ox.Literal(True)
+    store.extend([ox.Quad(n, ox.NamedNode(FOCUS), flag, CONTROL) for n in nodes])
+
+
+# -- running --------------------------------------------------------------------------
+
+
+def _select(store: ox.Store, query: str) -> Iterator[ox.QuerySolution]:
+    solutions = store.query(query, use_default_graph_as_union=True)
+    assert isinstance(solutions, ox.QuerySolutions)
+    return iter(solutions)
+
+
+def to_rdflib(term: object) -> Node:
+    """An Oxigraph term as rdflib's (only for the few terms that end up in results)."""
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        datatype = term.datatype.value.removeprefix(RAW_DATATYPE)
+        if datatype == XSD_STRING:
+            return Literal(term.value)
+        logger = logging.getLogger("rdflib.term")
+        level = logger.level
+        logger.setLevel(logging.CRITICAL)
+        try:
+            return Literal(term.value, datatype=URIRef(datatype))
+        finally:
+            logger.setLevel(level)
+    raise TypeError(f"unexpected term {term!r}")
+
+
+def run_constraint(store: ox.Store, constraint: Constraint, restrict: bool = False) -> list[Result]:
+    """The results of one compiled constraint."""
+    results = []
+    path = URIRef(constraint.path) if constraint.path else None
+    for row in _select(store, constraint.render(restrict)):
+        focus = row["focus"]
+        if focus is None:
+            continue
+        value = row["value"] if constraint.has_value else None
+        results.append(
+            Result(
+                severity=constraint.severity,
+                focus=to_rdflib(focus),
+                message=constraint.message,
+                rule=constraint.rule,
+                path=path,
+                value=to_rdflib(value) if value is not None else None,
+                component=constraint.component,
+            )
+        )
+    return results
+
+
+def run_constraints(
+    store: ox.Store, constraints: Iterable[Constraint], restrict: bool = False
+) -> list[Result]:
+    results: list[Result] = []
+    for constraint in constraints:
+        results += run_constraint(store, constraint, restrict)
+    return results
+
+
+def run_check_query(store: ox.Store, check: Check) -> list[Result]:
+    """One whole-graph SPARQL check (``queries/checks``), once, on the store."""
+    return run_check_file(store, check.path, check.rule)
+
+
+def run_check_file(store: ox.Store, path: Path, rule: Rule) -> list[Result]:
+    """The check written in ``path``, reporting as ``rule`` (picklable arguments, for workers)."""
+    text = path.read_text(encoding="utf-8")
+    results = []
+    for row in _select(store, text):
+        focus = row["focus"]
+        if focus is None:
+            continue
+        message, path, value = row["message"], row["path"], row["value"]
+        results.append(
+            Result(
+                severity=rule.severity,
+                focus=to_rdflib(focus),
+                path=to_rdflib(path) if path is not None else None,
+                value=to_rdflib(value) if value is not None else None,
+                message=message.value if isinstance(message, ox.Literal) else rule.title,
+                rule=rule.id,
+                component="sparql",
+            )
+        )
+    for result in results:
+        restore_value(store, result)
+    return results
+
+
+def restore_value(store: ox.Store, result: Result) -> None:
+    """Give a check result the typed literal as written, not as Oxigraph normalised it.
+
+    A check selects values from the stored (normalised) triples; the raw copy
+    of the same triple says how the data wrote it.
+    """
+    value = result.value
+    if not (
+        isinstance(value, Literal)
+        and value.datatype is not None
+        and isinstance(result.path, URIRef)
+    ):
+        return
+    if not isinstance(result.focus, (URIRef, BNode)):
+        return
+    raw = ox.NamedNode(RAW_PREDICATE + str(result.path))
+    candidates = [
+        to_rdflib(q.object)
+        for q in store.quads_for_pattern(to_oxigraph(result.focus), raw, None, None)
+    ]
+    same = [
+        c
+        for c in candidates
+        if isinstance(c, Literal) and c.value is not None and c.value == value.value
+    ]
+    if len(set(same)) == 1:
+        result.value = same[0]
+
+
+def to_oxigraph(node: Node) -> ox.NamedNode | ox.BlankNode:
+    """An rdflib IRI or blank node as Oxigraph's."""
+    if isinstance(node, URIRef):
+        return ox.NamedNode(str(node))
+    if isinstance(node, BNode):
+        return ox.BlankNode(str(node))
+    raise TypeError(f"not a resource: {node!r}")
+
+
+__all__ = [
+    "Closure",
+    "inferred_graph",
+    "is_ill_typed",
+    "load_files",
+    "mark_ill_typed",
+    "run_check_query",
+    "run_constraints",
+    "set_focus",
+    "to_rdflib",
+]

@@ -1,0 +1,149 @@
+"""Where a result of a store run points, and how results are kept in the cache.
+
+* :func:`locate_results` gives each result the file and line where its focus
+  node is defined, asking the store which unit (named graph) types the node and
+  scanning only that unit's files (with :mod:`.locate`'s scanner), so that
+  locating a few results does not mean reading the whole corpus.
+* :func:`serialise` / :func:`deserialise` turn a :class:`Result` into JSON and
+  back, terms kept exactly (IRI, blank node, literal with language or datatype).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pyoxigraph as ox
+from rdflib.term import BNode, Literal, Node, URIRef
+
+from .locate import _FileIndex
+from .model import Result, Severity
+from .oxistore import to_oxigraph
+
+if TYPE_CHECKING:
+    from .scale import Unit
+
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def _parent(store: ox.Store, node: ox.BlankNode) -> ox.NamedNode | ox.BlankNode | None:
+    for q in store.quads_for_pattern(None, None, node, None):
+        subject = q.subject
+        if isinstance(subject, (ox.NamedNode, ox.BlankNode)):
+            return subject
+    return None
+
+
+def locate_results(store: ox.Store, results: Sequence[Result], units: Iterable[Unit]) -> None:
+    """Set ``file`` and ``line`` of every result whose focus node a unit defines."""
+    by_graph = {u.graph: u for u in units}
+    indexes: dict[Path, _FileIndex] = {}
+    found: dict[Node, tuple[str | None, int | None]] = {}
+    for result in results:
+        if result.focus not in found:
+            found[result.focus] = _locate(store, result.focus, by_graph, indexes)
+        result.file, result.line = found[result.focus]
+
+
+def _locate(
+    store: ox.Store, focus: Node, by_graph: dict[str, Unit], indexes: dict[Path, _FileIndex]
+) -> tuple[str | None, int | None]:
+    if not isinstance(focus, (URIRef, BNode)):
+        return None, None
+    node: ox.NamedNode | ox.BlankNode | None = to_oxigraph(focus)
+    for _ in range(8):  # a blank node has no name to search for: point at what refers to it
+        if not isinstance(node, ox.BlankNode):
+            break
+        node = _parent(store, node)
+    if node is None:
+        return None, None
+    unit = None
+    for predicate in (RDF_TYPE, None):
+        for q in store.quads_for_pattern(node, predicate, None, None):
+            graph = q.graph_name
+            if isinstance(graph, ox.NamedNode) and graph.value in by_graph:
+                unit = by_graph[graph.value]
+                break
+        if unit is not None:
+            break
+    if unit is None:
+        return None, None
+    if isinstance(node, ox.BlankNode):
+        return _display(unit.files[0]), None
+    for path in unit.files:
+        index = indexes.get(path)
+        if index is None:
+            index = indexes[path] = _FileIndex(path)
+        if node.value in index.starts or node.value in index.line_heads:
+            return _display(path), index.line_of(node.value)
+    return _display(unit.files[0]), None
+
+
+def _term(node: Node | None) -> dict[str, str] | None:
+    if node is None:
+        return None
+    if isinstance(node, URIRef):
+        return {"iri": str(node)}
+    if isinstance(node, BNode):
+        return {"bnode": str(node)}
+    if isinstance(node, Literal):
+        out = {"literal": str(node)}
+        if node.language:
+            out["lang"] = node.language
+        elif node.datatype is not None:
+            out["datatype"] = str(node.datatype)
+        return out
+    raise TypeError(f"cannot keep {node!r} in the cache")
+
+
+def _node(data: dict[str, str] | None) -> Node | None:
+    if data is None:
+        return None
+    if "iri" in data:
+        return URIRef(data["iri"])
+    if "bnode" in data:
+        return BNode(data["bnode"])
+    datatype = data.get("datatype")
+    return Literal(
+        data["literal"], lang=data.get("lang"), datatype=URIRef(datatype) if datatype else None
+    )
+
+
+def serialise(result: Result) -> dict[str, Any]:
+    return {
+        "severity": int(result.severity),
+        "focus": _term(result.focus),
+        "message": result.message,
+        "rule": result.rule,
+        "path": _term(result.path),
+        "value": _term(result.value),
+        "component": result.component,
+    }
+
+
+def deserialise(data: dict[str, Any]) -> Result:
+    focus = _node(data["focus"])
+    if focus is None:
+        raise ValueError("a cached result has no focus node")
+    return Result(
+        severity=Severity(int(data["severity"])),
+        focus=focus,
+        message=str(data["message"]),
+        rule=str(data["rule"]),
+        path=_node(data["path"]),
+        value=_node(data["value"]),
+        component=data.get("component"),
+    )
+
+
+def focus_key(node: Node) -> str:
+    """The key results are cached under: the focus node in N-Triples form."""
+    return node.n3()

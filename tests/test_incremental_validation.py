@@ -1,0 +1,314 @@
+"""Incremental validation re-checks only what changed and agrees with a full run.
+
+Each test works on its own copy of a generated corpus of 50 sources
+(benchmarks/generate.py) and checks what the run reports it did
+(:class:`~osce_kg.validation.scale.Stats`), never how long it took.
+"""
+
+from __future__ import annotations
+
+import collections
+import gc
+import importlib.util
+import shutil
+import sys
+from pathlib import Path
+
+import pyoxigraph
+import pytest
+import rdflib
+
+from osce_kg.errors import InputError, ParseError
+from osce_kg.validation.incremental import CACHE_DIR, validate_corpus
+from osce_kg.validation.model import Result
+from osce_kg.validation.scale import validate_full
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _key(r: Result) -> tuple[object, ...]:
+    value = "_:blank" if isinstance(r.value, rdflib.BNode) else r.value
+    return (r.focus, r.path, value, r.component, r.rule, r.message, r.file, r.line)
+
+
+def same_as_full(root: Path, results: list[Result]) -> bool:
+    full = validate_full(root, engine="oxigraph").report.results
+    return collections.Counter(map(_key, results)) == collections.Counter(map(_key, full))
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    spec = importlib.util.spec_from_file_location(
+        "osce_kg_generate_inc", REPO / "benchmarks" / "generate.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    out = tmp_path_factory.mktemp("generated") / "data"
+    module.generate(out, 50, seed=3, violations={"missing-label": 1, "end-before-start": 1})
+    return out
+
+
+@pytest.fixture
+def root(generated: Path, tmp_path: Path) -> Path:
+    copy = tmp_path / "data"
+    shutil.copytree(generated, copy)
+    return copy
+
+
+def facts(root: Path, index: int) -> Path:
+    return root / "graph" / "sources" / f"synthetic-{index:06d}" / "facts.ttl"
+
+
+def test_first_run_builds_the_cache_and_a_second_reuses_it(root: Path) -> None:
+    first = validate_corpus(root)
+    assert first.stats.mode == "cold" and len(first.stats.reloaded) == 51  # shared + 50 sources
+    assert (root / CACHE_DIR / "manifest.json").is_file()
+    assert same_as_full(root, first.report.results)
+    assert {r.rule for r in first.report.results} >= {
+        "okgsh:LabelShape",
+        "check:event-end-before-start",
+    }
+
+    assert not first.stats.checks_from_cache
+    second = validate_corpus(root)
+    assert second.stats.mode == "incremental"
+    assert second.stats.reloaded == [] and second.stats.focus_checked == 0
+    assert second.stats.checks_from_cache
+    assert collections.Counter(map(_key, second.report.results)) == collections.Counter(
+        map(_key, first.report.results)
+    )
+
+
+def test_a_changed_source_alone_is_rechecked(root: Path) -> None:
+    validate_corpus(root)
+    path = facts(root, 7)
+    text = path.read_text(encoding="utf-8")
+    assert "okg:status okg:held" in text
+    # A second status breaks EventShape's sh:maxCount 1 on okg:status.
+    path.write_text(
+        text.replace("okg:status okg:held", "okg:status okg:held, okg:planned", 1), encoding="utf-8"
+    )
+    run = validate_corpus(root)
+    assert run.stats.mode == "incremental" and not run.stats.checks_from_cache
+    assert run.stats.reloaded == ["source/synthetic-000007"]
+    # The source's own resources and the shared entities it names, not the corpus.
+    assert run.stats.focus_checked is not None and 0 < run.stats.focus_checked < 60
+    new = [r for r in run.report.results if r.component == "sh:MaxCountConstraintComponent"]
+    assert [(str(r.focus), r.rule) for r in new] == [
+        ("https://w3id.org/osce-kg/id/event/meeting-7", "okgsh:EventShape")
+    ]
+    assert (
+        new[0].file is not None
+        and new[0].file.endswith("synthetic-000007/facts.ttl")
+        and new[0].line
+    )
+    assert same_as_full(root, run.report.results)
+
+    path.write_text(text, encoding="utf-8")  # and back
+    back = validate_corpus(root)
+    assert back.stats.reloaded == ["source/synthetic-000007"]
+    assert not [r for r in back.report.results if r.component == "sh:MaxCountConstraintComponent"]
+    assert same_as_full(root, back.report.results)
+
+
+def test_an_ill_typed_literal_in_a_changed_source_is_found(root: Path) -> None:
+    validate_corpus(root)
+    path = facts(root, 11)
+    text = path.read_text(encoding="utf-8")
+    start = text.split("schema:startDate ", 1)[1].split(" ;", 1)[0]
+    path.write_text(text.replace(start, '"2012-13-01"^^xsd:date', 1), encoding="utf-8")
+    run = validate_corpus(root)
+    assert run.stats.reloaded == ["source/synthetic-000011"]
+    found = [r for r in run.report.results if r.component == "sh:DatatypeConstraintComponent"]
+    assert [(str(r.focus), str(r.value)) for r in found] == [
+        ("https://w3id.org/osce-kg/id/event/meeting-11", "2012-13-01")
+    ]
+    assert same_as_full(root, run.report.results)
+
+
+def test_check_results_are_reused_only_while_nothing_changes(root: Path) -> None:
+    validate_corpus(root)
+    assert validate_corpus(root).stats.checks_from_cache
+    path = facts(root, 5)
+    text = path.read_text(encoding="utf-8")
+    speaker = text.split("okg:speaker <", 1)[1].split(">", 1)[0]
+    # The quotation's person is no longer its speech's speaker: a SPARQL check's business.
+    other = speaker.rsplit("-", 1)[0] + ("-1" if not speaker.endswith("-1") else "-2")
+    changed = text.replace(f"okg:quotedPerson <{speaker}>", f"okg:quotedPerson <{other}>")
+    assert changed != text
+    path.write_text(changed, encoding="utf-8")
+    assert not validate_corpus(root, checks=False).stats.checks_from_cache  # sees the change
+    run = validate_corpus(root)  # so the checks run now, though no file changed since
+    assert not run.stats.checks_from_cache and run.stats.reloaded == []
+    assert any(r.rule == "check:quotation-speaker" for r in run.report.results)
+    again = validate_corpus(root)
+    assert again.stats.checks_from_cache
+    assert collections.Counter(map(_key, again.report.results)) == collections.Counter(
+        map(_key, run.report.results)
+    )
+    assert same_as_full(root, again.report.results)
+
+
+def test_a_change_reaching_another_source_rechecks_what_depends_on_it(root: Path) -> None:
+    validate_corpus(root)
+    # Source 9 retypes a shared city as a topic: events of other sources whose
+    # okg:place is that city are unchanged, yet now break sh:class okg:Place.
+    shared = root / "graph" / "shared" / "entities.ttl"
+    text = shared.read_text(encoding="utf-8")
+    path = facts(root, 9)
+    place = path.read_text(encoding="utf-8").split("okg:place <", 1)[1].split(">", 1)[0]
+    shared.write_text(
+        text.replace(f"<{place}> a okg:City", f"<{place}> a okg:Topic", 1), encoding="utf-8"
+    )
+    run = validate_corpus(root)
+    assert run.stats.reloaded == ["shared"]
+    broken = {
+        str(r.focus)
+        for r in run.report.results
+        if r.path is not None and str(r.path).endswith("#place")
+    }
+    assert "https://w3id.org/osce-kg/id/event/meeting-9" in broken
+    assert same_as_full(root, run.report.results)
+
+
+def test_added_and_removed_sources(root: Path) -> None:
+    validate_corpus(root)
+    gone = root / "graph" / "sources" / "synthetic-000004"
+    moved = root / "graph" / "sources" / "synthetic-000099"
+    gone.rename(moved)  # one source removed, one added (same content, new graph)
+    run = validate_corpus(root)
+    assert sorted(run.stats.reloaded) == ["source/synthetic-000004", "source/synthetic-000099"]
+    assert same_as_full(root, run.report.results)
+    shutil.rmtree(moved)
+    run = validate_corpus(root)
+    assert run.stats.reloaded == ["source/synthetic-000099"]
+    assert same_as_full(root, run.report.results)
+
+
+def test_a_changed_shape_rechecks_everything_without_reloading(root: Path) -> None:
+    validate_corpus(root)
+    shapes = root / "shapes" / "common.ttl"
+    text = shapes.read_text(encoding="utf-8")
+    old = "No English rdfs:label"
+    assert old in text
+    shapes.write_text(text.replace(old, "Give it an English rdfs:label"), encoding="utf-8")
+    run = validate_corpus(root)
+    assert (
+        run.stats.mode == "recheck" and run.stats.reloaded == [] and run.stats.focus_checked is None
+    )
+    assert any(r.message.startswith("Give it an English") for r in run.report.results)
+    assert same_as_full(root, run.report.results)
+
+
+def test_a_changed_ontology_rebuilds_the_store(root: Path) -> None:
+    validate_corpus(root)
+    ontology = next((root / "ontology").glob("*.ttl"))
+    ontology.write_text(ontology.read_text(encoding="utf-8") + "\n# touched\n", encoding="utf-8")
+    run = validate_corpus(root)
+    assert run.stats.mode == "cold" and run.stats.reason == "ontology changed"
+    assert same_as_full(root, run.report.results)
+
+
+@pytest.mark.parametrize("damage", ["delete", "manifest", "results", "store", "store-emptied"])
+def test_a_damaged_cache_is_rebuilt(root: Path, damage: str) -> None:
+    first = validate_corpus(root)
+    cache = root / CACHE_DIR
+    if damage == "delete":
+        shutil.rmtree(cache)
+    elif damage == "manifest":
+        (cache / "manifest.json").write_text("{not json", encoding="utf-8")
+    elif damage == "results":
+        (cache / "results.json").write_text('{"x": [{"severity": 3}]}', encoding="utf-8")
+    elif damage == "store":
+        shutil.rmtree(cache / "store")
+        (cache / "store").write_text("not a store", encoding="utf-8")
+    else:
+        # An empty store where the manifest expects a full one (RocksDB opens it happily).
+        shutil.rmtree(cache / "store")
+        empty = pyoxigraph.Store(str(cache / "store"))
+        del empty
+        gc.collect()
+    run = validate_corpus(root)
+    assert run.stats.mode == "cold"
+    assert collections.Counter(map(_key, run.report.results)) == collections.Counter(
+        map(_key, first.report.results)
+    )
+    assert validate_corpus(root).stats.mode == "incremental"
+
+
+def test_a_syntax_error_in_a_changed_source_is_reported_and_then_repaired(root: Path) -> None:
+    validate_corpus(root)
+    path = facts(root, 2)
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text + "\n<broken> <triple> .\n<x> <y> \n", encoding="utf-8")
+    with pytest.raises(ParseError, match=r"facts\.ttl:\d+:\d+"):
+        validate_corpus(root)
+    path.write_text(text, encoding="utf-8")
+    run = validate_corpus(root)
+    assert run.stats.reloaded == ["source/synthetic-000002"]  # left dirty by the failed run
+    assert same_as_full(root, run.report.results)
+
+
+def test_cache_option_puts_the_cache_elsewhere(root: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "elsewhere"
+    run = validate_corpus(root, cache=cache)
+    assert run.stats.mode == "cold"
+    assert (cache / "manifest.json").is_file() and not (root / CACHE_DIR).exists()
+    assert validate_corpus(root, cache=cache).stats.mode == "incremental"
+
+
+def test_command_line_options(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import click
+    from click.testing import CliRunner
+
+    from osce_kg.validate_options import run_scaled, scale_options
+
+    seen: list[object] = []
+
+    @click.command()
+    @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+    @scale_options
+    def command(files: tuple[Path, ...], **scale: object) -> None:
+        report = run_scaled(files, **scale)  # type: ignore[arg-type]
+        seen.append(report)
+        if report is not None:
+            click.echo(report.summary())
+
+    monkeypatch.setenv("OSCE_KG_DATA", str(root))
+    runner = CliRunner()
+    assert runner.invoke(command, []).exit_code == 0 and seen[-1] is None  # reference engine
+    done = runner.invoke(command, ["--engine", "oxigraph"])
+    assert done.exit_code == 0, done.output
+    assert "violation" in done.output and not (root / CACHE_DIR).exists()
+    done = runner.invoke(command, ["--incremental"])
+    assert done.exit_code == 0 and (root / CACHE_DIR / "manifest.json").is_file()
+    cache = root.parent / "c"
+    assert runner.invoke(command, ["--cache", str(cache), "--jobs", "2"]).exit_code == 0
+    assert (cache / "manifest.json").is_file()
+    refused = runner.invoke(command, ["--incremental", "--engine", "pyshacl"])
+    assert refused.exit_code != 0 and "--incremental needs" in str(refused.exception)
+    assert runner.invoke(command, ["--incremental", "--jobs", "0"]).exit_code == 2
+    refused = runner.invoke(command, ["--engine", "oxigraph", "some.ttl"])
+    assert refused.exit_code != 0 and "give no FILES" in str(refused.exception)
+
+
+def test_checks_in_worker_processes_give_the_same_results(root: Path) -> None:
+    one = validate_corpus(root)
+    # A change, so that the checks run again, now in two processes reading the cached store.
+    path = facts(root, 12)
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace("okg:status okg:held", "okg:status okg:proposed", 1), encoding="utf-8"
+    )
+    two = validate_corpus(root, jobs=2)
+    assert not two.stats.checks_from_cache
+    attendance = [r for r in two.report.results if r.rule == "check:proposed-event-attendance"]
+    assert attendance and {str(r.focus) for r in attendance} == {
+        "https://w3id.org/osce-kg/id/event/meeting-12"
+    }
+    assert same_as_full(root, two.report.results)
+    assert len(two.report.results) > len(one.report.results)
+    with pytest.raises(InputError, match="--jobs"):
+        validate_corpus(root, jobs=0)
