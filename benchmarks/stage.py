@@ -54,38 +54,36 @@ def result_digest(report: Any) -> tuple[int, str]:
     return len(keys), digest(keys)
 
 
-def load_raw(data: Path) -> None:
-    import pyoxigraph as ox
-
+def _bulk_load(store: Any) -> None:
+    """The dataset files into ``store`` by Oxigraph's own bulk loader, nothing else."""
     from osce_kg.loading import OX_FORMATS, dataset_files, guess_format
 
-    files = dataset_files()
-    store = ox.Store()
-    t = time.perf_counter()
-    for f in files:
+    for f in dataset_files():
         store.bulk_load(
             path=str(f.path),
             format=OX_FORMATS[guess_format(f.path)],
             base_iri=f.path.resolve().as_uri(),
         )
+
+
+def load_raw(data: Path) -> None:
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    t = time.perf_counter()
+    _bulk_load(store)
     emit("load-raw", time.perf_counter() - t, quads=len(store))
 
 
 def load_oxigraph(data: Path) -> None:
+    """What osce-kg's Oxigraph store does: the same bulk load, then the closure in place."""
     import pyoxigraph as ox
 
-    from osce_kg.loading import OX_FORMATS, dataset_files, guess_format
     from osce_kg.store import close_in_store
 
-    files = dataset_files()
     store = ox.Store()
     t = time.perf_counter()
-    for f in files:
-        store.bulk_load(
-            path=str(f.path),
-            format=OX_FORMATS[guess_format(f.path)],
-            base_iri=f.path.resolve().as_uri(),
-        )
+    _bulk_load(store)
     loaded = time.perf_counter()
     close_in_store(store)
     end = time.perf_counter()

@@ -9,6 +9,7 @@ on a free port, loaded through ``osce-kg load`` and stopped by its PID.  Faults
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import os
 import signal
@@ -73,11 +74,10 @@ def osce(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]
     return code, out, err
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A real Oxigraph server: its base URL (…/query, …/store)."""
+@contextlib.contextmanager
+def oxigraph_server(location: Path) -> Iterator[str]:
+    """A real Oxigraph server on a free loopback port, stopped by its PID: its base URL."""
     port = free_port()
-    location = tmp_path_factory.mktemp("oxigraph-db")
     proc = subprocess.Popen(
         [oxigraph_binary(), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
         stdout=subprocess.DEVNULL,
@@ -89,7 +89,14 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield base
     finally:
         os.kill(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=10)
+        proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real Oxigraph server: its base URL (…/query, …/store)."""
+    with oxigraph_server(tmp_path_factory.mktemp("oxigraph-db")) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")

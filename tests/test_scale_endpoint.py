@@ -6,18 +6,15 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import signal
 import subprocess
 import sys
-import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from conftest import REPO, clean_env, osce_kg_exe
-from test_backends import free_port, wait_for
+from test_backends import oxigraph_server
 
 sys.path.insert(0, str(REPO / "benchmarks"))
 from generate import generate
@@ -37,25 +34,11 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int]:
 
 @pytest.fixture(scope="module")
 def endpoint(corpus: tuple[Path, int], tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    from osce_kg.serving import oxigraph_binary
-
-    port = free_port()
-    location = tmp_path_factory.mktemp("server-db")
-    proc = subprocess.Popen(
-        [oxigraph_binary(), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_for(f"{base}/query?query=" + urllib.parse.quote("ASK {}"))
+    with oxigraph_server(tmp_path_factory.mktemp("server-db")) as base:
         data, _ = corpus
         loaded = run_cli(data, "load", "--endpoint", f"{base}/store")
         assert loaded.returncode == 0, loaded.stderr
         yield f"{base}/query"
-    finally:
-        os.kill(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=20)
 
 
 def run_cli(data: Path, *args: str) -> subprocess.CompletedProcess[str]:

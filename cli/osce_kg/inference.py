@@ -11,21 +11,25 @@ Person) instead of letting validation report them.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
+from typing import TypeVar
 
 import rdflib
 from rdflib.namespace import OWL, RDF, RDFS
 from rdflib.term import Node
 
+T = TypeVar("T", bound=Hashable)
 
-def _closure(edges: Iterable[tuple[Node, Node]]) -> dict[Node, set[Node]]:
-    direct: dict[Node, set[Node]] = defaultdict(set)
+
+def transitive_closure(edges: Iterable[tuple[T, T]]) -> dict[T, set[T]]:
+    """For each node with an edge, every node it reaches (itself excluded)."""
+    direct: dict[T, set[T]] = defaultdict(set)
     for sub, sup in edges:
         if sub != sup:
             direct[sub].add(sup)
-    closed: dict[Node, set[Node]] = {}
+    closed: dict[T, set[T]] = {}
     for start in list(direct):
-        seen: set[Node] = set()
+        seen: set[T] = set()
         stack = list(direct[start])
         while stack:
             node = stack.pop()
@@ -39,8 +43,8 @@ def _closure(edges: Iterable[tuple[Node, Node]]) -> dict[Node, set[Node]]:
 
 def infer(ontology: rdflib.Graph, data: rdflib.Graph) -> rdflib.Graph:
     """The triples implied by ``ontology`` over ``data`` that ``data`` lacks."""
-    supers = _closure(ontology.subject_objects(RDFS.subClassOf))
-    superprops = _closure(ontology.subject_objects(RDFS.subPropertyOf))
+    supers = transitive_closure(ontology.subject_objects(RDFS.subClassOf))
+    superprops = transitive_closure(ontology.subject_objects(RDFS.subPropertyOf))
     inverses: dict[Node, set[Node]] = defaultdict(set)
     for a, b in ontology.subject_objects(OWL.inverseOf):
         inverses[a].add(b)

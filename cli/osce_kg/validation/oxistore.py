@@ -30,6 +30,7 @@ from rdflib.term import BNode, Literal, Node, URIRef
 from .. import loading
 from .. import namespaces as ns
 from ..errors import InputError
+from ..inference import transitive_closure
 from .checks import Check
 from .compiled import (
     CONTROL_GRAPH,
@@ -111,8 +112,8 @@ class Closure:
                     out.append((q.subject, q.object))
             return out
 
-        self.supers = _transitive(edges(SUBCLASS))
-        superprops = _transitive(edges(SUBPROPERTY))
+        self.supers = transitive_closure(edges(SUBCLASS))
+        superprops = transitive_closure(edges(SUBPROPERTY))
         inverses: dict[ox.NamedNode, set[ox.NamedNode]] = defaultdict(set)
         for a, b in edges(INVERSE):
             inverses[a].add(b)
@@ -152,27 +153,6 @@ class Closure:
                     else:
                         out.append(ox.Quad(q.subject, r, obj, target))
         return out
-
-
-def _transitive(
-    edges: Iterable[tuple[ox.NamedNode, ox.NamedNode]],
-) -> dict[ox.NamedNode, set[ox.NamedNode]]:
-    direct: dict[ox.NamedNode, set[ox.NamedNode]] = defaultdict(set)
-    for a, b in edges:
-        if a != b:
-            direct[a].add(b)
-    closed: dict[ox.NamedNode, set[ox.NamedNode]] = {}
-    for start in list(direct):
-        seen: set[ox.NamedNode] = set()
-        stack = list(direct[start])
-        while stack:
-            node = stack.pop()
-            if node in seen or node == start:
-                continue
-            seen.add(node)
-            stack.extend(direct.get(node, ()))
-        closed[start] = seen
-    return closed
 
 
 def _reach(
