@@ -22,7 +22,7 @@ ID = "https://w3id.org/osce-kg/id/"
 # Parameters for the stored queries that need one, on the synthetic corpus.
 PARAMS = {
     "person": ID + "person/person-0",
-    "resource": ID + "person/person-0",
+    "resource": ID + "event/meeting-0",  # annotated in its source (shared persons are not)
     "event": ID + "event/meeting-0",
     "topic": ID + "topic/topic-0",
 }
