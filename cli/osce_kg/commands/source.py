@@ -29,8 +29,13 @@ def source() -> None:
 
 @source.command("add")
 @click.argument("slug")
-@click.option("--text", "text_file", required=True, type=click.Path(path_type=Path),
-              help="The source's verbatim text (UTF-8); copied byte for byte.")
+@click.option(
+    "--text",
+    "text_file",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="The source's verbatim text (UTF-8); copied byte for byte.",
+)
 @click.option("--title", required=True, help="The source's title, as published.")
 @click.option("--published", required=True, metavar="YYYY-MM-DD", help="Publication date.")
 @graph_dir_option
