@@ -5,6 +5,8 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
+JS_STAMP := tests/js/node_modules/.installed
+
 .PHONY: run test setup lint clean
 
 $(STAMP): pyproject.toml
@@ -13,12 +15,18 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
+# graphology-gexf (Gephi Lite's GEXF parser) for tests/test_network_exports.py.
+$(JS_STAMP): tests/js/package.json tests/js/package-lock.json
+	@if command -v npm >/dev/null; then \
+		cd tests/js && npm ci --no-audit --no-fund --silent && touch node_modules/.installed; \
+	else echo "npm not found: the graphology-gexf tests need Node.js and npm"; fi
+
 setup: $(STAMP)
 
 run: $(STAMP)
 	$(BIN)/osce-kg build -o dist
 
-test: $(STAMP)
+test: $(STAMP) $(JS_STAMP)
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
@@ -27,4 +35,4 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 clean:
-	rm -rf $(VENV) dist build .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) dist build .pytest_cache .mypy_cache .ruff_cache tests/js/node_modules
