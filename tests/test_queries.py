@@ -215,12 +215,18 @@ def test_speeches(store: EmbeddedStore) -> None:
         "organization/irish-osce-chairmanship"
     )
     assert by_speaker[u("person/dzhurakhon-zoirov")]["onBehalfOf"] == u("country/tajikistan")
-    # The meeting opened on 19 September 2012; the opening ceremony takes its date.
-    day = Literal("2012-09-19", datatype=XSD.date)
-    assert by_speaker[u("person/eoin-oleary")]["date"] == day
-    assert by_speaker[u("person/knut-dreyer")]["date"] == day
+    # The meeting ran from 19 to 21 September 2012; the day of each speech is not
+    # stated, so a speech is dated by its event's span (the ceremony by the meeting's).
+    start = Literal("2012-09-19", datatype=XSD.date)
+    end = Literal("2012-09-21", datatype=XSD.date)
+    for person in ("person/eoin-oleary", "person/knut-dreyer", "person/dzhurakhon-zoirov"):
+        assert (by_speaker[u(person)]["eventStart"], by_speaker[u(person)]["eventEnd"]) == (
+            start,
+            end,
+        )
     # The missions' session is not dated in the article.
-    assert by_speaker[u("person/zumrad-solieva")]["date"] is None
+    assert by_speaker[u("person/zumrad-solieva")]["eventStart"] is None
+    assert by_speaker[u("person/zumrad-solieva")]["eventEnd"] is None
 
 
 def test_statements_by_person_with_passages(store: EmbeddedStore) -> None:
