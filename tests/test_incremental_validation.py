@@ -312,3 +312,28 @@ def test_checks_in_worker_processes_give_the_same_results(root: Path) -> None:
     assert len(two.report.results) > len(one.report.results)
     with pytest.raises(InputError, match="--jobs"):
         validate_corpus(root, jobs=0)
+
+
+def test_only_the_checks_a_change_can_affect_run_again(root: Path) -> None:
+    validate_corpus(root)
+    path = facts(root, 11)
+    text = path.read_text(encoding="utf-8")
+    # A label: no SPARQL check reads rdfs:label, so every check's rows are reused.
+    path.write_text(text.replace('rdfs:label "Meeting 11"', 'rdfs:label "Meeting eleven"', 1))
+    relabelled = validate_corpus(root)
+    assert relabelled.stats.checks_rerun == 0
+    assert same_as_full(root, relabelled.report.results)
+    # Dates in the wrong order: the date checks run again and find it; the others do not run.
+    start = text.index("schema:startDate")
+    line = text[start : text.index("\n", start)]
+    swapped = text.replace(line, 'schema:startDate "2099-01-01"^^xsd:date ;', 1)
+    assert swapped != text
+    path.write_text(swapped, encoding="utf-8")
+    redated = validate_corpus(root)
+    assert redated.stats.checks_rerun is not None and 0 < redated.stats.checks_rerun < 9
+    assert any(
+        r.rule == "check:event-end-before-start"
+        and str(r.focus) == "https://w3id.org/osce-kg/id/event/meeting-11"
+        for r in redated.report.results
+    )
+    assert same_as_full(root, redated.report.results)

@@ -121,3 +121,56 @@ def run_check(check: Check, graph: rdflib.Graph) -> list[Result]:
             )
         )
     return results
+
+
+def check_predicates(check: Check) -> set[str] | None:
+    """Every predicate IRI the check's patterns and property paths use, or None if one
+    of them is a variable or a negated path (then any triple may matter)."""
+    from rdflib.paths import AlternativePath, InvPath, MulPath, NegatedPath, SequencePath
+    from rdflib.term import URIRef, Variable
+
+    found: set[str] = set()
+
+    def path_iris(path: object) -> bool:
+        if isinstance(path, URIRef):
+            found.add(str(path))
+            return True
+        if isinstance(path, SequencePath | AlternativePath):
+            return all(path_iris(p) for p in path.args)
+        if isinstance(path, InvPath):
+            return path_iris(path.arg)
+        if isinstance(path, MulPath):
+            return path_iris(path.path)
+        if isinstance(path, NegatedPath):
+            return False
+        return not isinstance(path, Variable)
+
+    def triples(node: dict[str, Any]) -> list[Any]:
+        # A BGP holds (s, p, o) triples; the TriplesBlock of an EXISTS pattern
+        # (left in parsed form) may hold them as one flat list.
+        raw = list(dict.get(node, "triples", []) or [])
+        if raw and not isinstance(raw[0], list | tuple):
+            return [raw[i : i + 3] for i in range(0, len(raw), 3)]
+        return [
+            t
+            for group in raw
+            for t in (
+                [group] if len(group) == 3 else [group[i : i + 3] for i in range(0, len(group), 3)]
+            )
+        ]
+
+    def walk(node: object) -> bool:
+        if isinstance(node, dict):
+            if getattr(node, "name", None) in ("BGP", "TriplesBlock"):
+                for triple in triples(node):
+                    p = triple[1]
+                    if isinstance(p, Variable) or not path_iris(p):
+                        return False
+            if getattr(node, "name", None) in ("Graph", "ServiceGraphPattern"):
+                return False
+            return all(walk(v) for v in dict.values(node))
+        if isinstance(node, list | tuple):
+            return all(walk(v) for v in node)
+        return True
+
+    return found if walk(check.query.algebra) else None

@@ -41,7 +41,7 @@ from .. import __version__
 from ..atomic import atomic_write_text
 from ..errors import InputError
 from ..paths import data_root as default_root
-from .checks import load_checks
+from .checks import check_predicates, load_checks
 from .compiled import CONTROL_GRAPH, Compiled, UnsupportedShapes
 from .model import Result, Rule
 from .oxistore import (
@@ -221,13 +221,16 @@ def validate_corpus(
         if checks:
             kept = run.cache.load_checks() if run.unchanged else None
             run.stats.checks_from_cache = kept is not None
+            if kept is None and run.touched is not None and jobs == 1:
+                kept = rerun_touched_checks(run, root)
             if kept is None:
                 if jobs > 1:
                     run.store.flush()  # the workers open the store read-only, from disk
                     kept = parallel_checks(run.cache.store_path, root, jobs)
                 else:
                     kept = _checks(run.store, root)
-                run.cache.save_checks(kept)
+                run.stats.checks_rerun = len(load_checks(root / "queries" / "checks"))
+            run.cache.save_checks(kept)
             results += kept
             run.timer.lap("checks")
         elif not run.unchanged:
@@ -241,6 +244,40 @@ def validate_corpus(
         # the next run in this process (or a cache folder deleted meanwhile) is safe.
         run.store = ox.Store()
         gc.collect()
+
+
+def touched_predicates(delta: set[tuple[Any, Any, Any]], closure: Closure) -> set[str]:
+    """Every predicate a changed triple has, or lends to a triple of the closure."""
+    out: set[str] = set()
+    for _, p, o in delta:
+        out.add(p.value)
+        with_inv, literal_ok = closure.derive.get(p, ([], []))
+        if isinstance(o, ox.Literal):
+            out.update(q.value for q in literal_ok)
+        else:
+            out.update(q.value for q, _ in with_inv)
+    return out
+
+
+def rerun_touched_checks(run: _Run, root: Path) -> list[Result] | None:
+    """The checks' results after a change: a check none of whose predicates the
+    change touched gives the rows it gave before (a query's answer can only
+    change if a triple matching one of its patterns did); the others run again.
+    None when the previous results cannot be read (the caller runs them all)."""
+    previous = run.cache.load_checks()
+    if previous is None or run.touched is None:
+        return None
+    results: list[Result] = []
+    rerun = 0
+    for check in load_checks(root / "queries" / "checks"):
+        uses = check_predicates(check)
+        if uses is not None and not uses & run.touched:
+            results += [r for r in previous if r.rule == check.rule.id]
+        else:
+            results += run_check_file(run.store, check.path, check.rule)
+            rerun += 1
+    run.stats.checks_rerun = rerun
+    return results
 
 
 def _check_worker(store_path: str, items: list[tuple[str, Rule]]) -> list[dict[str, Any]]:
@@ -294,6 +331,9 @@ class _Run:
         self.store: ox.Store = ox.Store()
         self.build = ""
         self.unchanged = False  # no data and no rule changed since the cached run
+        # Set by an incremental run whose rules did not change: the predicates that
+        # the changed triples (and their closure) use; None means "anything".
+        self.touched: set[str] | None = None
 
     def manifest(self, digests: dict[str, str]) -> dict[str, Any]:
         return {
@@ -362,6 +402,7 @@ class _Run:
             fresh = run_constraints(self.store, self.compiled.constraints)
             results = _by_focus(fresh)
         elif delta:
+            self.touched = touched_predicates(delta, closure)
             mark_ill_typed(self.store, self.compiled, [u.graph for u in changed])
             nodes = affected_nodes(self.store, delta)
             set_focus(self.store, nodes)

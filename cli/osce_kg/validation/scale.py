@@ -133,6 +133,7 @@ class Stats:
     seconds: dict[str, float] = field(default_factory=dict)
     reason: str = ""
     checks_from_cache: bool = False  # the SPARQL checks' results were reused (nothing changed)
+    checks_rerun: int | None = None  # how many SPARQL checks ran (None: not run)
 
 
 @dataclass
