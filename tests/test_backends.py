@@ -30,6 +30,7 @@ import pytest
 import rdflib
 from rdflib.compare import isomorphic
 
+from conftest import osce
 from osce_kg.cli import main
 from osce_kg.endpoint import EndpointStore, put_graph
 from osce_kg.errors import EndpointError
@@ -62,16 +63,6 @@ def wait_for(url: str, seconds: float = 30.0) -> None:
         except OSError:
             time.sleep(0.1)
     raise AssertionError(f"{url} did not answer within {seconds} s")
-
-
-def osce(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    try:
-        main(list(args))
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @contextlib.contextmanager

@@ -13,23 +13,13 @@ import pytest
 import rdflib
 from rdflib.compare import isomorphic
 
-from osce_kg.cli import main
+from conftest import osce
 from osce_kg.queries import StoredQuery, bind_values, find_query, parse_sparql
 from osce_kg.sparql_bind import bind
 from osce_kg.store import EmbeddedStore
 
 ID = "https://w3id.org/osce-kg/id/"
 MEETING = ID + "event/2012-annual-police-experts-meeting"
-
-
-def osce(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    try:
-        main(list(args))
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def assert_usage_error(code: int, err: str, pattern: str) -> None:
@@ -81,8 +71,8 @@ def test_json_is_w3c_sparql_results(capsys: pytest.CaptureFixture[str]) -> None:
         "value": "Zumrad Solieva",
         "xml:lang": "en",
     }
-    assert "date" not in solieva[0]  # unbound variables are left out of a binding
-    dated = next(r for r in rows if "date" in r)["date"]
+    assert "eventStart" not in solieva[0]  # unbound variables are left out of a binding
+    dated = next(r for r in rows if "eventStart" in r)["eventStart"]
     assert dated == {
         "type": "literal",
         "value": "2012-09-19",
