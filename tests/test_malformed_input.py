@@ -62,3 +62,5 @@ def test_parse_error_names_line_and_column(tmp_path: Path) -> None:
         parse_file(bad)
     assert str(info.value).startswith(f"{bad}:2:")
     assert info.value.line == 2
+    # The position is said once, in FILE:LINE:COL, not again in the message.
+    assert "line" not in info.value.message

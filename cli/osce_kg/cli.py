@@ -15,7 +15,7 @@ from typing import Any
 import click
 
 from . import __version__
-from .errors import EXIT_INTERRUPTED, EXIT_USAGE, OsceKgError
+from .errors import EXIT_INTERRUPTED, OsceKgError
 
 # name -> "module:attribute" under osce_kg.commands; a command whose module is
 # absent (a trimmed install) is simply not listed.
@@ -101,5 +101,3 @@ def main(argv: list[str] | None = None) -> Any:
 
 if __name__ == "__main__":  # pragma: no cover
     main()
-
-__all__ = ["EXIT_USAGE", "cli", "main"]

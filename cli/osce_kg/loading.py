@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -56,7 +56,10 @@ OX_FORMATS: dict[str, pyoxigraph.RdfFormat] = {
     "json-ld": pyoxigraph.RdfFormat.JSON_LD,
 }
 
-_POSITION = re.compile(r"line (\d+)(?: between columns (\d+) and \d+| column (\d+))?", re.I)
+# Oxigraph's messages start with where the error is ("Parser error at line 2
+# column 7: …", "… between line 2 column 7 and line 3 column 1: …"); the
+# position is also on the exception, so the message keeps only what is wrong.
+_POSITION_PREFIX = re.compile(r"^Parser error [^:]*: ")
 
 
 @dataclass(frozen=True)
@@ -115,19 +118,11 @@ def check_syntax(path: Path, data: bytes | None = None, fmt: str | None = None) 
 
 
 def parse_error_from(path: Path, exc: SyntaxError) -> ParseError:
+    """``FILE:LINE:COL: message`` for an Oxigraph syntax error (columns count from 1)."""
     message = exc.msg if isinstance(exc.msg, str) else str(exc)
-    line: int | None = exc.lineno
-    col: int | None = exc.offset
-    found = _POSITION.search(message)
-    if found:
-        line = int(found.group(1))
-        col_text = found.group(2) or found.group(3)
-        col = int(col_text) if col_text else col
-    detail = re.sub(
-        r"^Parser error at line \d+(?: between columns \d+ and \d+| column \d+)?: ", "", message
-    )
-    detail = detail.strip().splitlines()[0] if detail.strip() else "syntax error"
-    return ParseError(str(path), line, col, detail)
+    detail = _POSITION_PREFIX.sub("", message).strip()
+    detail = detail.splitlines()[0] if detail else "syntax error"
+    return ParseError(str(path), exc.lineno, exc.offset, detail)
 
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
@@ -222,11 +217,6 @@ def source_text_path(slug: str, graph_dir: Path | None = None) -> Path:
     return (graph_dir or data_dir("graph")) / "sources" / slug / "source.txt"
 
 
-def source_text(slug: str, graph_dir: Path | None = None) -> str:
-    """A source's verbatim text (decoded, newlines untouched)."""
-    return source_text_path(slug, graph_dir).read_bytes().decode("utf-8")
-
-
 def ontology_files() -> list[RdfFile]:
     return [RdfFile(p, ns.ONTOLOGY_GRAPH) for p in _ttl_files(data_dir("ontology"))]
 
@@ -252,16 +242,6 @@ def dataset_files(
     if graph:
         files += graph_files(graph_dir)
     return files
-
-
-def user_files(paths: Iterable[Path]) -> list[RdfFile]:
-    """A user's own files, each its own named graph (``file:`` IRI)."""
-    return [RdfFile(p, p.resolve().as_uri()) for p in paths]
-
-
-def iter_parsed(files: Iterable[RdfFile]) -> Iterator[tuple[RdfFile, rdflib.Graph]]:
-    for f in files:
-        yield f, parse_file(f.path)
 
 
 def load_dataset(files: Iterable[RdfFile]) -> rdflib.Dataset:

@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 import rdflib
 from rdflib.namespace import RDF
 
-from .namespaces import ID_NS
+from .namespaces import ID_NS, ONTOLOGY_NS
 
-OKG_ARTICLE = rdflib.URIRef("https://w3id.org/osce-kg/ontology#Article")
+OKG_ARTICLE = rdflib.URIRef(ONTOLOGY_NS + "Article")
 
 
 @dataclass
