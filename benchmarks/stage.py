@@ -18,7 +18,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-ID = "https://w3id.org/osce-kg/id/"
+from osce_kg.namespaces import ID_NS as ID
+
 # Parameters for the stored queries that need one, on the synthetic corpus.
 PARAMS = {
     "person": ID + "person/person-0",
@@ -54,24 +55,19 @@ def result_digest(report: Any) -> tuple[int, str]:
     return len(keys), digest(keys)
 
 
-def _bulk_load(store: Any) -> None:
-    """The dataset files into ``store`` by Oxigraph's own bulk loader, nothing else."""
-    from osce_kg.loading import OX_FORMATS, dataset_files, guess_format
-
-    for f in dataset_files():
-        store.bulk_load(
-            path=str(f.path),
-            format=OX_FORMATS[guess_format(f.path)],
-            base_iri=f.path.resolve().as_uri(),
-        )
-
-
 def load_raw(data: Path) -> None:
+    """Oxigraph's own bulk loader over the files: the yardstick."""
     import pyoxigraph as ox
 
+    from osce_kg.loading import OX_FORMATS, base_iri, dataset_files, guess_format
+
+    files = dataset_files()
     store = ox.Store()
     t = time.perf_counter()
-    _bulk_load(store)
+    for f in files:
+        store.bulk_load(
+            path=str(f.path), format=OX_FORMATS[guess_format(f.path)], base_iri=base_iri(f.path)
+        )
     emit("load-raw", time.perf_counter() - t, quads=len(store))
 
 
@@ -79,11 +75,11 @@ def load_oxigraph(data: Path) -> None:
     """What osce-kg's Oxigraph store does: the same bulk load, then the closure in place."""
     import pyoxigraph as ox
 
-    from osce_kg.store import close_in_store
+    from osce_kg.loading import bulk_load_files, close_in_store
 
     store = ox.Store()
     t = time.perf_counter()
-    _bulk_load(store)
+    bulk_load_files(store)
     loaded = time.perf_counter()
     close_in_store(store)
     end = time.perf_counter()
@@ -165,10 +161,11 @@ def queries(data: Path, engine: str, names: list[str], limit: float | None) -> N
     import pyoxigraph as ox
     from rdflib import URIRef
 
+    from osce_kg.loading import bulk_load_dataset
     from osce_kg.queries import find_query
     from osce_kg.sparql_bind import bind_terms, iri_term
     from osce_kg.sparql_results import tsv_term
-    from osce_kg.store import EmbeddedStore, OxigraphStore, bulk_load_dataset
+    from osce_kg.store import EmbeddedStore, OxigraphStore
 
     t = time.perf_counter()
     if engine == "rdflib":
@@ -255,8 +252,12 @@ def main() -> None:
     elif name == "validate-incremental":
         validate_incremental(data, "--change" in args)
     elif name == "queries":
-        limit = float(args[args.index("--limit") + 1]) if "--limit" in args else None
-        names = [a for a in args[1:] if not a.startswith("--") and a != str(limit)]
+        limit = None
+        if "--limit" in args:
+            at = args.index("--limit")
+            limit = float(args[at + 1])
+            args = args[:at] + args[at + 2 :]
+        names = args[1:]
         queries(data, args[0], names, limit)
     elif name == "network":
         network(data, args[0])

@@ -94,3 +94,21 @@ def test_quick_path_leaves_errors_to_the_full_path() -> None:
     assert missing.returncode == 2 and "resource" in missing.stderr
     bad_iri = _cli("query", "run", "provenance", "-p", "resource=not an iri")
     assert bad_iri.returncode == 2 and "Traceback" not in bad_iri.stderr
+
+
+def test_sub_folder_queries_take_the_quick_path_too() -> None:
+    env = clean_env()
+    warm = _cli("query", "run", "network/speeches", "--format", "csv", env=env)
+    assert warm.returncode == 0, warm.stderr
+    assert _imports(["query", "run", "network/speeches"], env) == set()
+    full = _cli("query", "run", "network/speeches", "--format", "csv", "--store", "embedded")
+    assert warm.stdout == full.stdout
+
+
+def test_an_unusable_cache_folder_falls_back_to_the_full_path(tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the cache folder should be", encoding="utf-8")
+    env = clean_env(OSCE_KG_CACHE=str(blocker / "cache"))
+    result = _cli("query", "run", "speeches", "--format", "csv", env=env)
+    assert result.returncode == 0, result.stderr
+    assert "Zumrad Solieva" in result.stdout

@@ -19,6 +19,7 @@ from pathlib import Path
 from . import namespaces as ns
 from .atomic import atomic_directory
 from .errors import InputError
+from .sparql_bind import quote_string
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -32,13 +33,6 @@ class SourceInfo:
     text_ok: bool
 
 
-def _turtle_string(value: str) -> str:
-    """A Turtle long-string literal body with every special character escaped."""
-    out = value.replace("\\", "\\\\").replace('"', '\\"')
-    out = out.replace("\r", "\\r").replace("\n", "\\n").replace("\t", "\\t")
-    return '"' + out + '"'
-
-
 def article_turtle(slug: str, title: str, published: dt.date, text: str, raw: bytes) -> str:
     """The metadata of a new source as Turtle, in the layout of the shipped sources."""
     iri = ns.thing("source", slug)
@@ -50,15 +44,15 @@ def article_turtle(slug: str, title: str, published: dt.date, text: str, raw: by
         "@prefix schema: <http://schema.org/> .\n"
         "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n\n"
         f"<{iri}> a okg:Article ;\n"
-        f"    rdfs:label {_turtle_string(title)}@en ;\n"
-        f"    dcterms:title {_turtle_string(title)}@en ;\n"
+        f"    rdfs:label {quote_string(title)}@en ;\n"
+        f"    dcterms:title {quote_string(title)}@en ;\n"
         f'    dcterms:identifier "{slug}" ;\n'
         f'    dcterms:issued "{published.isoformat()}"^^xsd:date ;\n'
         f'    schema:datePublished "{published.isoformat()}"^^xsd:date ;\n'
         '    dcterms:format "text/plain; charset=utf-8" ;\n'
         '    dcterms:language "en" ;\n'
         f'    okg:sha256 "{digest}" ;\n'
-        f"    schema:text {_turtle_string(text)} .\n"
+        f"    schema:text {quote_string(text)} .\n"
     )
 
 
@@ -118,7 +112,7 @@ def list_sources(graph_dir: Path) -> list[SourceInfo]:
     """Every source with its title, date, triple count and whether its text is intact."""
     import pyoxigraph
 
-    from .loading import OX_FORMATS, RDF_SUFFIXES, guess_format, parse_error_from, source_slugs
+    from .loading import ox_triples, rdf_files, source_slugs
 
     infos: list[SourceInfo] = []
     title_p = pyoxigraph.NamedNode("http://purl.org/dc/terms/title")
@@ -129,23 +123,17 @@ def list_sources(graph_dir: Path) -> list[SourceInfo]:
         iri = pyoxigraph.NamedNode(ns.thing("source", slug))
         triples = 0
         title = published = digest = None
-        for path in sorted(folder.iterdir()):
-            if path.suffix not in RDF_SUFFIXES:
-                continue
-            fmt = OX_FORMATS[guess_format(path)]
-            try:
-                for t in pyoxigraph.parse(path=str(path), format=fmt, base_iri=path.as_uri()):
-                    triples += 1
-                    if t.subject != iri or not isinstance(t.object, pyoxigraph.Literal):
-                        continue
-                    if t.predicate == title_p:
-                        title = t.object.value
-                    elif t.predicate == issued_p:
-                        published = t.object.value
-                    elif t.predicate == sha_p:
-                        digest = t.object.value
-            except SyntaxError as exc:
-                raise parse_error_from(path, exc) from None
+        for path in rdf_files(folder):
+            for t in ox_triples(path):
+                triples += 1
+                if t.subject != iri or not isinstance(t.object, pyoxigraph.Literal):
+                    continue
+                if t.predicate == title_p:
+                    title = t.object.value
+                elif t.predicate == issued_p:
+                    published = t.object.value
+                elif t.predicate == sha_p:
+                    digest = t.object.value
         text_path = folder / "source.txt"
         ok = text_path.is_file() and hashlib.sha256(text_path.read_bytes()).hexdigest() == digest
         infos.append(SourceInfo(slug, title, published, triples, ok))

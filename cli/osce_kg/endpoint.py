@@ -28,8 +28,8 @@ import rdflib
 from rdflib.term import BNode, Identifier, Literal, URIRef
 
 from .errors import EndpointError, InputError
-from .sparql_bind import bind
-from .store import Bindings, Row, SelectResult, normalise, normalise_node, query_kind
+from .sparql_bind import bind, query_kind
+from .store import Bindings, Row, SelectResult, normalise
 
 USER_ENV = "OSCE_KG_ENDPOINT_USER"
 PASSWORD_ENV = "OSCE_KG_ENDPOINT_PASSWORD"
@@ -144,7 +144,8 @@ def _from_json(value: dict[str, Any] | None) -> Identifier | None:
         if lang:
             return Literal(text, lang=lang)
         dt = value.get("datatype")
-        return normalise(Literal(text, datatype=URIRef(dt) if dt else None))
+        literal: Literal = normalise(Literal(text, datatype=URIRef(dt) if dt else None))
+        return literal
     raise EndpointError(f"unexpected term in the endpoint's answer: {value!r}")
 
 
@@ -187,14 +188,14 @@ class EndpointStore:
                     "URITooLong": 414,
                     "EndPointInternalError": 500,
                 }.get(type(exc).__name__, 500)
-                text = str(exc)
-                body = text.split("Response:", 1)[1].strip() if "Response:" in text else ""
+                message = str(exc)
+                body = message.split("Response:", 1)[1].strip() if "Response:" in message else ""
                 if body.startswith(("b'", 'b"')):
                     body = body[2:-1]
                 raise urllib.error.HTTPError(
                     self.url,
                     code,
-                    text.splitlines()[0][:200],
+                    message.splitlines()[0][:200],
                     email.message.Message(),
                     io.BytesIO(body.encode("utf-8", "replace")),
                 ) from None
@@ -225,7 +226,7 @@ class EndpointStore:
             raise EndpointError(f"{self.url}: cannot parse the answer ({ctype}): {exc}") from None
         out = rdflib.Graph()
         for s, p, o in g:
-            out.add((s, p, normalise_node(o) if isinstance(o, Identifier) else o))
+            out.add((s, p, normalise(o)))
         return out
 
     def ask(self, query: str, bindings: Bindings = None) -> bool:

@@ -17,9 +17,11 @@ The on-disk layout of the data (see README, "The data"):
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -99,13 +101,26 @@ def _decode(path: Path, data: bytes) -> str:
         raise ParseError(str(path), line, col, "not valid UTF-8") from None
 
 
+def base_iri(path: Path) -> str:
+    """The base IRI a data file is parsed with: its own absolute ``file:`` URI."""
+    return path.resolve().as_uri()
+
+
 def _ox_parse(
     path: Path, data: bytes, fmt: str, base: str | None
 ) -> list[pyoxigraph.Triple] | list[pyoxigraph.Quad]:
     text = _decode(path, data)
     try:
-        return list(
-            pyoxigraph.parse(text, format=OX_FORMATS[fmt], base_iri=base or path.resolve().as_uri())
+        return list(pyoxigraph.parse(text, format=OX_FORMATS[fmt], base_iri=base or base_iri(path)))
+    except SyntaxError as exc:
+        raise parse_error_from(path, exc) from None
+
+
+def ox_triples(path: Path) -> Iterator[pyoxigraph.Triple | pyoxigraph.Quad]:
+    """One file's triples as Oxigraph terms, streamed (no rdflib); ParseError on bad syntax."""
+    try:
+        yield from pyoxigraph.parse(
+            path=str(path), format=OX_FORMATS[guess_format(path)], base_iri=base_iri(path)
         )
     except SyntaxError as exc:
         raise parse_error_from(path, exc) from None
@@ -128,23 +143,31 @@ def parse_error_from(path: Path, exc: SyntaxError) -> ParseError:
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
-class _Converter:
-    """pyoxigraph terms to rdflib terms, IRIs memoised (they repeat a lot)."""
+class TermConverter:
+    """pyoxigraph terms to rdflib terms, each distinct IRI and literal converted once.
 
-    def __init__(self, path: Path) -> None:
+    ``fresh_bnodes``: each blank node becomes a new rdflib BNode, as a parser
+    gives them (``_:b1`` in two files are two nodes); otherwise it keeps its
+    label, as query answers need (the same node on two rows stays the same).
+    """
+
+    def __init__(self, *, fresh_bnodes: bool, where: str = "") -> None:
         from rdflib import BNode, Literal, URIRef
 
         self.uriref, self.literal, self.bnode = URIRef, Literal, BNode
-        self.path = path
-        self.iris: dict[str, URIRef] = {}
-        self.bnodes: dict[str, BNode] = {}
+        self.fresh_bnodes = fresh_bnodes
+        self.where = where
+        self.seen: dict[object, rdflib.term.Identifier] = {}
 
     def __call__(self, term: object) -> rdflib.term.Identifier:
+        converted = self.seen.get(term)
+        if converted is None:
+            converted = self.seen[term] = self._convert(term)
+        return converted
+
+    def _convert(self, term: object) -> rdflib.term.Identifier:
         if isinstance(term, pyoxigraph.NamedNode):
-            iri = self.iris.get(term.value)
-            if iri is None:
-                iri = self.iris[term.value] = self.uriref(term.value)
-            return iri
+            return self.uriref(term.value)
         if isinstance(term, pyoxigraph.Literal):
             if term.language:
                 return self.literal(term.value, lang=term.language)
@@ -154,12 +177,21 @@ class _Converter:
                 return self.literal(term.value)
             return self.literal(term.value, datatype=self(term.datatype))
         if isinstance(term, pyoxigraph.BlankNode):
-            # Fresh per file, as a parser gives them: _:b1 in two files are two nodes.
-            node = self.bnodes.get(term.value)
-            if node is None:
-                node = self.bnodes[term.value] = self.bnode()
-            return node
-        raise ParseError(str(self.path), None, None, "RDF-star quoted triples are not supported")
+            return self.bnode() if self.fresh_bnodes else self.bnode(term.value)
+        raise ParseError(self.where, None, None, "RDF-star quoted triples are not supported")
+
+
+@contextlib.contextmanager
+def quiet_rdflib_terms() -> Iterator[None]:
+    """Silence rdflib's logged traceback for an ill-typed literal such as
+    ``"abc"^^xsd:integer``: the data keeps it, and validation reports it."""
+    log = logging.getLogger("rdflib.term")
+    level = log.level
+    log.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        log.setLevel(level)
 
 
 def parse_into(
@@ -176,20 +208,21 @@ def parse_into(
 
     fmt = fmt or guess_format(path)
     parsed = _ox_parse(path, _read(path), fmt, base)
-    conv = _Converter(path)
+    conv = TermConverter(fresh_bnodes=True, where=str(path))
     dataset = graph if isinstance(graph, rdflib.Dataset) else None
     targets: dict[str, rdflib.Graph] = {}
-    for item in parsed:
-        triple = (conv(item.subject), conv(item.predicate), conv(item.object))
-        target = graph
-        if dataset is not None and isinstance(item, pyoxigraph.Quad):
-            name = item.graph_name
-            if isinstance(name, pyoxigraph.NamedNode | pyoxigraph.BlankNode):
-                key = str(name)
-                if key not in targets:
-                    targets[key] = dataset.graph(conv(name))
-                target = targets[key]
-        target.add(triple)
+    with quiet_rdflib_terms():
+        for item in parsed:
+            triple = (conv(item.subject), conv(item.predicate), conv(item.object))
+            target = graph
+            if dataset is not None and isinstance(item, pyoxigraph.Quad):
+                name = item.graph_name
+                if isinstance(name, pyoxigraph.NamedNode | pyoxigraph.BlankNode):
+                    key = str(name)
+                    if key not in targets:
+                        targets[key] = dataset.graph(conv(name))
+                    target = targets[key]
+            target.add(triple)
     return graph
 
 
@@ -200,8 +233,9 @@ def parse_file(path: Path, fmt: str | None = None, base: str | None = None) -> r
     return parse_into(rdflib.Graph(), path, fmt, base)
 
 
-def _ttl_files(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.glob("*") if p.suffix in RDF_SUFFIXES and p.is_file())
+def rdf_files(folder: Path) -> list[Path]:
+    """The RDF files directly in ``folder`` (by suffix, any case), sorted."""
+    return sorted(p for p in folder.glob("*") if p.suffix.lower() in RDF_SUFFIXES and p.is_file())
 
 
 def source_slugs(graph_dir: Path | None = None) -> list[str]:
@@ -217,18 +251,19 @@ def source_text_path(slug: str, graph_dir: Path | None = None) -> Path:
     return (graph_dir or data_dir("graph")) / "sources" / slug / "source.txt"
 
 
-def ontology_files() -> list[RdfFile]:
-    return [RdfFile(p, ns.ONTOLOGY_GRAPH) for p in _ttl_files(data_dir("ontology"))]
+def ontology_files(folder: Path | None = None) -> list[RdfFile]:
+    """The ontology's files (default: the project's ``ontology/``)."""
+    return [RdfFile(p, ns.ONTOLOGY_GRAPH) for p in rdf_files(folder or data_dir("ontology"))]
 
 
 def graph_files(graph_dir: Path | None = None) -> list[RdfFile]:
     """Every RDF file under ``graph/`` with the named graph it belongs to."""
     root = graph_dir or data_dir("graph")
-    files = [RdfFile(p, ns.SHARED_GRAPH) for p in _ttl_files(root / "shared")]
-    files += [RdfFile(p, ns.REFERENCE_GRAPH) for p in _ttl_files(root / "reference")]
+    files = [RdfFile(p, ns.SHARED_GRAPH) for p in rdf_files(root / "shared")]
+    files += [RdfFile(p, ns.REFERENCE_GRAPH) for p in rdf_files(root / "reference")]
     for slug in source_slugs(root):
         graph = ns.source_graph(slug)
-        files += [RdfFile(p, graph) for p in _ttl_files(root / "sources" / slug)]
+        files += [RdfFile(p, graph) for p in rdf_files(root / "sources" / slug)]
     return files
 
 
@@ -279,10 +314,65 @@ def dataset_fingerprint() -> str:
     Stores built from the data (the quick path's cache, ``--store oxigraph:DIR``)
     are reused only while it is unchanged.
     """
+    return files_digest("dataset", [(f"{f.graph}\n{f.path.name}", f.path) for f in dataset_files()])
+
+
+def files_digest(salt: str, items: Iterable[tuple[str, Path]]) -> str:
+    """SHA-256 over ``salt``, osce-kg's and pyoxigraph's versions, and each (name, file bytes).
+
+    The key of every cache built from files: it changes when a file, a name or
+    the program that built the cache changes.
+    """
     from . import __version__
 
-    h = hashlib.sha256(f"osce-kg {__version__}\n".encode())
-    for f in dataset_files():
-        h.update(f"{f.graph}\n{f.path.name}\n".encode())
-        h.update(hashlib.sha256(f.path.read_bytes()).digest())
+    h = hashlib.sha256(
+        f"{salt}\nosce-kg {__version__}\npyoxigraph {pyoxigraph.__version__}\n".encode()
+    )
+    for name, path in items:
+        h.update(f"{name}\n".encode())
+        h.update(hashlib.sha256(path.read_bytes()).digest())
     return h.hexdigest()
+
+
+# The closure of :func:`osce_kg.inference.infer` (subclass on types,
+# subproperty, inverse), computed inside Oxigraph; repeated to a fixpoint
+# because one rule's output can feed another (an inverse of a sub-property).
+_CLOSURE_UPDATES = (
+    """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+    INSERT { ?s a ?super } WHERE { ?c rdfs:subClassOf+ ?super . ?s a ?c . FILTER(?super != ?c) }""",
+    """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+    INSERT { ?s ?q ?o } WHERE { ?p rdfs:subPropertyOf+ ?q . FILTER(?p != ?q) ?s ?p ?o }""",
+    """PREFIX owl: <http://www.w3.org/2002/07/owl#>
+    INSERT { ?o ?q ?s } WHERE {
+      { ?p owl:inverseOf ?q } UNION { ?q owl:inverseOf ?p }
+      ?s ?p ?o . FILTER(!isLiteral(?o)) }""",
+)
+
+
+def bulk_load_files(store: pyoxigraph.Store, files: Iterable[RdfFile] | None = None) -> None:
+    """The dataset files straight into ``store``'s default graph, by Oxigraph's
+    strict parsers and bulk loader (no rdflib); ParseError names file, line, column."""
+    for f in files if files is not None else dataset_files():
+        try:
+            store.bulk_load(
+                path=str(f.path), format=OX_FORMATS[guess_format(f.path)], base_iri=base_iri(f.path)
+            )
+        except SyntaxError as exc:
+            raise parse_error_from(f.path, exc) from None
+
+
+def close_in_store(store: pyoxigraph.Store) -> None:
+    """Add the inferred triples to ``store``'s default graph, to a fixpoint."""
+    size = -1
+    while len(store) != size:
+        size = len(store)
+        for update in _CLOSURE_UPDATES:
+            store.update(update)
+
+
+def bulk_load_dataset(store: pyoxigraph.Store, *, inferred: bool = True) -> None:
+    """The dataset (+ its inferred triples) in ``store``: the same triples as the
+    embedded store holds, so every back end answers alike."""
+    bulk_load_files(store)
+    if inferred:
+        close_in_store(store)

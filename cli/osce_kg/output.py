@@ -28,7 +28,9 @@ Value = str | int | float | bool | None
 
 
 def output_options(
-    formats: Sequence[str] = ROW_FORMATS, default: str = "table"
+    formats: Sequence[str] = ROW_FORMATS,
+    default: str | None = "table",
+    help: str = "Output format.",
 ) -> Callable[[F], F]:
     """Add ``--format`` and ``-o/--output`` to a command."""
 
@@ -45,8 +47,8 @@ def output_options(
             "fmt",
             type=click.Choice(list(formats)),
             default=default,
-            show_default=True,
-            help="Output format.",
+            show_default=default is not None,
+            help=help,
         )(func)
         return func
 

@@ -19,18 +19,18 @@ Or a ``params:`` list in the header names ordinary variables explicitly
 from __future__ import annotations
 
 import difflib
-import logging
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-from rdflib.term import Identifier, Literal, URIRef, Variable
+from typing import TYPE_CHECKING, Any
 
 from . import namespaces as ns
 from .errors import DataError, InputError, ParseError
-from .sparql_bind import check_iri
+from .sparql_bind import check_iri, iri_term, literal_term
+
+if TYPE_CHECKING:
+    from rdflib.term import Identifier
 
 XSD = ns.PREFIXES["xsd"]
 _SIMPLE_TYPES = {"integer": XSD + "integer", "number": XSD + "decimal"}
@@ -82,7 +82,7 @@ class StoredQuery:
     description: str = ""
     tags: list[str] = field(default_factory=list)
     params: list[Param] = field(default_factory=list)
-    metadata: dict[str, Any] = field(default_factory=dict)
+    ordered: bool = False  # the query has an ORDER BY: its rows come in a meaningful order
 
     @classmethod
     def from_text(cls, text: str, name: str, path: Path | None = None) -> StoredQuery:
@@ -112,11 +112,8 @@ class StoredQuery:
             description=str(meta.get("description", "")).strip(),
             tags=[str(t) for t in tags] if isinstance(tags, list) else [str(tags)],
             params=sorted(params, key=lambda p: (not p.required, p.name)),
-            metadata=meta,
+            ordered="orderby" in parsed[1],
         )
-
-    def param(self, name: str) -> Param | None:
-        return next((p for p in self.params if p.name == name), None)
 
 
 # --------------------------------------------------------------------------- parsing
@@ -178,6 +175,8 @@ def _walk(node: Any) -> Iterator[Any]:
 
 
 def _variables(parsed: Any) -> Iterator[str]:
+    from rdflib.term import Variable
+
     for node in _walk(parsed):
         if isinstance(node, Variable):
             yield str(node)
@@ -271,41 +270,23 @@ def _defaults(meta: dict[str, Any]) -> dict[str, str]:
 # --------------------------------------------------------------------------- binding
 
 
-def term_for(param: Param, value: str) -> Identifier:
-    """The RDF term for a user's ``value`` of ``param``; InputError naming it if ill-formed."""
-    what = f"parameter {param.name}"
-    if param.type == "iri":
-        prefix, sep, local = value.partition(":")
-        if sep and prefix in ns.PREFIXES and not local.startswith("//"):
-            value = ns.PREFIXES[prefix] + local
-        return check_iri(value, what)
-    if param.type == "lang":
-        return Literal(value, lang=param.lang)
-    if param.type == "datatype" and param.datatype:
-        regex = _CHECKED_BY_REGEX.get(param.datatype)
-        # rdflib logs a traceback for an ill-typed literal; the message below is enough.
-        log = logging.getLogger("rdflib.term")
-        level = log.level
-        log.setLevel(logging.CRITICAL)
-        try:
-            lit = Literal(value, datatype=URIRef(param.datatype))
-            bad = (not regex.match(value)) if regex else bool(lit.ill_typed)
-        finally:
-            log.setLevel(level)
-        if bad:
-            raise InputError(f"{what}: {value!r} is not a valid {param.type_label}")
-        return lit
-    return Literal(value)
+def expand_iri(value: str) -> str:
+    """``id:person/x`` → the full IRI, for the project's prefixes; anything else as given."""
+    prefix, sep, local = value.partition(":")
+    if sep and prefix in ns.PREFIXES and not local.startswith("//"):
+        return ns.PREFIXES[prefix] + local
+    return value
 
 
-def bind_values(query: StoredQuery, values: Mapping[str, str]) -> dict[str, Identifier]:
-    """Variable bindings for ``values`` (by parameter name), checked against ``query``."""
+def resolve_values(query: StoredQuery, values: Mapping[str, str]) -> list[tuple[Param, str]]:
+    """Each parameter given (or defaulted) with its value; InputError for an unknown
+    parameter or a missing required one."""
     known = {p.name for p in query.params}
     for name in values:
         if name not in known:
             listing = ", ".join(sorted(known)) or "none"
             raise InputError(f"{query.name}: unknown parameter {name!r} (parameters: {listing})")
-    out: dict[str, Identifier] = {}
+    out: list[tuple[Param, str]] = []
     for p in query.params:
         value = values.get(p.name, p.default)
         if value is None:
@@ -315,8 +296,49 @@ def bind_values(query: StoredQuery, values: Mapping[str, str]) -> dict[str, Iden
                     f"(-p {p.name}=VALUE, {p.type_label})"
                 )
             continue
-        out[p.variable] = term_for(p, value)
+        out.append((p, value))
     return out
+
+
+def sparql_value(param: Param, value: str) -> str | None:
+    """The SPARQL term for ``value`` without rdflib, or None for a typed literal (whose
+    lexical form only :func:`term_for` checks); InputError naming the parameter if bad."""
+    what = f"parameter {param.name}"
+    if param.type == "iri":
+        return iri_term(expand_iri(value), what)
+    if param.type == "lang":
+        return literal_term(value, param.lang)
+    if param.type == "literal":
+        return literal_term(value)
+    return None
+
+
+def term_for(param: Param, value: str) -> Identifier:
+    """The RDF term for a user's ``value`` of ``param``; InputError naming it if ill-formed."""
+    from rdflib.term import Literal, URIRef
+
+    from .loading import quiet_rdflib_terms
+
+    what = f"parameter {param.name}"
+    if param.type == "iri":
+        return check_iri(expand_iri(value), what)
+    if param.type == "lang":
+        return Literal(value, lang=param.lang)
+    if param.type == "datatype" and param.datatype:
+        regex = _CHECKED_BY_REGEX.get(param.datatype)
+        # rdflib logs a traceback for an ill-typed literal; the message below is enough.
+        with quiet_rdflib_terms():
+            lit = Literal(value, datatype=URIRef(param.datatype))
+            bad = (not regex.match(value)) if regex else bool(lit.ill_typed)
+        if bad:
+            raise InputError(f"{what}: {value!r} is not a valid {param.type_label}")
+        return lit
+    return Literal(value)
+
+
+def bind_values(query: StoredQuery, values: Mapping[str, str]) -> dict[str, Identifier]:
+    """Variable bindings for ``values`` (by parameter name), checked against ``query``."""
+    return {p.variable: term_for(p, value) for p, value in resolve_values(query, values)}
 
 
 # --------------------------------------------------------------------------- catalogue

@@ -4,7 +4,7 @@ Oxigraph copy of the embedded store, without importing rdflib.
 The everyday question ("who spoke where?") should answer in about the time it
 takes Python to import rdflib.  So the first run builds, once per version of
 the data, a persistent Oxigraph store holding exactly what the embedded store
-holds (ontology + graph + inferred triples, loaded through rdflib as always)
+holds (ontology + graph + inferred triples, bulk-loaded by Oxigraph's parsers)
 and a JSON catalogue of the stored queries (their metadata and parameters,
 discovered from the parsed queries); later runs open that store read-only,
 bind parameters as escaped RDF terms and print through the same writers as the
@@ -19,7 +19,7 @@ The cache lives in ``$OSCE_KG_CACHE``, else ``$XDG_CACHE_HOME/osce-kg``, else
 from __future__ import annotations
 
 import contextlib
-import hashlib
+import dataclasses
 import json
 import os
 import shutil
@@ -27,10 +27,13 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from . import __version__
-from . import namespaces as ns
+from .atomic import atomic_write_text
+from .errors import InputError, OsceKgError
+from .queries import Param, StoredQuery, query_files, resolve_values, sparql_value
+from .sparql_results import SELECT_FORMATS
 
-QUICK_FORMATS = ("table", "csv", "tsv", "json", "markdown")
+# Bump when the catalogue's JSON changes shape, so that old caches are not read.
+CATALOGUE_FORMAT = 2
 
 
 def cache_root() -> Path:
@@ -41,77 +44,65 @@ def cache_root() -> Path:
     return (Path(xdg) if xdg else Path.home() / ".cache") / "osce-kg"
 
 
-def _queries_digest(files: dict[str, Path]) -> str:
-    h = hashlib.sha256(f"osce-kg {__version__}\n".encode())
-    for name, path in sorted(files.items()):
-        h.update(f"{name}\n".encode())
-        h.update(hashlib.sha256(path.read_bytes()).digest())
-    return h.hexdigest()
+def catalogue() -> dict[str, StoredQuery]:
+    """The stored queries by name (``network/x`` for sub-folders), from the cache or parsed.
 
+    A query that does not parse is left out, so that running it falls through to
+    the full path, which reports it.
+    """
+    from .loading import files_digest
 
-def _write_atomically(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(text)
-    os.replace(tmp, path)
-
-
-def catalogue() -> dict[str, dict[str, Any]]:
-    """Stored queries by name (``network/x`` for sub-folders), from the cache or built."""
-    from .paths import data_dir
-
-    root = data_dir("queries")
-    files = {p.stem: p for p in sorted(root.glob("*.rq"))}
-    files.update({f"{p.parent.name}/{p.stem}": p for p in sorted(root.glob("*/*.rq"))})
-    path = cache_root() / f"queries-{_queries_digest(files)[:24]}.json"
+    files = query_files(all_folders=True)
+    digest = files_digest(f"queries {CATALOGUE_FORMAT}", sorted(files.items()))
+    path = cache_root() / f"queries-{digest[:24]}.json"
     try:
-        cached: dict[str, dict[str, Any]] = json.loads(path.read_text(encoding="utf-8"))
-        return cached
-    except (OSError, ValueError):
+        cached = json.loads(path.read_text(encoding="utf-8"))
+        return {
+            name: StoredQuery(
+                name, None, e["text"], e["kind"], params=[Param(**p) for p in e["params"]]
+            )
+            for name, e in cached.items()
+        }
+    except (OSError, ValueError, KeyError, TypeError):
         pass
-    from .queries import catalogue as parse_all
+    from .queries import load_query
 
+    found: dict[str, StoredQuery] = {}
+    for name, query_path in files.items():
+        with contextlib.suppress(OsceKgError):
+            found[name] = load_query(query_path, name)
     entries = {
-        q.name if q.path is None or q.path.parent == root else f"{q.path.parent.name}/{q.name}": {
+        name: {
             "kind": q.kind,
             "text": q.text,
-            "params": [
-                {
-                    "name": p.name,
-                    "variable": p.variable,
-                    "required": p.required,
-                    "type": p.type,
-                    "lang": p.lang,
-                    "default": p.default,
-                }
-                for p in q.params
-            ],
+            "params": [dataclasses.asdict(p) for p in q.params],
         }
-        for q in parse_all(root, all_folders=True)
+        for name, q in found.items()
     }
     with contextlib.suppress(OSError):
-        _write_atomically(path, json.dumps(entries, ensure_ascii=False, sort_keys=True))
-    return entries
+        atomic_write_text(path, json.dumps(entries, ensure_ascii=False, sort_keys=True))
+    return found
 
 
 def open_cached_store() -> Any:
-    """A read-only pyoxigraph store of the current data, built on first use."""
+    """A read-only pyoxigraph store of the current data, built on first use.
+
+    The folder's name carries the data's fingerprint, so a store is only ever
+    opened for the data it was built from; older ones are removed.
+    """
     import pyoxigraph
 
-    from .loading import dataset_fingerprint
+    from .loading import bulk_load_dataset, dataset_fingerprint
 
     root = cache_root()
-    fingerprint = dataset_fingerprint()
-    path = root / f"store-{fingerprint[:24]}"
+    path = root / f"store-{dataset_fingerprint()[:24]}"
     if not path.is_dir():
         root.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=".store-", dir=root))
         try:
-            from .store import OxigraphStore
-
-            built = OxigraphStore.open(tmp / "db")
-            built.store.flush()
+            built = pyoxigraph.Store(str(tmp / "db"))
+            bulk_load_dataset(built)
+            built.flush()
             del built
             # If another process won the race, its copy is as good as ours.
             with contextlib.suppress(OSError):
@@ -124,56 +115,42 @@ def open_cached_store() -> Any:
     return pyoxigraph.Store.read_only(str(path))
 
 
-def _param_terms(entry: dict[str, Any], values: dict[str, str]) -> dict[str, str] | None:
+def _param_terms(query: StoredQuery, values: dict[str, str]) -> dict[str, str] | None:
     """SPARQL terms for the parameters, or None to let the full path handle (and report) it."""
-    from .errors import InputError
-    from .sparql_bind import iri_term, literal_term
-
-    params = {p["name"]: p for p in entry["params"]}
-    if set(values) - set(params):
-        return None
     terms: dict[str, str] = {}
-    for name, p in params.items():
-        value = values.get(name, p["default"])
-        if value is None:
-            if p["required"]:
+    try:
+        for param, value in resolve_values(query, values):
+            term = sparql_value(param, value)
+            if term is None:
                 return None
-            continue
-        try:
-            if p["type"] == "iri":
-                prefix, sep, local = value.partition(":")
-                if sep and prefix in ns.PREFIXES and not local.startswith("//"):
-                    value = ns.PREFIXES[prefix] + local
-                terms[p["variable"]] = iri_term(value, f"parameter {name}")
-            elif p["type"] == "literal":
-                terms[p["variable"]] = literal_term(value)
-            elif p["type"] == "lang":
-                terms[p["variable"]] = literal_term(value, p["lang"])
-            else:
-                return None
-        except InputError:
-            return None
+            terms[param.variable] = term
+    except InputError:
+        return None
     return terms
 
 
 def quick_run(name: str, values: dict[str, str], fmt: str | None, output: Path | None) -> bool:
     """Run stored SELECT query ``name`` the quick way; False if the full path must do it."""
     fmt = fmt or "table"
-    if fmt not in QUICK_FORMATS:
+    if fmt not in SELECT_FORMATS:
         return False
-    entry = catalogue().get(name.removesuffix(".rq"))
-    if entry is None or entry["kind"] != "SELECT":
+    query = catalogue().get(name.removesuffix(".rq"))
+    if query is None or query.kind != "SELECT":
         return False
-    terms = _param_terms(entry, values)
+    terms = _param_terms(query, values)
     if terms is None:
         return False
+    try:
+        store = open_cached_store()
+    except OSError:
+        return False  # no usable cache folder: the full path needs none
     from .output import emit
     from .resultset import SelectResult
     from .sparql_bind import bind_terms
     from .sparql_results import render_select
 
-    answer: Any = open_cached_store().query(bind_terms(entry["text"], terms))
+    answer: Any = store.query(bind_terms(query.text, terms))
     variables = [v.value for v in answer.variables]
-    rows = [tuple(solution[v] for v in variables) for solution in answer]
+    rows = [tuple(solution) for solution in answer]
     emit(render_select(SelectResult(variables, rows), fmt), output)
     return True

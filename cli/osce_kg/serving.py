@@ -23,11 +23,15 @@ from .errors import InputError
 
 def dataset_ntriples(*, inferred: bool = True) -> tuple[bytes, int]:
     """The shipped dataset as N-Triples bytes, and its number of triples."""
-    from .loading import load_default
-    from .store import default_graph
+    import pyoxigraph
 
-    graph = default_graph() if inferred else load_default()
-    return graph.serialize(format="nt", encoding="utf-8"), len(graph)
+    from .loading import bulk_load_dataset
+
+    store = pyoxigraph.Store()
+    bulk_load_dataset(store, inferred=inferred)
+    data = store.dump(format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=pyoxigraph.DefaultGraph())
+    assert data is not None  # dump() returns the bytes when given no output
+    return data, len(store)
 
 
 def load_endpoint(

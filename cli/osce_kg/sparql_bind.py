@@ -47,56 +47,62 @@ def iri_problem(value: str) -> str | None:
     return None
 
 
+def iri_term(value: str, what: str = "IRI") -> str:
+    """An IRI in SPARQL (and Turtle) syntax, checked (InputError naming ``what``)."""
+    problem = iri_problem(value)
+    if problem:
+        raise InputError(f"{what}: {value!r}: {problem}")
+    return f"<{value}>"
+
+
 def check_iri(value: str, what: str = "IRI") -> URIRef:
     """``value`` as a URIRef, or InputError naming ``what``."""
     from rdflib.term import URIRef
 
-    problem = iri_problem(value)
-    if problem:
-        raise InputError(f"{what}: {value!r}: {problem}")
+    iri_term(value, what)
     return URIRef(value)
 
 
-def _escape_string(text: str) -> str:
-    # Only the four characters a short SPARQL string cannot hold are escaped.
-    # (An engine that expands \uXXXX before parsing, as the spec's pre-pass
-    # does, may read a value containing a backslash followed by "u0022"
-    # differently, but still as one string: the pre-pass can only turn it into
-    # an escape or a syntax error, never into query text.)
-    backslash = "\\\\"
-    out = []
-    for ch in text:
-        if ch == "\\":
-            out.append(backslash)
-        elif ch == '"':
-            out.append('\\"')
-        elif ch == "\n":
-            out.append("\\n")
-        elif ch == "\r":
-            out.append("\\r")
-        else:
-            out.append(ch)
-    return '"' + "".join(out) + '"'
+def quote_string(text: str) -> str:
+    """``text`` as a short string literal of SPARQL, Turtle and N-Triples (and TSV results).
+
+    Only the characters such a string cannot hold as themselves are escaped.
+    (An engine that expands \\uXXXX before parsing, as SPARQL's pre-pass does,
+    may read a backslash followed by "u0022" differently, but still as one
+    string: the pre-pass can only make an escape or a syntax error of it, never
+    query text.)
+    """
+    escaped = (
+        text.replace("\\", "\\\\")
+        .replace('"', '\\"')
+        .replace("\n", "\\n")
+        .replace("\r", "\\r")
+        .replace("\t", "\\t")
+    )
+    return f'"{escaped}"'
+
+
+def literal_term(value: str, lang: str | None = None, datatype: str | None = None) -> str:
+    """A plain, language-tagged or typed literal in SPARQL syntax, escaped and checked."""
+    text = quote_string(value)
+    if lang:
+        if not _LANG.match(lang):
+            raise InputError(f"{lang!r} is not a language tag")
+        return f"{text}@{lang}"
+    if datatype is not None:
+        return f"{text}^^{iri_term(datatype, 'datatype')}"
+    return text
 
 
 def sparql_term(term: Identifier) -> str:
-    """One RDF term in SPARQL syntax, checked and escaped."""
+    """One rdflib term in SPARQL syntax, checked and escaped."""
     from rdflib.term import BNode, Literal, URIRef
 
     if isinstance(term, URIRef):
-        problem = iri_problem(str(term))
-        if problem:
-            raise InputError(f"{str(term)!r}: {problem}")
-        return f"<{term}>"
+        return iri_term(str(term))
     if isinstance(term, Literal):
-        text = _escape_string(str(term))
-        if term.language:
-            if not _LANG.match(term.language):
-                raise InputError(f"{term.language!r} is not a language tag")
-            return f"{text}@{term.language}"
-        if term.datatype is not None:
-            return f"{text}^^{sparql_term(URIRef(term.datatype))}"
-        return text
+        datatype = str(term.datatype) if term.datatype is not None else None
+        return literal_term(str(term), term.language, datatype)
     if isinstance(term, BNode):
         raise InputError("a blank node cannot be bound as a parameter")
     raise InputError(f"cannot bind {term!r} as a parameter")
@@ -115,14 +121,9 @@ def check_bindings(bindings: Mapping[str, Identifier] | None) -> dict[Variable, 
     return out
 
 
-def values_block(bindings: Mapping[str, Identifier]) -> str:
-    """``VALUES (?a ?b) { (t1 t2) }`` for one row of bindings."""
-    return values_block_of({n: sparql_term(t) for n, t in bindings.items()})
-
-
-def values_block_of(terms: Mapping[str, str]) -> str:
-    """The VALUES block for terms already written in SPARQL syntax by :func:`sparql_term`
-    or :func:`literal_term` (never for raw user text)."""
+def values_block(terms: Mapping[str, str]) -> str:
+    """``VALUES (?a ?b) { (t1 t2) }`` for terms already written by :func:`iri_term`,
+    :func:`literal_term` or :func:`sparql_term` (never for raw user text)."""
     names = list(terms)
     for name in names:
         if not _VARNAME.match(name):
@@ -130,23 +131,6 @@ def values_block_of(terms: Mapping[str, str]) -> str:
     variables = " ".join(f"?{n}" for n in names)
     row = " ".join(terms[n] for n in names)
     return f"VALUES ({variables}) {{ ({row}) }}"
-
-
-def iri_term(value: str, what: str = "IRI") -> str:
-    """An IRI in SPARQL syntax, checked (InputError naming ``what``)."""
-    problem = iri_problem(value)
-    if problem:
-        raise InputError(f"{what}: {value!r}: {problem}")
-    return f"<{value}>"
-
-
-def literal_term(value: str, lang: str | None = None) -> str:
-    """A plain or language-tagged literal in SPARQL syntax, escaped."""
-    if lang is None:
-        return _escape_string(value)
-    if not _LANG.match(lang):
-        raise InputError(f"{lang!r} is not a language tag")
-    return f"{_escape_string(value)}@{lang}"
 
 
 def scan_top_level(text: str) -> list[tuple[int, str]]:
@@ -187,14 +171,23 @@ def scan_top_level(text: str) -> list[tuple[int, str]]:
     return tokens
 
 
+QUERY_FORMS = ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK")
+
+
+def query_kind(text: str) -> str:
+    """SELECT, CONSTRUCT, DESCRIBE or ASK: the form of a query (comments and strings skipped)."""
+    for _, word in scan_top_level(text):
+        if word in QUERY_FORMS:
+            return word
+    raise InputError("not a SPARQL query (no SELECT, CONSTRUCT, DESCRIBE or ASK)")
+
+
 def where_position(text: str) -> int:
     """Index just after the ``{`` that opens the query's WHERE group."""
     tokens = scan_top_level(text)
     words = [t for _, t in tokens]
-    forms = [k for k, t in enumerate(words) if t in ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK")]
-    if not forms:
-        raise InputError("not a SPARQL query (no SELECT, CONSTRUCT, DESCRIBE or ASK)")
-    start = forms[0]
+    kind = query_kind(text)
+    start = words.index(kind)
     braces = [k for k in range(start, len(tokens)) if words[k] == "{"]
     if not braces:
         raise InputError("the query has no WHERE clause to bind parameters in")
@@ -222,4 +215,4 @@ def bind_terms(text: str, terms: Mapping[str, str]) -> str:
     if not terms:
         return text
     at = where_position(text)
-    return f"{text[:at]} {values_block_of(terms)}\n{text[at:]}"
+    return f"{text[:at]} {values_block(terms)}\n{text[at:]}"

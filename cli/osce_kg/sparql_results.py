@@ -16,12 +16,13 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from . import namespaces as ns
-from .output import render_rows
+from .output import ROW_FORMATS, render_rows
+from .sparql_bind import quote_string
 
 if TYPE_CHECKING:
     from .resultset import SelectResult
 
-SELECT_FORMATS = ("table", "csv", "tsv", "json", "markdown")
+SELECT_FORMATS = ROW_FORMATS
 GRAPH_FORMATS = ("turtle", "nt", "jsonld")
 _RDFLIB_GRAPH_FORMAT = {"turtle": "turtle", "nt": "nt", "jsonld": "json-ld"}
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
@@ -99,17 +100,6 @@ def to_csv(result: SelectResult) -> str:
     return buf.getvalue()
 
 
-def _tsv_string(text: str) -> str:
-    escaped = (
-        text.replace("\\", "\\\\")
-        .replace('"', '\\"')
-        .replace("\n", "\\n")
-        .replace("\r", "\\r")
-        .replace("\t", "\\t")
-    )
-    return f'"{escaped}"'
-
-
 def tsv_term(term: Any) -> str:
     if term is None:
         return ""
@@ -118,7 +108,7 @@ def tsv_term(term: Any) -> str:
         return f"<{value}>"
     if kind == "bnode":
         return f"_:{value}"
-    text = _tsv_string(value)
+    text = quote_string(value)
     if lang:
         return f"{text}@{lang}"
     if datatype is not None:

@@ -21,16 +21,16 @@ the same RDF term, but rdflib would compare them unequal).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
 import rdflib
-from rdflib.namespace import RDF, XSD
-from rdflib.term import BNode, Identifier, Literal, URIRef, Variable
+from rdflib.namespace import XSD
+from rdflib.term import Identifier, Literal, Variable
 
 from .errors import InputError
-from .loading import dataset_fingerprint
+from .loading import TermConverter, bulk_load_dataset, dataset_fingerprint, quiet_rdflib_terms
 from .resultset import SelectResult as SelectResult
 from .sparql_bind import bind, check_bindings
 
@@ -51,38 +51,12 @@ class Store(Protocol):
     def ask(self, query: str, bindings: Bindings = None) -> bool: ...
 
 
-def normalise(term: Any) -> Identifier | None:
-    """A result term with ``"x"^^xsd:string`` written as the plain literal ``"x"``."""
-    if isinstance(term, Literal) and term.datatype == XSD.string:
-        return Literal(str(term))
-    return term  # type: ignore[no-any-return]
-
-
-def normalise_node(term: Identifier) -> Identifier:
-    """:func:`normalise` for a term that is never unbound (a triple's)."""
+def normalise(term: Any) -> Any:
+    """A result term with ``"x"^^xsd:string`` written as the plain literal ``"x"``
+    (the same RDF term, but rdflib would compare them unequal); None stays None."""
     if isinstance(term, Literal) and term.datatype == XSD.string:
         return Literal(str(term))
     return term
-
-
-def query_kind(query: str) -> str:
-    """SELECT, CONSTRUCT, DESCRIBE or ASK: the form of a query (comments and strings skipped)."""
-    from .sparql_bind import scan_top_level
-
-    for _, word in scan_top_level(query):
-        if word in ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK"):
-            return word
-    raise InputError("not a SPARQL query (no SELECT, CONSTRUCT, DESCRIBE or ASK)")
-
-
-def run(store: Store, query: str, bindings: Bindings = None) -> SelectResult | rdflib.Graph | bool:
-    """Run any query form on ``store``."""
-    kind = query_kind(query)
-    if kind == "SELECT":
-        return store.select(query, bindings)
-    if kind == "ASK":
-        return store.ask(query, bindings)
-    return store.construct(query, bindings)
 
 
 # --------------------------------------------------------------------------- embedded
@@ -95,8 +69,8 @@ class EmbeddedStore:
         self.graph = graph
 
     @classmethod
-    def default(cls, extra: Sequence[rdflib.Graph] = ()) -> EmbeddedStore:
-        return cls(default_graph(extra))
+    def default(cls) -> EmbeddedStore:
+        return cls(default_graph())
 
     def _query(self, query: str, bindings: Bindings) -> Any:
         from rdflib.plugins.sparql import prepareQuery
@@ -122,7 +96,7 @@ class EmbeddedStore:
     def construct(self, query: str, bindings: Bindings = None) -> rdflib.Graph:
         out = rdflib.Graph()
         for s, p, o in self._query(query, bindings):
-            out.add((s, p, normalise_node(o)))
+            out.add((s, p, normalise(o)))
         return out
 
     def ask(self, query: str, bindings: Bindings = None) -> bool:
@@ -154,15 +128,14 @@ def _substitute(node: Any, values: Mapping[Variable, Identifier]) -> None:
             _substitute(child, values)
 
 
-def default_graph(extra: Sequence[rdflib.Graph] = ()) -> rdflib.Graph:
-    """Ontology + shipped graph (+ ``extra``) + their inferred standard-vocabulary triples."""
+def default_graph() -> rdflib.Graph:
+    """Ontology + shipped graph + their inferred standard-vocabulary triples."""
     from .inference import infer
     from .loading import load_default, load_graph, ontology_files
 
-    data = load_default()
     ontology = load_graph(ontology_files())
-    for g in extra:
-        data += g
+    data = load_default(ontology=False)
+    data += ontology
     data += infer(ontology, data)
     return data
 
@@ -171,28 +144,6 @@ def default_graph(extra: Sequence[rdflib.Graph] = ()) -> rdflib.Graph:
 
 _META_GRAPH = "https://w3id.org/osce-kg/graph/store-meta"
 _FINGERPRINT = "https://w3id.org/osce-kg/ontology#datasetFingerprint"
-
-
-_MISSING: Any = object()
-
-
-def _to_rdflib(term: Any) -> Identifier | None:
-    import pyoxigraph as ox
-
-    if term is None:
-        return None
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        dt = term.datatype.value
-        if dt in (str(XSD.string), str(RDF.langString)):
-            return Literal(term.value)
-        return Literal(term.value, datatype=URIRef(dt))
-    raise InputError(f"unsupported result term {term!r}")
 
 
 class OxigraphStore:
@@ -255,84 +206,28 @@ class OxigraphStore:
     def select(self, query: str, bindings: Bindings = None) -> SelectResult:
         result = self._query(query, bindings)
         variables = [v.value for v in result.variables]
-        # Answers repeat terms (the same speaker, event, class on many rows):
-        # convert each distinct term once; _to_rdflib already writes xsd:string
-        # literals plain, so no further normalising is needed.
-        seen: dict[Any, Identifier | None] = {None: None}
-        rows: list[Row] = []
-        for sol in result:
-            row = []
-            for term in sol:
-                converted = seen.get(term, _MISSING)
-                if converted is _MISSING:
-                    converted = seen[term] = _to_rdflib(term)
-                row.append(converted)
-            rows.append(tuple(row))
+        # The converter writes xsd:string literals plain and converts each
+        # distinct term once (answers repeat the same speaker, event, class).
+        conv = TermConverter(fresh_bnodes=False)
+        with quiet_rdflib_terms():
+            rows: list[Row] = [
+                tuple(None if term is None else conv(term) for term in sol) for sol in result
+            ]
         return SelectResult(variables, rows)
 
     def construct(self, query: str, bindings: Bindings = None) -> rdflib.Graph:
         out = rdflib.Graph()
-        for t in self._query(query, bindings):
-            s, p, o = (_to_rdflib(t.subject), _to_rdflib(t.predicate), _to_rdflib(t.object))
-            assert s is not None and p is not None and o is not None  # triples are ground
-            out.add((s, p, o))
+        conv = TermConverter(fresh_bnodes=False)
+        with quiet_rdflib_terms():
+            for t in self._query(query, bindings):
+                out.add((conv(t.subject), conv(t.predicate), conv(t.object)))
         return out
 
     def ask(self, query: str, bindings: Bindings = None) -> bool:
         return bool(self._query(query, bindings))
 
 
-# The closure of :func:`osce_kg.inference.infer` (subclass on types,
-# subproperty, inverse), computed inside Oxigraph; repeated to a fixpoint
-# because one rule's output can feed another (an inverse of a sub-property).
-_CLOSURE_UPDATES = (
-    """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-    INSERT { ?s a ?super } WHERE { ?c rdfs:subClassOf+ ?super . ?s a ?c . FILTER(?super != ?c) }""",
-    """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-    INSERT { ?s ?q ?o } WHERE { ?p rdfs:subPropertyOf+ ?q . FILTER(?p != ?q) ?s ?p ?o }""",
-    """PREFIX owl: <http://www.w3.org/2002/07/owl#>
-    INSERT { ?o ?q ?s } WHERE {
-      { ?p owl:inverseOf ?q } UNION { ?q owl:inverseOf ?p }
-      ?s ?p ?o . FILTER(!isLiteral(?o)) }""",
-)
-
-
-def bulk_load_dataset(store: pyoxigraph.Store, files: Sequence[Any] | None = None) -> None:
-    """Load the dataset files straight into ``store``'s default graph (no rdflib on
-    the way: Oxigraph's strict parsers), then add the inferred triples in place.
-
-    The result holds the same triples as :func:`default_graph`, so every back end
-    answers alike; a syntax error is a ParseError naming file, line and column.
-    """
-    from .loading import OX_FORMATS, dataset_files, guess_format, parse_error_from
-
-    for f in files if files is not None else dataset_files():
-        try:
-            store.bulk_load(
-                path=str(f.path),
-                format=OX_FORMATS[guess_format(f.path)],
-                base_iri=f.path.resolve().as_uri(),
-            )
-        except SyntaxError as exc:
-            raise parse_error_from(f.path, exc) from None
-    close_in_store(store)
-
-
-def close_in_store(store: pyoxigraph.Store) -> None:
-    """Add the inferred triples to ``store``'s default graph, to a fixpoint."""
-    size = -1
-    while True:
-        for update in _CLOSURE_UPDATES:
-            store.update(update)
-        now = len(store)
-        if now == size:
-            break
-        size = now
-
-
 # --------------------------------------------------------------------------- factory
-
-STORE_KINDS = ("embedded", "oxigraph")
 
 
 def open_store(

@@ -43,20 +43,6 @@ def _row_key(row: tuple[Any, ...]) -> tuple[tuple[int, str], ...]:
     return tuple((0, "") if t is None else (1, t.n3()) for t in row)
 
 
-def _has_order_by(text: str) -> bool:
-    from rdflib.plugins.sparql import algebra, parser
-
-    seen: list[bool] = []
-
-    def visit(node: Any) -> Any:
-        if getattr(node, "name", None) == "OrderBy":
-            seen.append(True)
-        return None
-
-    algebra.traverse(algebra.translateQuery(parser.parseQuery(text)).algebra, visit)
-    return bool(seen)
-
-
 def run_queries(built: BuiltDataset, folder: Path) -> list[dict[str, Any]]:
     """Run every stored query (sub-folders included) on the built graph.
 
@@ -86,7 +72,7 @@ def run_queries(built: BuiltDataset, folder: Path) -> list[dict[str, Any]]:
         files: list[Path] = []
         if q.kind == "SELECT":
             result = store.select(q.text, bindings)
-            if not _has_order_by(q.text):
+            if not q.ordered:
                 result.rows.sort(key=_row_key)
             files = [base.with_suffix(".csv"), base.with_suffix(".srj")]
             files[0].write_text(results.to_csv(result), encoding="utf-8", newline="")

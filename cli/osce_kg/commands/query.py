@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
+from ..output import output_options
+from ..sparql_results import GRAPH_FORMATS, SELECT_FORMATS
 from ..store_options import store_options
 
-ALL_FORMATS = ("table", "csv", "tsv", "json", "markdown", "turtle", "nt", "jsonld")
+if TYPE_CHECKING:
+    from ..queries import StoredQuery
+
+ALL_FORMATS = SELECT_FORMATS + GRAPH_FORMATS
 
 
 @click.group()
@@ -24,22 +30,12 @@ def query() -> None:
     """
 
 
-def _format_option(func: click.decorators.FC) -> click.decorators.FC:
-    func = click.option(
-        "-o",
-        "--output",
-        type=click.Path(dir_okay=False, path_type=Path),
-        default=None,
-        help="Write to this file (atomically) instead of standard output.",
-    )(func)
-    return click.option(
-        "--format",
-        "fmt",
-        type=click.Choice(ALL_FORMATS),
-        default=None,
-        help="SELECT: table (default), csv, tsv, json (W3C SPARQL results), markdown; "
-        "CONSTRUCT/DESCRIBE: turtle (default), nt, jsonld.",
-    )(func)
+_format_option = output_options(
+    ALL_FORMATS,
+    default=None,
+    help="SELECT: table (default), csv, tsv, json (W3C SPARQL results), markdown; "
+    "CONSTRUCT/DESCRIBE: turtle (default), nt, jsonld.",
+)
 
 
 def _params_option(func: click.decorators.FC) -> click.decorators.FC:
@@ -60,15 +56,8 @@ def _params_option(func: click.decorators.FC) -> click.decorators.FC:
     is_flag=True,
     help="Also list the queries of sub-folders (checks/, network/).",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(("table", "csv", "tsv", "json", "markdown")),
-    default="table",
-    show_default=True,
-    help="Output format.",
-)
-def list_queries(all_folders: bool, fmt: str) -> None:
+@output_options()
+def list_queries(all_folders: bool, fmt: str, output: Path | None) -> None:
     """List the stored queries: name, kind, parameters, summary.
 
     \b
@@ -83,7 +72,7 @@ def list_queries(all_folders: bool, fmt: str) -> None:
         (q.name, q.kind, " ".join(p.describe() for p in q.params), q.summary)
         for q in catalogue(all_folders=all_folders)
     ]
-    write_rows(("name", "kind", "parameters", "summary"), rows, fmt, None)
+    write_rows(("name", "kind", "parameters", "summary"), rows, fmt, output)
 
 
 @query.command("show")
@@ -130,9 +119,7 @@ def _parse_params(params: tuple[str, ...]) -> dict[str, str]:
 
 
 def _execute(
-    text: str,
-    name: str,
-    path: Path | None,
+    q: StoredQuery,
     params: tuple[str, ...],
     fmt: str | None,
     output: Path | None,
@@ -141,10 +128,9 @@ def _execute(
     timeout: float,
     retries: int,
 ) -> None:
-    from ..queries import StoredQuery, bind_values
+    from ..queries import bind_values
     from ..runner import run_and_render
 
-    q = StoredQuery.from_text(text, name, path)
     bindings = bind_values(q, _parse_params(params))
     run_and_render(
         q, bindings, fmt, output, store=store, endpoint=endpoint, timeout=timeout, retries=retries
@@ -187,8 +173,7 @@ def run(
             return
     from ..queries import find_query
 
-    q = find_query(name)
-    _execute(q.text, q.name, q.path, params, fmt, output, store, endpoint, timeout, retries)
+    _execute(find_query(name), params, fmt, output, store, endpoint, timeout, retries)
 
 
 @query.command("sparql")
@@ -216,6 +201,7 @@ def sparql(
         echo 'SELECT (COUNT(*) AS ?n) { ?s ?p ?o }' | osce-kg query sparql -
     """
     from ..errors import InputError
+    from ..queries import StoredQuery
 
     if str(file) == "-":
         text, where = sys.stdin.read(), "<stdin>"
@@ -226,15 +212,5 @@ def sparql(
             raise InputError(f"{file}: no such file") from None
         except (OSError, UnicodeDecodeError) as exc:
             raise InputError(f"{file}: cannot read: {exc}") from None
-    _execute(
-        text,
-        where,
-        None if str(file) == "-" else file,
-        params,
-        fmt,
-        output,
-        store,
-        endpoint,
-        timeout,
-        retries,
-    )
+    q = StoredQuery.from_text(text, where, None if str(file) == "-" else file)
+    _execute(q, params, fmt, output, store, endpoint, timeout, retries)
