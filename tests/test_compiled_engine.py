@@ -80,6 +80,12 @@ def test_shipped_graph_agrees_with_pyshacl() -> None:
     reference = validate_full(REPO, engine="pyshacl")
     assert ours.stats.engine == "oxigraph" and reference.stats.engine == "pyshacl"
     assert_agree(ours.report.results, reference.report.results)
+    # Both name the files as `osce-kg validate` does (relative to the working directory).
+    from osce_kg import loading
+    from osce_kg.validation.locate import display_path
+
+    files = loading.ontology_files(REPO / "ontology") + loading.graph_files(REPO / "graph")
+    assert ours.report.files == reference.report.files == [display_path(f.path) for f in files]
 
 
 @pytest.fixture(scope="module")
@@ -93,8 +99,13 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, li
 
 def test_synthetic_corpus_agrees_with_pyshacl(corpus: tuple[Path, dict[str, list[str]]]) -> None:
     root, injected = corpus
-    ours = validate_full(root, engine="oxigraph").report.results
-    reference = validate_full(root, engine="pyshacl").report.results
+    ours_report = validate_full(root, engine="oxigraph").report
+    reference_report = validate_full(root, engine="pyshacl").report
+    ours, reference = ours_report.results, reference_report.results
+    # Both engines point each result at the same file and line, and read the same files.
+    assert reference and all(r.file and r.line for r in reference)
+    assert {(key(r), r.file, r.line) for r in ours} == {(key(r), r.file, r.line) for r in reference}
+    assert ours_report.files == reference_report.files
     shapes = [r for r in ours if r.rule.startswith("okgsh:")]
     assert_agree(shapes, [r for r in reference if r.rule.startswith("okgsh:")])
     # The SPARQL checks agree too.  (event-end-before-start compares only

@@ -337,3 +337,86 @@ def test_only_the_checks_a_change_can_affect_run_again(root: Path) -> None:
         for r in redated.report.results
     )
     assert same_as_full(root, redated.report.results)
+
+
+def test_a_result_is_placed_where_its_node_starts_a_statement(tmp_path: Path) -> None:
+    from osce_kg import namespaces as ns
+    from osce_kg.validation.locate import display_path
+    from osce_kg.validation.model import Severity
+    from osce_kg.validation.oxistore import load_files
+    from osce_kg.validation.placement import locate_results
+    from osce_kg.validation.scale import Unit
+
+    # The unit's first file names the topic as an object on a line of its own; the
+    # second file defines it.  The result belongs in the second.
+    topic = "https://w3id.org/osce-kg/id/topic/police-reform"
+    mentions = tmp_path / "a-organisations.ttl"
+    mentions.write_text(f"<urn:x:group> <urn:x:topic>\n    <{topic}> .\n", encoding="utf-8")
+    defines = tmp_path / "b-topics.ttl"
+    defines.write_text(f'# Topics\n\n<{topic}> <urn:x:label> "Police reform" .\n', encoding="utf-8")
+    unit = Unit("shared", ns.SHARED_GRAPH, (mentions, defines))
+    store = pyoxigraph.Store()
+    load_files(store, unit.graph, unit.files)
+    about_topic = Result(Severity.VIOLATION, rdflib.URIRef(topic), "m", "okgsh:TopicShape")
+    about_group = Result(Severity.VIOLATION, rdflib.URIRef("urn:x:group"), "m", "okgsh:X")
+    locate_results(store, [about_topic, about_group], [unit])
+    assert (about_topic.file, about_topic.line) == (display_path(defines), 3)
+    assert (about_group.file, about_group.line) == (display_path(mentions), 1)
+
+
+def test_a_shipped_topic_is_placed_in_topics_ttl() -> None:
+    # The case the code review found: organisations.ttl (read first) lists the topic
+    # as an object on a line of its own; topics.ttl defines it.
+    from osce_kg.validation.locate import display_path
+    from osce_kg.validation.model import Severity
+    from osce_kg.validation.placement import locate_results
+    from osce_kg.validation.scale import _load_all, corpus_units
+
+    topic = "https://w3id.org/osce-kg/id/topic/police-reform"
+    shared = REPO / "graph" / "shared"
+    lines = (shared / "organisations.ttl").read_text(encoding="utf-8").splitlines()
+    assert any(line.strip().startswith(f"<{topic}>") for line in lines)
+    topics = (shared / "topics.ttl").read_text(encoding="utf-8").splitlines()
+    line = next(n for n, text in enumerate(topics, 1) if text.startswith(f"<{topic}> a "))
+    ontology, units = corpus_units(REPO)
+    store = pyoxigraph.Store()
+    _load_all(store, ontology, units, bulk=False)
+    result = Result(Severity.VIOLATION, rdflib.URIRef(topic), "m", "okgsh:TopicShape")
+    locate_results(store, [result], [ontology, *units])
+    assert (result.file, result.line) == (display_path(shared / "topics.ttl"), line)
+
+
+def test_engine_choices_are_the_library_s() -> None:
+    # The options keep their own copy (to start without importing the library): it must agree.
+    import click
+
+    from osce_kg.validate_options import scale_options
+    from osce_kg.validation.scale import ENGINES
+
+    @click.command()
+    @scale_options
+    def command(**_: object) -> None:
+        pass
+
+    [engine] = [p for p in command.params if p.name == "engine"]
+    assert isinstance(engine.type, click.Choice)
+    assert sorted(engine.type.choices) == sorted(["reference", *ENGINES])
+
+
+def test_the_oxigraph_engine_imports_neither_pyshacl_nor_rdflib_sparql(root: Path) -> None:
+    # Neither is needed there: importing pySHACL, or parsing the checks with rdflib,
+    # was most of the time of a run in which nothing changed.
+    import subprocess
+
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from osce_kg.validation.incremental import validate_corpus\n"
+        f"root = Path({str(root)!r})\n"
+        "assert validate_corpus(root).stats.mode == 'cold'\n"
+        "assert validate_corpus(root).stats.checks_from_cache\n"
+        "print([m for m in ('pyshacl', 'rdflib.plugins.sparql.parser') if m in sys.modules])\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"

@@ -162,3 +162,11 @@ def test_text_blocks_start_with_file_and_line(report: Report) -> None:
     warning_only = validate([BASE, UNIT], include_graph=False)
     assert "validate: conforms: 0 violations, 1 warning" in render(warning_only, "text")
     assert "does not conform" in render(warning_only, "text", Severity.WARNING)
+
+
+def test_command_formats_are_the_library_s() -> None:
+    # The command keeps its own copy (to start without importing the library): it must agree.
+    from osce_kg.commands.validate import FORMATS
+    from osce_kg.validation.reports import RENDERERS, REPORT_FORMATS
+
+    assert FORMATS == REPORT_FORMATS == tuple(RENDERERS)

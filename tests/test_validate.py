@@ -312,3 +312,66 @@ def test_pre_commit_hook_and_workflow_run_validate() -> None:
     steps = [step.get("run", "") for job in workflow["jobs"].values() for step in job["steps"]]
     assert "osce-kg validate --format github" in steps
     assert any("pytest" in s or "make test" in s for s in steps)
+
+
+CHECK_SELECT = (
+    "SELECT ?focus ?path ?value ?message WHERE { ?focus ?path ?value BIND('' AS ?message) }"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            f"#+ summary: [unclosed\n{CHECK_SELECT}\n",
+            r"-violation\.rq:\d+: not a usable check: bad",
+        ),
+        (f"#+ - a list\n{CHECK_SELECT}\n", r"-violation\.rq:1: not a usable check: .*mapping"),
+        (f"#+ severity: fatal\n{CHECK_SELECT}\n", r"-violation\.rq: not a usable check: unknown"),
+        ("SELECT ?focus WHERE { ?focus ?p }\n", r"-violation\.rq: not a usable check: "),
+        ("SELECT ?focus ?path ?value WHERE { ?focus ?path ?value }\n", r"missing \?message"),
+        ("ASK { ?s ?p ?o }\n", r"missing \?focus"),
+    ],
+)
+def test_an_unusable_check_is_named(tmp_path: Path, text: str, expected: str) -> None:
+    from osce_kg.errors import DataError
+    from osce_kg.validation.checks import load_check
+
+    path = tmp_path / "broken-violation.rq"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(DataError, match=expected) as info:
+        load_check(path)
+    assert str(info.value).startswith(str(path))
+
+
+def test_a_check_is_read_without_rdflib_until_the_reference_engine_needs_it(
+    tmp_path: Path,
+) -> None:
+    from osce_kg.validation import Severity
+    from osce_kg.validation.checks import load_check, run_check
+
+    path = tmp_path / "any-triple-violation.rq"
+    path.write_text(
+        f"#+ summary: Any triple\n#+ severity: warning\n#+ description: >\n#+   Every\n#+   one.\n"
+        f"{CHECK_SELECT}\n",
+        encoding="utf-8",
+    )
+    check = load_check(path)
+    assert (check.name, check.rule.id, check.rule.title) == (
+        "any-triple",
+        "check:any-triple",
+        "Any triple",
+    )
+    assert (check.rule.severity, check.rule.description) == (Severity.WARNING, "Every one.")
+    assert "query" not in vars(check)  # rdflib has not parsed it
+    import rdflib
+
+    graph = rdflib.Graph()
+    graph.add((rdflib.URIRef("urn:x:s"), rdflib.URIRef("urn:x:p"), rdflib.Literal("o")))
+    [result] = run_check(check, graph)
+    assert (str(result.focus), result.rule, result.severity) == (
+        "urn:x:s",
+        "check:any-triple",
+        Severity.WARNING,
+    )
+    assert check.query is check.query  # parsed once

@@ -10,18 +10,20 @@ header at the top of its file (``summary``, ``description``, ``severity``).
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import rdflib
-import yaml
-from rdflib.plugins.sparql import prepareQuery
-from rdflib.plugins.sparql.sparql import Query
-from rdflib.query import ResultRow
+import pyoxigraph
 
-from ..errors import DataError
+from ..errors import DataError, ParseError
+from ..queries import parse_header
 from .model import Result, Rule, Severity
+
+if TYPE_CHECKING:
+    import rdflib
+    from rdflib.plugins.sparql.sparql import Query
 
 SUFFIX = "-violation.rq"
 REQUIRED_VARIABLES = ("focus", "path", "value", "message")
@@ -29,39 +31,54 @@ REQUIRED_VARIABLES = ("focus", "path", "value", "message")
 
 @dataclass(frozen=True)
 class Check:
-    """One SPARQL check and the rule it reports as."""
+    """One SPARQL check and the rule it reports as.
+
+    ``text`` is what the Oxigraph engine runs; rdflib's parsed :attr:`query`
+    (for the reference engine and :func:`check_predicates`) is made on first use.
+    """
 
     name: str
     path: Path
-    query: Query
+    text: str
     rule: Rule
 
+    @functools.cached_property
+    def query(self) -> Query:
+        """The query parsed by rdflib (DataError naming the file if rdflib cannot)."""
+        from rdflib.plugins.sparql import prepareQuery
 
-def read_header(text: str) -> dict[str, Any]:
-    """The ``#+ `` YAML lines at the top of a query, as a dict."""
-    lines = []
-    for line in text.splitlines():
-        if line.startswith("#+"):
-            lines.append(line[3:] if line.startswith("#+ ") else line[2:])
-        elif line.strip() and not line.startswith("#"):
-            break
-    if not lines:
-        return {}
-    loaded = yaml.safe_load("\n".join(lines))
-    return loaded if isinstance(loaded, dict) else {}
+        try:
+            return prepareQuery(self.text)
+        except Exception as exc:  # pyparsing's or rdflib's: either makes the check unusable
+            raise DataError(f"{self.path}: not a usable check: {exc}") from None
+
+
+def select_variables(text: str) -> list[str] | None:
+    """The variables a SELECT query returns (None for another kind of query).
+
+    Oxigraph parses the query and plans it on an empty store: much cheaper than
+    rdflib's parser.  SyntaxError if the query is not well-formed.
+    """
+    solutions = pyoxigraph.Store().query(text)
+    if not isinstance(solutions, pyoxigraph.QuerySolutions):
+        return None
+    return [v.value for v in solutions.variables]
 
 
 def load_check(path: Path) -> Check:
-    """Read and parse one check, failing with the file's name if it is unusable."""
+    """Read one check and test it, failing with the file's name if it is unusable."""
     name = path.name.removesuffix(SUFFIX)
     text = path.read_text(encoding="utf-8")
     try:
-        header = read_header(text)
+        header = parse_header(text, str(path))
+    except ParseError as exc:  # bad YAML, or not a mapping: FILE:LINE: what is wrong
+        where = str(exc).removesuffix(f": {exc.message}")
+        raise DataError(f"{where}: not a usable check: {exc.message}") from None
+    try:
         severity = Severity.parse(str(header.get("severity", "violation")))
-        parsed = prepareQuery(text)
-    except Exception as exc:  # YAML, severity or SPARQL syntax: all make the check unusable
+        variables = select_variables(text) or []
+    except (ValueError, SyntaxError) as exc:  # an unknown severity; SPARQL syntax
         raise DataError(f"{path}: not a usable check: {exc}") from None
-    variables = [str(v) for v in (parsed.algebra["PV"] or [])]
     missing = [v for v in REQUIRED_VARIABLES if v not in variables]
     if missing:
         raise DataError(
@@ -73,9 +90,8 @@ def load_check(path: Path) -> Check:
         title=str(header.get("summary", name)).strip(),
         description=" ".join(str(header.get("description", "")).split()),
         severity=severity,
-        file=str(path),
     )
-    return Check(name=name, path=path, query=parsed, rule=rule)
+    return Check(name=name, path=path, text=text, rule=rule)
 
 
 _CACHE: dict[tuple[str, int, int], Check] = {}
@@ -84,9 +100,9 @@ _CACHE: dict[tuple[str, int, int], Check] = {}
 def load_checks(folder: Path) -> list[Check]:
     """Every ``*-violation.rq`` in ``folder``, sorted by name.
 
-    Parsed queries are kept for the life of the process (keyed by file, time
-    and size): parsing SPARQL costs more than running these checks on a small
-    graph.
+    Checks are kept for the life of the process (keyed by file, time and
+    size), with rdflib's parsed query once it is made: parsing SPARQL with
+    rdflib costs more than running these checks on a small graph.
     """
     if not folder.is_dir():
         return []
@@ -101,7 +117,9 @@ def load_checks(folder: Path) -> list[Check]:
 
 
 def run_check(check: Check, graph: rdflib.Graph) -> list[Result]:
-    """Run one check; one result per returned row."""
+    """Run one check with rdflib; one result per returned row."""
+    from rdflib.query import ResultRow
+
     results: list[Result] = []
     for row in graph.query(check.query):
         assert isinstance(row, ResultRow)  # a SELECT query yields rows

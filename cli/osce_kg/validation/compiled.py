@@ -41,7 +41,7 @@ from rdflib.namespace import RDF, RDFS, SH, XSD
 from rdflib.term import BNode, Literal, Node, URIRef
 
 from ..errors import DataError
-from .model import SHAPES_NS, Severity
+from .model import Severity, preferred_message, shape_id
 
 # Where the queries find the ill-typed literals and the focus nodes of an
 # incremental run: a named graph of the store that no shape can reach (its
@@ -167,14 +167,6 @@ class Compiled:
     object_targets: set[str] = field(default_factory=set)
 
 
-def shape_id(shape: Node) -> str:
-    """How results name a shape: ``okgsh:Name`` for ours, N-Triples otherwise."""
-    text = str(shape)
-    if isinstance(shape, URIRef) and text.startswith(SHAPES_NS):
-        return "okgsh:" + text[len(SHAPES_NS) :]
-    return shape.n3()
-
-
 def _component(name: str) -> str:
     return f"sh:{name[0].upper()}{name[1:]}ConstraintComponent"
 
@@ -261,8 +253,11 @@ class _Compiler:
         ill = f"NOT EXISTS {{ GRAPH <{CONTROL_GRAPH}> {{ <{ILL_TYPED}> <{ILL_TYPED}> {v} }} }}"
         return f"(isLiteral({v}) && DATATYPE({v}) = <{raw_datatype(str(datatype))}> && {ill})"
 
-    def _ok(self, param: Node, arg: Node, v: str, path: Node | None) -> str:
-        """A SPARQL expression, true when ``v`` satisfies one value constraint."""
+    def _ok(self, param: Node, arg: Node, v: str, path: Node | None, flags: str) -> str:
+        """A SPARQL expression, true when ``v`` satisfies one value constraint.
+
+        ``flags``: the ``sh:flags`` of the shape that holds the constraint (for ``sh:pattern``).
+        """
         if param == SH["class"]:
             return f"EXISTS {{ {v} {_TYPE_PATH} {arg.n3()} }}"
         if param == SH.datatype:
@@ -273,7 +268,7 @@ class _Compiler:
                 raise UnsupportedShapes(f"unknown sh:nodeKind {arg.n3()}")
             return kind.format(v=v)
         if param == SH.pattern:
-            return f"(!isBlank({v}) && REGEX(STR({v}), {Literal(str(arg)).n3()}, {self._flags}))"
+            return f"(!isBlank({v}) && REGEX(STR({v}), {Literal(str(arg)).n3()}, {flags}))"
         if param == SH.minLength:
             return f"(!isBlank({v}) && STRLEN(STR({v})) >= {_int(arg)})"
         if param == SH.maxLength:
@@ -310,9 +305,7 @@ class _Compiler:
                     "by the compiled engine (use --engine pyshacl)"
                 )
             if p in _VALUE_PARAMS:
-                saved, self._flags = self._flags, self._flags_of(shape)
-                tests.append(self._ok(p, o, v, path))
-                self._flags = saved
+                tests.append(self._ok(p, o, v, path, self._flags_of(shape)))
         if not tests:
             return "true"
         return "COALESCE(" + " && ".join(tests) + ", false)"
@@ -325,9 +318,7 @@ class _Compiler:
 
     def _meta(self, shape: Node) -> tuple[Severity, str | None]:
         severity = self.g.value(shape, SH.severity)
-        messages = [m for m in self.g.objects(shape, SH.message) if isinstance(m, Literal)]
-        english = [m for m in messages if m.language in (None, "en")]
-        message = str((english or messages)[0]) if messages else None
+        message = preferred_message(self.g.objects(shape, SH.message))
         return Severity.parse(str(severity or SH.Violation)), message
 
     def _add(
@@ -359,7 +350,7 @@ class _Compiler:
         if self.g.value(shape, SH.deactivated) == Literal(True):
             return
         path = self.g.value(shape, SH.path)
-        self._flags = self._flags_of(shape)
+        flags = self._flags_of(shape)
         t = TARGET_PLACEHOLDER
         if path is None:
             for p, o in sorted(self.g.predicate_objects(shape)):
@@ -368,7 +359,7 @@ class _Compiler:
                         f"node shape {shape_id(shape)}: {shape_id(p)} needs sh:path"
                     )
                 if p in _VALUE_PARAMS or p == SH.hasValue:
-                    ok = self._ok(p, o, "?focus", None)
+                    ok = self._ok(p, o, "?focus", None, flags)
                     query = f"{_VALUE_SELECT} {{ {t} {_violates(ok)} BIND(?focus AS ?value) }}"
                     self._add(rule, shape, _name(p), None, targets, query, _default(p, o))
             for prop in self.g.objects(shape, SH.property):
@@ -376,9 +367,8 @@ class _Compiler:
             return
         pn = path.n3()
         for p, o in sorted(self.g.predicate_objects(shape)):
-            self._flags = self._flags_of(shape)
             if p in _VALUE_PARAMS:
-                ok = self._ok(p, o, "?value", path)
+                ok = self._ok(p, o, "?value", path, flags)
                 query = f"{_VALUE_SELECT} {{ {t} {_values(path)} {_violates(ok)} }}"
             elif p == SH.hasValue:
                 # On the stored triples, not the raw copies: rdflib, like Oxigraph,
@@ -435,8 +425,6 @@ class _Compiler:
         for shape in sorted(tops, key=lambda n: (isinstance(n, BNode), str(n))):
             self.shape(shape_id(shape), shape, self._targets(shape))
         return self.out
-
-    _flags = '""'
 
 
 def _violates(ok: str) -> str:

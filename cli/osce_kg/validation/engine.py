@@ -15,20 +15,19 @@ and the article passage that node derives from.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import rdflib
-from rdflib.term import URIRef
 
 from .. import loading
-from .. import namespaces as ns
 from ..errors import DataError, InputError
 from ..inference import infer
 from ..paths import data_dir
-from .checks import load_checks, run_check
-from .locate import Locator, Passages
-from .model import SHAPES_NS, Report, Result, Rule, Severity, show_term
+from .checks import Check, load_checks, run_check
+from .locate import Locator, Passages, display_path
+from .model import REPORT_PREFIXES, Report, Result, Rule, Severity, dedupe, show_term
 from .shacl import node_shape_rules, run_shacl
 from .terms import (
     PYTHON_RULES,
@@ -37,9 +36,6 @@ from .terms import (
     undeclared_terms,
     undocumented_terms,
 )
-
-SCHEMA_TEXT = URIRef("http://schema.org/text")
-_NESTED_FORMATS = {"trig", "nquads"}
 
 
 def expand_paths(paths: Iterable[Path]) -> list[Path]:
@@ -60,40 +56,20 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
     return out
 
 
-def display_path(path: Path) -> str:
-    """``path`` relative to the working directory when inside it (as CI annotations want)."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
-
-
 _CACHE: dict[tuple[str, int, int], rdflib.Graph] = {}
 
 
 def read_cached(path: Path) -> rdflib.Graph:
-    """:func:`read_rdf`, remembered for the process (ontology and shapes, read on every run).
+    """:func:`osce_kg.loading.parse_file`, remembered for the process (ontology and
+    shapes, read on every run).
 
     The graph returned is shared: callers copy it, never change it.
     """
     stat = path.stat()
     key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
     if key not in _CACHE:
-        _CACHE[key] = read_rdf(path)
+        _CACHE[key] = loading.parse_file(path)
     return _CACHE[key]
-
-
-def read_rdf(path: Path) -> rdflib.Graph:
-    """One file's triples (every named graph's, for TriG/N-Quads), strictly checked first."""
-    fmt = loading.guess_format(path)
-    if fmt in _NESTED_FORMATS:
-        dataset = rdflib.Dataset()
-        loading.parse_into(dataset, path, fmt)
-        graph = rdflib.Graph()
-        for s, p, o, _ in dataset.quads():
-            graph.add((s, p, o))
-        return graph
-    return loading.parse_into(rdflib.Graph(), path, fmt)
 
 
 def load_shapes(folder: Path | None = None) -> rdflib.Graph:
@@ -105,6 +81,76 @@ def load_shapes(folder: Path | None = None) -> rdflib.Graph:
     for path in files:
         shapes += read_cached(path)
     return shapes
+
+
+def _no_lap(name: str) -> None:
+    pass
+
+
+@dataclass
+class Loaded:
+    """Data and ontology files read by rdflib, with the closure the rules run on."""
+
+    data: rdflib.Graph  # the data files' triples
+    ontology: rdflib.Graph
+    closure: rdflib.Graph  # ontology + data + what the ontology implies (see module doc)
+    locator: Locator
+    files: list[str]  # every file read, ontology first, as reports name them
+
+    def locate(self, results: Iterable[Result]) -> None:
+        """Give each result the file and line where its focus node is defined."""
+        for result in results:
+            result.file, result.line = self.locator.locate(result.focus)
+
+
+def load(
+    data_paths: Sequence[Path],
+    ontology_paths: Sequence[Path],
+    lap: Callable[[str], None] = _no_lap,
+) -> Loaded:
+    """Read the files (data first, so that a malformed user file fails before anything
+    large is read) and build the closure; ``lap("load")``, ``lap("infer")`` after each step.
+
+    Every file is parsed strictly (:func:`osce_kg.loading.parse_file`): a syntax
+    error is a ParseError ``FILE:LINE:COL``.
+    """
+    locator = Locator({p: display_path(p) for p in [*data_paths, *ontology_paths]})
+    data = rdflib.Graph()
+    for path in data_paths:
+        graph = loading.parse_file(path)
+        locator.add(path, graph)
+        data += graph
+    ontology = rdflib.Graph()
+    for path in ontology_paths:
+        graph = read_cached(path)
+        locator.add(path, graph)
+        ontology += graph
+    lap("load")
+    # The closure is built in place: at scale a third copy of the data would cost more than
+    # the inference itself.
+    closure = rdflib.Graph()
+    closure += ontology
+    closure += data
+    closure += infer(ontology, closure)
+    lap("infer")
+    files = [display_path(p) for p in [*ontology_paths, *data_paths]]
+    return Loaded(data, ontology, closure, locator, files)
+
+
+def run_rules(
+    loaded: Loaded,
+    shapes: rdflib.Graph,
+    checks: Sequence[Check],
+    lap: Callable[[str], None] = _no_lap,
+) -> list[Result]:
+    """pySHACL with ``shapes``, then each SPARQL check once, on the closure
+    (``lap("shapes")``, ``lap("checks")`` after each)."""
+    results = run_shacl(loaded.closure, shapes)
+    lap("shapes")
+    for check in checks:
+        results += run_check(check, loaded.closure)
+    lap("checks")
+    return results
 
 
 def validate(
@@ -119,81 +165,47 @@ def validate(
     :class:`~osce_kg.errors.InputError`/``ParseError`` for unusable input.
     """
     user = expand_paths(files)
-    # Fail fast, before loading anything large, on a missing or malformed user file.
-    for path in user:
-        loading.check_syntax(path)
     graph_dir = data_dir("graph")
     shipped = loading.graph_files(graph_dir) if (include_graph or not user) else []
     ontology_paths = [f.path for f in loading.ontology_files()]
     if not ontology_paths:
         raise DataError(f"{data_dir('ontology')}: no ontology files found")
 
-    data_paths = user + [f.path for f in shipped]
-    locator = Locator({p: display_path(p) for p in data_paths + ontology_paths})
-    data = rdflib.Graph()
-    for path in data_paths:
-        graph = read_rdf(path)
-        locator.add(path, graph)
-        data += graph
-    ontology = rdflib.Graph()
-    for path in ontology_paths:
-        graph = read_cached(path)
-        locator.add(path, graph)
-        ontology += graph
-
-    # The closure is built in place: at scale a third copy of the data would cost more than
-    # the inference itself.
-    closure = rdflib.Graph()
-    closure += ontology
-    closure += data
-    closure += infer(ontology, closure)
-
+    loaded = load(user + [f.path for f in shipped], ontology_paths)
     shapes = load_shapes()
     checks = load_checks(data_dir("queries") / "checks")
-    results: list[Result] = []
-    results += run_shacl(closure, shapes)
-    for check in checks:
-        results += run_check(check, closure)
-    results += undeclared_terms(data, ontology)
-    results += undocumented_terms(ontology)
+    results = run_rules(loaded, shapes, checks)
+    results += undeclared_terms(loaded.data, loaded.ontology)
+    results += undocumented_terms(loaded.ontology)
 
     def source_file(slug: str) -> Path | None:
         path = loading.source_text_path(slug, graph_dir)
         return path if path.is_file() else None
 
-    texts, text_results = article_texts(closure, source_file)
+    texts, text_results = article_texts(loaded.closure, source_file)
     results += text_results
-    with_text = {a for a in texts if closure.value(a, SCHEMA_TEXT) is not None}
-    results += selector_mismatches(closure, texts, with_text)
+    results += selector_mismatches(loaded.closure, texts)
 
-    passages = Passages(closure)
+    loaded.locate(results)
+    passages = Passages(loaded.closure)
     for result in results:
-        result.file, result.line = locator.locate(result.focus)
         result.passage = passages.passage(result.focus)
-    results = _dedupe(results)
+    results = dedupe(results)
     results.sort(key=Result.sort_key)
 
     rules = node_shape_rules(shapes) + [c.rule for c in checks] + list(PYTHON_RULES)
-    prefixes = dict(ns.PREFIXES)
-    prefixes["okgsh"] = SHAPES_NS
-    return Report(
-        results=results,
-        rules=rules,
-        files=[display_path(p) for p in ontology_paths + data_paths],
-        prefixes=prefixes,
-    )
+    return Report(results=results, rules=rules, files=loaded.files, prefixes=dict(REPORT_PREFIXES))
 
 
-def _dedupe(results: list[Result]) -> list[Result]:
-    """Drop exact repeats (pySHACL reports a shape reached twice by two targets twice)."""
-    seen: set[tuple[object, ...]] = set()
-    out = []
-    for r in results:
-        key = (r.severity, r.focus, r.path, r.value, r.rule, r.message)
-        if key not in seen:
-            seen.add(key)
-            out.append(r)
-    return out
-
-
-__all__ = ["Report", "Result", "Rule", "Severity", "display_path", "show_term", "validate"]
+__all__ = [
+    "Loaded",
+    "Report",
+    "Result",
+    "Rule",
+    "Severity",
+    "display_path",
+    "load",
+    "run_rules",
+    "show_term",
+    "validate",
+]

@@ -42,14 +42,16 @@ from ..atomic import atomic_write_text
 from ..errors import InputError
 from ..paths import data_root as default_root
 from .checks import check_predicates, load_checks
-from .compiled import CONTROL_GRAPH, Compiled, UnsupportedShapes
+from .compiled import Compiled, UnsupportedShapes
 from .model import Result, Rule
 from .oxistore import (
+    CONTROL,
+    SUBCLASS,
     Closure,
     inferred_graph,
     load_files,
     mark_ill_typed,
-    run_check_file,
+    run_check_text,
     run_constraints,
     set_focus,
     to_rdflib,
@@ -57,7 +59,6 @@ from .oxistore import (
 from .placement import deserialise, focus_key, locate_results, serialise
 from .scale import (
     ENGINES,
-    SUBCLASS,
     CorpusValidation,
     Stats,
     Unit,
@@ -99,7 +100,6 @@ def _open(path: Path) -> ox.Store:
 
 
 BUILD = ox.NamedNode("urn:osce-kg:validation:build")
-CONTROL = ox.NamedNode(CONTROL_GRAPH)
 
 
 def _build_of(store: ox.Store) -> str | None:
@@ -274,15 +274,16 @@ def rerun_touched_checks(run: _Run, root: Path) -> list[Result] | None:
         if uses is not None and not uses & run.touched:
             results += [r for r in previous if r.rule == check.rule.id]
         else:
-            results += run_check_file(run.store, check.path, check.rule)
+            results += run_check_text(run.store, check.text, check.rule)
             rerun += 1
     run.stats.checks_rerun = rerun
     return results
 
 
 def _check_worker(store_path: str, items: list[tuple[str, Rule]]) -> list[dict[str, Any]]:
+    """Run checks given as (query text, rule) on the store at ``store_path``."""
     store = ox.Store.read_only(store_path)
-    return [serialise(r) for path, rule in items for r in run_check_file(store, Path(path), rule)]
+    return [serialise(r) for text, rule in items for r in run_check_text(store, text, rule)]
 
 
 def parallel_checks(store_path: Path, root: Path, jobs: int) -> list[Result]:
@@ -295,7 +296,7 @@ def parallel_checks(store_path: Path, root: Path, jobs: int) -> list[Result]:
     checks = load_checks(root / "queries" / "checks")
     # Costliest first (selector checks compare texts), dealt out in turn.
     checks.sort(key=lambda c: (not c.name.startswith("selector"), c.name))
-    parts = [[(str(c.path), c.rule) for c in checks[i::jobs]] for i in range(jobs)]
+    parts = [[(c.text, c.rule) for c in checks[i::jobs]] for i in range(jobs)]
     context = multiprocessing.get_context("forkserver" if sys.platform != "win32" else "spawn")
     try:
         with ProcessPoolExecutor(jobs, mp_context=context) as pool:
@@ -304,7 +305,7 @@ def parallel_checks(store_path: Path, root: Path, jobs: int) -> list[Result]:
         # A worker could not start (e.g. an unguarded main script, see validate_corpus):
         # the checks still run, in this process.
         store = ox.Store.read_only(str(store_path))
-        return [r for c in checks for r in run_check_file(store, c.path, c.rule)]
+        return [r for c in checks for r in run_check_text(store, c.text, c.rule)]
     return [deserialise(row) for rows in found for row in rows]
 
 
@@ -323,6 +324,7 @@ class _Run:
         self.compiled = compiled
         self.ontology = ontology
         self.units = units
+        self.graphs = {u.name: u.graph for u in units}
         self.rules = rules
         self.digests = {u.name: u.digest() for u in units}
         self.onto_digest = ontology.digest()
@@ -342,16 +344,10 @@ class _Run:
             "ontology": self.onto_digest,
             "rules": self.rules,
             "units": {
-                name: {"digest": d, "graph": self._graph(name)}
+                name: {"digest": d, "graph": self.graphs.get(name, "")}
                 for name, d in sorted(digests.items())
             },
         }
-
-    def _graph(self, name: str) -> str:
-        for u in self.units:
-            if u.name == name:
-                return u.graph
-        return ""
 
     def execute(self) -> list[Result]:
         cached = self.cache.load()

@@ -9,6 +9,7 @@
   mentions the IRI.
 * :class:`Passages` finds the article passage a node derives from: the
   ``oa:exact`` of the first (by ``oa:start``) annotation whose body it is.
+* :func:`display_path` is how every report names a file.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ import rdflib
 from rdflib.namespace import RDF
 from rdflib.term import BNode, Literal, Node
 
-OA = rdflib.Namespace("http://www.w3.org/ns/oa#")
+from .model import OA
 
 _PREFIX = re.compile(r"^\s*(?:@prefix|PREFIX)\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>", re.I)
 _BASE = re.compile(r"^\s*(?:@base|BASE)\s+<([^>]*)>", re.I)
@@ -31,8 +32,21 @@ _UNESCAPE = re.compile(r"\\(.)")
 _TURTLE_LIKE = {".ttl", ".turtle", ".nt", ".ntriples", ".nq", ".trig"}
 
 
-class _FileIndex:
-    """First statement-start line of every subject in one Turtle-like file."""
+def display_path(path: Path) -> str:
+    """``path`` relative to the working directory when inside it (as CI annotations want)."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+class FileIndex:
+    """Where each IRI heads a line of one Turtle-like file.
+
+    ``starts``: the first line where a statement starts with the IRI (its subject);
+    ``line_heads``: the first line that begins with it, a statement's start or a
+    continuation line (an object on a line of its own).
+    """
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -107,7 +121,7 @@ class Locator:
         self._typed_in: dict[Node, Path] = {}
         self._subject_in: dict[Node, Path] = {}
         self._parents: dict[BNode, Node] = {}
-        self._indexes: dict[Path, _FileIndex] = {}
+        self._indexes: dict[Path, FileIndex] = {}
 
     def add(self, path: Path, graph: rdflib.Graph) -> None:
         """Record what ``graph`` (the triples of ``path``) defines; call in priority order."""
@@ -130,7 +144,7 @@ class Locator:
             return (self._display.get(path) if path else None), None
         index = self._indexes.get(path)
         if index is None:
-            index = self._indexes[path] = _FileIndex(path)
+            index = self._indexes[path] = FileIndex(path)
         return self._display.get(path, str(path)), index.line_of(str(node))
 
 

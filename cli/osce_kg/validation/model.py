@@ -7,13 +7,38 @@ Python) yields the same record, so one report writer serves all of them.
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from rdflib import Namespace
 from rdflib.namespace import SH
 from rdflib.term import Literal, Node, URIRef
 
+from .. import namespaces as ns
+
 CHECKS_NS = "https://w3id.org/osce-kg/checks/"
 SHAPES_NS = "https://w3id.org/osce-kg/shapes#"
+# The prefixes a report shows terms with: the project's, and okgsh: for the shapes.
+REPORT_PREFIXES: dict[str, str] = {**ns.PREFIXES, "okgsh": SHAPES_NS}
+
+# Vocabularies the checks read (rdflib ships neither with these IRIs).
+OA = Namespace(ns.PREFIXES["oa"])
+SCHEMA = Namespace(ns.PREFIXES["schema"])
+
+
+def shape_id(shape: Node) -> str:
+    """How results name a shape: ``okgsh:Name`` for ours, N-Triples otherwise."""
+    text = str(shape)
+    if isinstance(shape, URIRef) and text.startswith(SHAPES_NS):
+        return "okgsh:" + text[len(SHAPES_NS) :]
+    return shape.n3()
+
+
+def preferred_message(messages: Iterable[Node]) -> str | None:
+    """The first English (or untagged) literal of ``messages``, else the first literal."""
+    literals = [m for m in messages if isinstance(m, Literal)]
+    english = [m for m in literals if m.language in (None, "en")]
+    return str((english or literals)[0]) if literals else None
 
 
 def show_term(node: Node | None, prefixes: dict[str, str]) -> str:
@@ -82,7 +107,6 @@ class Rule:
     title: str
     description: str = ""
     severity: Severity = Severity.VIOLATION
-    file: str | None = None  # where the rule itself is written
 
     @property
     def iri(self) -> URIRef:
@@ -107,7 +131,6 @@ class Result:
     file: str | None = None
     line: int | None = None
     passage: str | None = None
-    extra: dict[str, str] = field(default_factory=dict)
 
     def sort_key(self) -> tuple[int, str, int, str, str, str]:
         return (
@@ -118,6 +141,24 @@ class Result:
             self.rule,
             self.message,
         )
+
+
+def dedupe(results: Iterable[Result]) -> list[Result]:
+    """``results`` without repeats, first kept (pySHACL reports a shape reached by two
+    targets twice; the stored triples of two units may give one row twice).
+
+    Two results are repeats when they say the same thing about the same node:
+    severity, focus, path, value, rule, constraint component and message.
+    Where they point (file, line, passage) follows from the focus node.
+    """
+    seen: set[tuple[object, ...]] = set()
+    out = []
+    for r in results:
+        key = (r.severity, r.focus, r.path, r.value, r.rule, r.component, r.message)
+        if key not in seen:
+            seen.add(key)
+            out.append(r)
+    return out
 
 
 @dataclass

@@ -16,9 +16,8 @@ triple stated in two graphs is seen twice: every compiled query is
 
 from __future__ import annotations
 
-import logging
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
@@ -31,7 +30,6 @@ from .. import loading
 from .. import namespaces as ns
 from ..errors import InputError
 from ..inference import transitive_closure
-from .checks import Check
 from .compiled import (
     CONTROL_GRAPH,
     FOCUS,
@@ -49,13 +47,17 @@ RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 SUBCLASS = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#subClassOf")
 SUBPROPERTY = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#subPropertyOf")
 INVERSE = ox.NamedNode("http://www.w3.org/2002/07/owl#inverseOf")
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 CONTROL = ox.NamedNode(CONTROL_GRAPH)
+
+
+def unit_name(graph: str) -> str:
+    """A unit's name from its graph: ``ontology``, ``shared``, ``source/<slug>`` …"""
+    return graph.removeprefix(ns.GRAPH_NS)
 
 
 def inferred_graph(graph: str) -> str:
     """The graph holding the closure of ``graph``'s triples."""
-    return ns.INFERRED_GRAPH + "/" + graph.removeprefix(ns.GRAPH_NS)
+    return ns.INFERRED_GRAPH + "/" + unit_name(graph)
 
 
 def parse_quads(path: Path, graph: str) -> Iterator[ox.Quad]:
@@ -90,13 +92,10 @@ def parse_quads(path: Path, graph: str) -> Iterator[ox.Quad]:
         raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
 
 
-def load_files(store: ox.Store, graph: str, files: Iterable[Path], bulk: bool = False) -> None:
+def load_files(store: ox.Store, graph: str, files: Iterable[Path]) -> None:
     """Parse ``files`` into the named graph ``graph`` (see :func:`parse_quads`)."""
     for path in files:
-        if bulk:
-            store.bulk_extend(parse_quads(path, graph))
-        else:
-            store.extend(list(parse_quads(path, graph)))
+        store.extend(list(parse_quads(path, graph)))
 
 
 class Closure:
@@ -192,13 +191,8 @@ _PYTHON_TYPES: dict[str, type | tuple[type, ...]] = {
 
 def is_ill_typed(lexical: str, datatype: str) -> bool:
     """Whether pySHACL's sh:datatype rejects ``"lexical"^^datatype`` (rdflib decides, as there)."""
-    logger = logging.getLogger("rdflib.term")
-    level = logger.level
-    logger.setLevel(logging.CRITICAL)  # rdflib logs a traceback for every unreadable literal
-    try:
+    with loading.quiet_rdflib_terms():
         lit = Literal(lexical, datatype=URIRef(datatype))
-    finally:
-        logger.setLevel(level)
     if lit.ill_typed is True:
         return True
     expected = _PYTHON_TYPES.get(datatype)
@@ -253,48 +247,52 @@ def _select(store: ox.Store, query: str) -> Iterator[ox.QuerySolution]:
     return iter(solutions)
 
 
+def rdflib_terms() -> Callable[[object], Node]:
+    """A converter of Oxigraph terms to rdflib's, for the terms that end up in results.
+
+    A raw copy's datatype (:func:`~.compiled.raw_datatype`) becomes the datatype
+    it stands for; blank nodes keep their labels.  Conversions are remembered:
+    make one converter per run, and call it inside :func:`loading.quiet_rdflib_terms`.
+    """
+    convert = loading.TermConverter(fresh_bnodes=False)
+
+    def with_datatype_restored(term: object) -> Node:
+        if isinstance(term, ox.Literal) and term.datatype.value.startswith(RAW_DATATYPE):
+            datatype = ox.NamedNode(term.datatype.value.removeprefix(RAW_DATATYPE))
+            term = ox.Literal(term.value, datatype=datatype)
+        return convert(term)
+
+    return with_datatype_restored
+
+
 def to_rdflib(term: object) -> Node:
-    """An Oxigraph term as rdflib's (only for the few terms that end up in results)."""
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        datatype = term.datatype.value.removeprefix(RAW_DATATYPE)
-        if datatype == XSD_STRING:
-            return Literal(term.value)
-        logger = logging.getLogger("rdflib.term")
-        level = logger.level
-        logger.setLevel(logging.CRITICAL)
-        try:
-            return Literal(term.value, datatype=URIRef(datatype))
-        finally:
-            logger.setLevel(level)
-    raise TypeError(f"unexpected term {term!r}")
+    """One Oxigraph term as rdflib's (see :func:`rdflib_terms`)."""
+    with loading.quiet_rdflib_terms():
+        return rdflib_terms()(term)
 
 
 def run_constraint(store: ox.Store, constraint: Constraint, restrict: bool = False) -> list[Result]:
     """The results of one compiled constraint."""
     results = []
     path = URIRef(constraint.path) if constraint.path else None
-    for row in _select(store, constraint.render(restrict)):
-        focus = row["focus"]
-        if focus is None:
-            continue
-        value = row["value"] if constraint.has_value else None
-        results.append(
-            Result(
-                severity=constraint.severity,
-                focus=to_rdflib(focus),
-                message=constraint.message,
-                rule=constraint.rule,
-                path=path,
-                value=to_rdflib(value) if value is not None else None,
-                component=constraint.component,
+    term = rdflib_terms()
+    with loading.quiet_rdflib_terms():
+        for row in _select(store, constraint.render(restrict)):
+            focus = row["focus"]
+            if focus is None:
+                continue
+            value = row["value"] if constraint.has_value else None
+            results.append(
+                Result(
+                    severity=constraint.severity,
+                    focus=term(focus),
+                    message=constraint.message,
+                    rule=constraint.rule,
+                    path=path,
+                    value=term(value) if value is not None else None,
+                    component=constraint.component,
+                )
             )
-        )
     return results
 
 
@@ -307,37 +305,36 @@ def run_constraints(
     return results
 
 
-def run_check_query(store: ox.Store, check: Check) -> list[Result]:
-    """One whole-graph SPARQL check (``queries/checks``), once, on the store."""
-    return run_check_file(store, check.path, check.rule)
-
-
-def run_check_file(store: ox.Store, path: Path, rule: Rule) -> list[Result]:
-    """The check written in ``path``, reporting as ``rule`` (picklable arguments, for workers)."""
-    text = path.read_text(encoding="utf-8")
+def run_check_text(store: ox.Store, text: str, rule: Rule) -> list[Result]:
+    """One whole-graph SPARQL check (``queries/checks``; ``text`` is its query), once,
+    reporting as ``rule``.  The arguments are picklable, for worker processes."""
     results = []
-    for row in _select(store, text):
-        focus = row["focus"]
-        if focus is None:
-            continue
-        message, path, value = row["message"], row["path"], row["value"]
-        results.append(
-            Result(
-                severity=rule.severity,
-                focus=to_rdflib(focus),
-                path=to_rdflib(path) if path is not None else None,
-                value=to_rdflib(value) if value is not None else None,
-                message=message.value if isinstance(message, ox.Literal) else rule.title,
-                rule=rule.id,
-                component="sparql",
+    term = rdflib_terms()
+    with loading.quiet_rdflib_terms():
+        for row in _select(store, text):
+            focus = row["focus"]
+            if focus is None:
+                continue
+            message, path, value = row["message"], row["path"], row["value"]
+            results.append(
+                Result(
+                    severity=rule.severity,
+                    focus=term(focus),
+                    path=term(path) if path is not None else None,
+                    value=term(value) if value is not None else None,
+                    message=message.value if isinstance(message, ox.Literal) else rule.title,
+                    rule=rule.id,
+                    component="sparql",
+                )
             )
-        )
-    for result in results:
-        restore_value(store, result)
+        for result in results:
+            restore_value(store, result, term)
     return results
 
 
-def restore_value(store: ox.Store, result: Result) -> None:
+def restore_value(
+    store: ox.Store, result: Result, term: Callable[[object], Node] | None = None
+) -> None:
     """Give a check result the typed literal as written, not as Oxigraph normalised it.
 
     A check selects values from the stored (normalised) triples; the raw copy
@@ -353,9 +350,9 @@ def restore_value(store: ox.Store, result: Result) -> None:
     if not isinstance(result.focus, (URIRef, BNode)):
         return
     raw = ox.NamedNode(RAW_PREDICATE + str(result.path))
+    term = term or to_rdflib
     candidates = [
-        to_rdflib(q.object)
-        for q in store.quads_for_pattern(to_oxigraph(result.focus), raw, None, None)
+        term(q.object) for q in store.quads_for_pattern(to_oxigraph(result.focus), raw, None, None)
     ]
     same = [
         c
@@ -381,7 +378,8 @@ __all__ = [
     "is_ill_typed",
     "load_files",
     "mark_ill_typed",
-    "run_check_query",
+    "rdflib_terms",
+    "run_check_text",
     "run_constraints",
     "set_focus",
     "to_rdflib",

@@ -17,21 +17,12 @@ from typing import TYPE_CHECKING, Any
 import pyoxigraph as ox
 from rdflib.term import BNode, Literal, Node, URIRef
 
-from .locate import _FileIndex
+from .locate import FileIndex, display_path
 from .model import Result, Severity
-from .oxistore import to_oxigraph
+from .oxistore import RDF_TYPE, to_oxigraph
 
 if TYPE_CHECKING:
     from .scale import Unit
-
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-
-
-def _display(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
 
 
 def _parent(store: ox.Store, node: ox.BlankNode) -> ox.NamedNode | ox.BlankNode | None:
@@ -45,7 +36,7 @@ def _parent(store: ox.Store, node: ox.BlankNode) -> ox.NamedNode | ox.BlankNode 
 def locate_results(store: ox.Store, results: Sequence[Result], units: Iterable[Unit]) -> None:
     """Set ``file`` and ``line`` of every result whose focus node a unit defines."""
     by_graph = {u.graph: u for u in units}
-    indexes: dict[Path, _FileIndex] = {}
+    indexes: dict[Path, FileIndex] = {}
     found: dict[Node, tuple[str | None, int | None]] = {}
     for result in results:
         if result.focus not in found:
@@ -54,7 +45,7 @@ def locate_results(store: ox.Store, results: Sequence[Result], units: Iterable[U
 
 
 def _locate(
-    store: ox.Store, focus: Node, by_graph: dict[str, Unit], indexes: dict[Path, _FileIndex]
+    store: ox.Store, focus: Node, by_graph: dict[str, Unit], indexes: dict[Path, FileIndex]
 ) -> tuple[str | None, int | None]:
     if not isinstance(focus, (URIRef, BNode)):
         return None, None
@@ -77,14 +68,25 @@ def _locate(
     if unit is None:
         return None, None
     if isinstance(node, ox.BlankNode):
-        return _display(unit.files[0]), None
-    for path in unit.files:
+        return display_path(unit.files[0]), None
+
+    def index_of(path: Path) -> FileIndex:
         index = indexes.get(path)
         if index is None:
-            index = indexes[path] = _FileIndex(path)
-        if node.value in index.starts or node.value in index.line_heads:
-            return _display(path), index.line_of(node.value)
-    return _display(unit.files[0]), None
+            index = indexes[path] = FileIndex(path)
+        return index
+
+    # The file where a statement starts with the node; only if there is none, one where
+    # a line starts with it (an object on a line of its own: a file that merely refers
+    # to the node, which may come before the file that defines it).
+    iri = node.value
+    for path in unit.files:
+        if iri in index_of(path).starts:
+            return display_path(path), index_of(path).line_of(iri)
+    for path in unit.files:
+        if iri in index_of(path).line_heads:
+            return display_path(path), index_of(path).line_of(iri)
+    return display_path(unit.files[0]), None
 
 
 def _term(node: Node | None) -> dict[str, str] | None:

@@ -18,7 +18,6 @@ from rdflib.term import BNode, Literal, Node
 from .ci_reports import render_github, render_junit, render_sarif
 from .model import Report, Result, Severity
 
-REPORT_FORMATS = ("text", "json", "turtle", "junit", "sarif", "github")
 PASSAGE_WIDTH = 300
 
 
@@ -174,6 +173,7 @@ RENDERERS: dict[str, Callable[[Report, Severity], str]] = {
     "sarif": render_sarif,
     "github": render_github,
 }
+REPORT_FORMATS = tuple(RENDERERS)
 
 
 def render(report: Report, fmt: str, threshold: Severity = Severity.VIOLATION) -> str:

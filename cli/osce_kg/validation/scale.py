@@ -39,22 +39,23 @@ from ..errors import DataError, InputError
 from ..paths import data_root as default_root
 from .checks import load_checks
 from .compiled import Compiled, UnsupportedShapes, compile_shapes
-from .model import SHAPES_NS, Report, Result
+from .locate import display_path
+from .model import REPORT_PREFIXES, Report, Result, dedupe
 from .oxistore import (
     Closure,
     inferred_graph,
     load_files,
     mark_ill_typed,
     parse_quads,
-    run_check_query,
+    run_check_text,
     run_constraints,
+    unit_name,
 )
 from .placement import locate_results
 from .shacl import node_shape_rules
 
 CACHE_FORMAT = 1
 ENGINES = ("auto", "oxigraph", "pyshacl")
-SUBCLASS = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#subClassOf")
 
 
 @dataclass(frozen=True)
@@ -74,38 +75,29 @@ class Unit:
         return h.hexdigest()
 
 
-def _rdf_files(folder: Path) -> tuple[Path, ...]:
-    if not folder.is_dir():
-        return ()
-    return tuple(
-        sorted(
-            p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in loading.RDF_SUFFIXES
-        )
-    )
-
-
 def corpus_units(root: Path) -> tuple[Unit, list[Unit]]:
-    """The ontology unit and the data units of the data folder ``root``."""
-    ontology = Unit("ontology", ns.ONTOLOGY_GRAPH, _rdf_files(root / "ontology"))
+    """The ontology unit and the data units of the data folder ``root``.
+
+    One unit per named graph of :func:`osce_kg.loading.graph_files`, named after
+    it (``shared``, ``reference``, ``source/<slug>``), in that order.
+    """
+    ontology_files = tuple(f.path for f in loading.ontology_files(root / "ontology"))
+    ontology = Unit(unit_name(ns.ONTOLOGY_GRAPH), ns.ONTOLOGY_GRAPH, ontology_files)
     if not ontology.files:
         raise DataError(f"{root / 'ontology'}: no ontology files found")
-    graph = root / "graph"
-    units = [
-        Unit("shared", ns.SHARED_GRAPH, _rdf_files(graph / "shared")),
-        Unit("reference", ns.REFERENCE_GRAPH, _rdf_files(graph / "reference")),
-    ]
-    for slug in loading.source_slugs(graph):
-        folder = graph / "sources" / slug
-        text = folder / "source.txt"
-        units.append(
-            Unit(
-                f"source/{slug}",
-                ns.source_graph(slug),
-                _rdf_files(folder),
-                (text,) if text.is_file() else (),
-            )
-        )
-    return ontology, [u for u in units if u.files]
+    graph_dir = root / "graph"
+    files: dict[str, list[Path]] = {}
+    for f in loading.graph_files(graph_dir):
+        files.setdefault(f.graph, []).append(f.path)
+    units = []
+    for graph, paths in files.items():
+        name = unit_name(graph)
+        extra: tuple[Path, ...] = ()
+        if name.startswith("source/"):
+            text = loading.source_text_path(name.removeprefix("source/"), graph_dir)
+            extra = (text,) if text.is_file() else ()
+        units.append(Unit(name, graph, tuple(paths), extra))
+    return ontology, units
 
 
 def _rule_key(root: Path) -> str:
@@ -161,29 +153,17 @@ def _shapes(root: Path) -> rdflib.Graph:
 
 def _report(results: list[Result], shapes: rdflib.Graph, root: Path, units: list[Unit]) -> Report:
     checks = load_checks(root / "queries" / "checks")
-    results = _dedupe(results)
+    results = dedupe(results)
     results.sort(key=Result.sort_key)
-    prefixes = dict(ns.PREFIXES)
-    prefixes["okgsh"] = SHAPES_NS
-    files = [str(p) for u in units for p in u.files]
-    return Report(results, node_shape_rules(shapes) + [c.rule for c in checks], files, prefixes)
-
-
-def _dedupe(results: list[Result]) -> list[Result]:
-    seen: set[tuple[object, ...]] = set()
-    out = []
-    for r in results:
-        key = (r.severity, r.focus, r.path, r.value, r.rule, r.component, r.message)
-        if key not in seen:
-            seen.add(key)
-            out.append(r)
-    return out
+    files = [display_path(p) for u in units for p in u.files]
+    rules = node_shape_rules(shapes) + [c.rule for c in checks]
+    return Report(results, rules, files, dict(REPORT_PREFIXES))
 
 
 def _checks(store: ox.Store, root: Path) -> list[Result]:
     results: list[Result] = []
     for check in load_checks(root / "queries" / "checks"):
-        results += run_check_query(store, check)
+        results += run_check_text(store, check.text, check.rule)
     return results
 
 
@@ -258,30 +238,16 @@ def _validate_pyshacl(
     why: str,
     checks: bool = True,
 ) -> CorpusValidation:
-    """The reference path: rdflib graph, closure, pySHACL, checks with rdflib."""
-    from ..inference import materialise
-    from .checks import run_check
-    from .engine import read_rdf
-    from .shacl import run_shacl
+    """The reference path, as ``osce-kg validate`` runs it (:func:`.engine.load`,
+    :func:`.engine.run_rules`): rdflib graph, closure, pySHACL, checks with rdflib."""
+    from .engine import load, run_rules
 
     stats = Stats("pyshacl", "full", units=len(units), reason=why)
     timer = _Timer(stats)
-    onto = rdflib.Graph()
-    for path in ontology.files:
-        onto += read_rdf(path)
-    full = rdflib.Graph()
-    full += onto
-    for unit in units:
-        for path in unit.files:
-            full += read_rdf(path)
-    timer.lap("load")
-    closure = materialise(onto, full)
-    timer.lap("infer")
-    results = run_shacl(closure, shapes)
-    timer.lap("shapes")
-    for check in load_checks(root / "queries" / "checks") if checks else []:
-        results += run_check(check, closure)
-    timer.lap("checks")
+    loaded = load([p for u in units for p in u.files], ontology.files, timer.lap)
+    rules = load_checks(root / "queries" / "checks") if checks else []
+    results = run_rules(loaded, shapes, rules, timer.lap)
+    loaded.locate(results)
     return CorpusValidation(_report(results, shapes, root, [ontology, *units]), stats)
 
 
@@ -312,7 +278,7 @@ def run_files(
     results = run_constraints(store, compiled.constraints)
     if checks:
         results += _checks(store, root)
-    return _dedupe(results)
+    return dedupe(results)
 
 
 def affected_nodes(store: ox.Store, delta: set[tuple[Any, Any, Any]]) -> set[Any]:

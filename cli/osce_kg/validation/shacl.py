@@ -5,23 +5,18 @@ runs with no inference of its own (RDFS inference would type a wrong object by
 a property's range and hide the error).  Results from a property shape are
 filed under the node shape that owns it, the unit a user reads and CI reports
 as a test case.
+
+pySHACL is imported only when it runs: the Oxigraph engine reads the shapes'
+rules from here without it.
 """
 
 from __future__ import annotations
 
-import pyshacl
 import rdflib
 from rdflib.namespace import RDF, RDFS, SH
-from rdflib.term import BNode, Literal, Node, URIRef
+from rdflib.term import BNode, Node, URIRef
 
-from .model import SHAPES_NS, Result, Rule, Severity
-
-
-def _shape_id(shape: Node) -> str:
-    text = str(shape)
-    if isinstance(shape, URIRef) and text.startswith(SHAPES_NS):
-        return "okgsh:" + text[len(SHAPES_NS) :]
-    return shape.n3()
+from .model import Result, Rule, Severity, preferred_message, shape_id
 
 
 def node_shape_rules(shapes: rdflib.Graph) -> list[Rule]:
@@ -33,11 +28,11 @@ def node_shape_rules(shapes: rdflib.Graph) -> list[Rule]:
         label = shapes.value(shape, RDFS.label)
         comment = shapes.value(shape, RDFS.comment)
         targets = sorted(str(t).rsplit("#", 1)[-1] for t in shapes.objects(shape, SH.targetClass))
-        title = str(label) if label is not None else _shape_id(shape)
+        title = str(label) if label is not None else shape_id(shape)
         description = str(comment) if comment is not None else ""
         if not description and targets:
             description = "Shape of " + ", ".join(targets)
-        rules.append(Rule(_shape_id(shape), "shape", title, description))
+        rules.append(Rule(shape_id(shape), "shape", title, description))
     return rules
 
 
@@ -56,6 +51,8 @@ def _owner(shapes: rdflib.Graph, shape: Node) -> Node:
 
 def run_shacl(data: rdflib.Graph, shapes: rdflib.Graph) -> list[Result]:
     """pySHACL's results on ``data`` as :class:`Result` records."""
+    import pyshacl
+
     _, report, _ = pyshacl.validate(
         data,
         shacl_graph=shapes,
@@ -70,9 +67,7 @@ def run_shacl(data: rdflib.Graph, shapes: rdflib.Graph) -> list[Result]:
         focus = report.value(node, SH.focusNode)
         if focus is None:
             continue
-        messages = [m for m in report.objects(node, SH.resultMessage) if isinstance(m, Literal)]
-        english = [m for m in messages if m.language in (None, "en")]
-        message = str((english or messages)[0]) if messages else "Does not conform to the shape"
+        message = preferred_message(report.objects(node, SH.resultMessage))
         source = report.value(node, SH.sourceShape)
         component = report.value(node, SH.sourceConstraintComponent)
         path = report.value(node, SH.resultPath)
@@ -80,8 +75,8 @@ def run_shacl(data: rdflib.Graph, shapes: rdflib.Graph) -> list[Result]:
             Result(
                 severity=Severity.parse(str(report.value(node, SH.resultSeverity) or SH.Violation)),
                 focus=focus,
-                message=message,
-                rule=_shape_id(_owner(shapes, source)) if source is not None else "shacl",
+                message=message or "Does not conform to the shape",
+                rule=shape_id(_owner(shapes, source)) if source is not None else "shacl",
                 path=path if isinstance(path, URIRef) else None,
                 value=report.value(node, SH.value),
                 component="sh:" + str(component).rsplit("#", 1)[-1]

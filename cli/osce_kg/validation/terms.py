@@ -15,7 +15,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from pathlib import Path
 
 import rdflib
@@ -23,10 +23,8 @@ from rdflib.namespace import OWL, RDF, RDFS, SKOS, XSD
 from rdflib.term import Literal, Node, URIRef
 
 from .. import namespaces as ns
-from .model import Result, Rule, Severity
+from .model import OA, SCHEMA, Result, Rule, Severity
 
-OA = rdflib.Namespace("http://www.w3.org/ns/oa#")
-SCHEMA = rdflib.Namespace("http://schema.org/")
 OKG = rdflib.Namespace(ns.ONTOLOGY_NS)
 
 # Vocabularies whose every term counts as known without being declared.
@@ -222,17 +220,16 @@ def _int(graph: rdflib.Graph, node: Node, prop: URIRef) -> int | None:
         return None
 
 
-def selector_mismatches(
-    graph: rdflib.Graph, texts: dict[Node, str], has_text_in_graph: Iterable[Node]
-) -> list[Result]:
-    """Selectors that do not match their article's verbatim text.
+def selector_mismatches(graph: rdflib.Graph, texts: dict[Node, str]) -> list[Result]:
+    """Selectors that do not match their article's verbatim text (``texts``, from
+    :func:`article_texts`).
 
     Where the article's ``schema:text`` is in the graph the SPARQL checks already
     test offsets and exact text against it, so here only prefix and suffix are
     tested for such articles (and everything for the others) — one problem, one
     result.
     """
-    in_graph = set(has_text_in_graph)
+    in_graph = {a for a in texts if graph.value(a, SCHEMA.text) is not None}
     results: list[Result] = []
 
     def fail(node: Node, path: URIRef, value: Node | None, message: str) -> None:
