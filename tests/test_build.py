@@ -179,6 +179,29 @@ def test_every_network_is_exported_and_drawn(dist: Path) -> None:
     assert png.startswith(b"\x89PNG\r\n\x1a\n")
 
 
+def test_network_exports_carry_the_analysis_figures(dist: Path) -> None:
+    """As `osce-kg network export` writes them: degree, centralities, groups per node."""
+    from lxml import etree
+
+    figures = {"degree", "weighted_degree", "betweenness", "pagerank", "component", "community"}
+    for folder in sorted(p for p in (dist / "networks").iterdir() if p.is_dir()):
+        root = etree.parse(str(folder / f"{folder.name}.gexf")).getroot()
+        titles = {
+            a.get("title")
+            for block in root.iter("{http://gexf.net/1.3}attributes")
+            if block.get("class") == "node"
+            for a in block.iter("{http://gexf.net/1.3}attribute")
+        }
+        assert figures <= titles, folder.name
+        header = (folder / "csv" / "nodes.csv").read_text(encoding="utf-8").splitlines()[0]
+        assert figures <= set(header.split(",")), folder.name
+    index = {e["name"]: e for e in json.loads((dist / "networks" / "index.json").read_text())}
+    assert index["person-organisation"]["analyses"]["events"] == (
+        "not applicable: the network has no event nodes"
+    )
+    assert index["speaker-event"]["analyses"]["persons"] == "analysis/persons.csv"
+
+
 def test_ontology_documentation(dist: Path) -> None:
     page = (dist / "ontology" / "index.html").read_text(encoding="utf-8")
     assert "osce-kg ontology" in page
@@ -383,3 +406,84 @@ def test_refuses_to_replace_a_folder_it_did_not_build(tmp_path: Path) -> None:
     assert "Traceback" not in proc.stderr
     assert [p.name for p in mine.iterdir()] == ["todo.txt"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notes"]
+
+
+# --------------------------------------------------------------------------- blank nodes
+
+
+def _dataset_with_a_shared_blank_node() -> object:
+    """A source graph stating a blank node and the inferred graph adding its super-type."""
+    import rdflib
+
+    from osce_kg.build.dataset import BuiltDataset
+
+    okg = rdflib.Namespace("https://w3id.org/osce-kg/ontology#")
+    source = "https://w3id.org/osce-kg/graph/source/x"
+    inferred = "https://w3id.org/osce-kg/graph/inferred"
+    event, place = rdflib.BNode(), rdflib.BNode()
+    a = rdflib.Graph(identifier=rdflib.URIRef(source))
+    a.add((event, rdflib.RDF.type, okg.Meeting))
+    a.add((event, rdflib.RDFS.label, rdflib.Literal("a meeting")))
+    a.add((event, okg.place, place))
+    a.add((place, rdflib.RDFS.label, rdflib.Literal("somewhere")))
+    b = rdflib.Graph(identifier=rdflib.URIRef(inferred))
+    b.add((event, rdflib.RDF.type, okg.Event))
+    union = rdflib.Graph()
+    union += a
+    union += b
+    return BuiltDataset({source: a, inferred: b}, union)
+
+
+def test_a_blank_node_shared_by_two_graphs_stays_one_node(tmp_path: Path) -> None:
+    from osce_kg.build.dataset import BuiltDataset, write_dataset
+
+    built = _dataset_with_a_shared_blank_node()
+    assert isinstance(built, BuiltDataset)
+    write_dataset(built, tmp_path / "a")
+    trig = quads(tmp_path / "a" / "osce-kg.trig")
+    labelled = {s for s, _p, o, _g in trig if o == '"a meeting"'}
+    assert len(labelled) == 1 and next(iter(labelled)).startswith("_:")
+    (event,) = labelled
+    # The node the source describes is the one the inferred graph types.
+    graphs = {g for s, _p, _o, g in trig if s == event}
+    assert graphs == {
+        "<https://w3id.org/osce-kg/graph/source/x>",
+        "<https://w3id.org/osce-kg/graph/inferred>",
+    }
+    assert len({t for q in trig for t in q if t.startswith("_:")}) == 2  # event, place
+    # Every file holds the same graph: two blank nodes, each one node throughout.
+    import rdflib
+    from rdflib.compare import isomorphic
+
+    from osce_kg.loading import parse_file
+
+    union = parse_file(tmp_path / "a" / "osce-kg.trig")  # the quads of every graph, in one
+    assert len(union) == 5
+    assert len({t for triple in union for t in triple if isinstance(t, rdflib.BNode)}) == 2
+    for suffix in (".ttl", ".nt", ".jsonld"):
+        assert isomorphic(parse_file(tmp_path / "a" / f"osce-kg{suffix}"), union), suffix
+    # Deterministic: fresh blank nodes (new random labels) give the same bytes.
+    again = _dataset_with_a_shared_blank_node()
+    assert isinstance(again, BuiltDataset)
+    write_dataset(again, tmp_path / "b")
+    assert snapshot(tmp_path / "a") == snapshot(tmp_path / "b")
+
+
+# --------------------------------------------------------------------------- installation
+
+
+def test_a_missing_package_is_one_line(tmp_path: Path) -> None:
+    import sys
+
+    code = (
+        "import sys; sys.modules['networkx'] = None\n"  # as if networkx were not installed
+        "from osce_kg.cli import main\n"
+        f"main(['build', '-o', {str(tmp_path / 'out')!r}, '--no-validate'])\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=clean_env(), timeout=300
+    )
+    assert proc.returncode == 2, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert proc.stderr.count("\n") == 1 and "networkx" in proc.stderr
+    assert not (tmp_path / "out").exists()

@@ -29,7 +29,7 @@ from rdflib.term import Identifier
 
 from conftest import clean_env, osce_kg_exe
 from osce_kg.network import analysis
-from osce_kg.network.build import NETWORKS, Facts, build_network, network_from_facts
+from osce_kg.network.build import NETWORKS, Facts, build_all, build_network, network_from_facts
 from osce_kg.network.queries import load_query, queries_dir, query_names
 from osce_kg.store import EmbeddedStore
 
@@ -274,6 +274,58 @@ def test_multigraph_holds_every_kind(facts: Facts) -> None:
     assert (SESSION, MEETING, "precedes") in relations
 
 
+def test_build_all_runs_each_stored_query_once(store: EmbeddedStore, facts: Facts) -> None:
+    recorder = RecordingStore(store)
+    graphs = build_all(recorder)  # type: ignore[arg-type]
+    assert sorted(recorder.queries) == sorted(load_query(n).text for n in query_names())
+    assert list(graphs) == list(NETWORKS)
+    for name, graph in graphs.items():
+        alone = net(facts, name)
+        assert list(graph.nodes(data=True)) == list(alone.nodes(data=True)), name
+        assert list(graph.edges(keys=True, data=True)) == list(alone.edges(keys=True, data=True))
+
+
+def test_measures_computed_once_give_the_same_tables(facts: Facts) -> None:
+    graph = net(facts, "multigraph")
+    measures = analysis.measure(graph)
+    assert measures.components == analysis.components(graph)
+    assert measures.communities == analysis.communities(graph)
+    assert measures.nodes == analysis.node_measures(graph)
+    for section in analysis.SECTIONS:
+        assert analysis.section_table(graph, section, measures=measures) == (
+            analysis.section_table(graph, section)
+        ), section
+    annotated = analysis.annotate(net(facts, "multigraph"), measures=measures)
+    assert dict(annotated.nodes(data=True)) == dict(
+        analysis.annotate(net(facts, "multigraph")).nodes(data=True)
+    )
+
+
+def test_sections_that_do_not_apply(facts: Facts) -> None:
+    posts = net(facts, "person-organisation")
+    assert analysis.inapplicable(posts, "persons") == "the network has no event nodes"
+    assert analysis.inapplicable(posts, "events") == "the network has no event nodes"
+    for name in ("speaker-event", "actor-event", "multigraph"):
+        graph = net(facts, name)
+        assert [s for s in analysis.SECTIONS if analysis.inapplicable(graph, s)] == [], name
+    for section in ("nodes", "components", "communities", "who-spoke-where"):
+        assert analysis.inapplicable(posts, section) is None
+    events_only = nx.MultiDiGraph()
+    events_only.add_node("e", kind="event")
+    assert analysis.inapplicable(events_only, "events") == (
+        "the network has no person or organisation nodes"
+    )
+    assert analysis.inapplicable(events_only, "persons") == "the network has no person nodes"
+
+
+def test_one_figure_draws_the_same_pictures(facts: Facts) -> None:
+    from osce_kg.network import draw, style
+
+    graph = net(facts, "speaker-event", roll_up=True)
+    both = draw.draw_pictures(graph, ["png", "svg"], positions=style.layout(graph))
+    assert both == {fmt: draw.draw_bytes(graph, fmt) for fmt in ("png", "svg")}
+
+
 def test_build_is_deterministic(store: EmbeddedStore) -> None:
     for name in NETWORKS:
         a, b = build_network(store, name), build_network(store, name)
@@ -372,9 +424,25 @@ def test_cli_export_same_bytes_whatever_the_hash_seed(tmp_path: Path) -> None:
 
 def test_cli_choices_match_the_library() -> None:
     """The command lists names itself (so --help loads no NetworkX); they must agree."""
-    from osce_kg.commands.network import EXPORT_FORMATS, NETWORK_NAMES, SECTION_NAMES
+    from osce_kg.commands.network import (
+        COMMUNITY_SEED,
+        EXPORT_FORMATS,
+        LAYOUT_SEED,
+        NETWORK_NAMES,
+        SECTION_NAMES,
+        network,
+    )
+    from osce_kg.network import style
     from osce_kg.network.exports import FORMATS
 
     assert tuple(NETWORKS) == NETWORK_NAMES
     assert ("all", *analysis.SECTIONS) == SECTION_NAMES
     assert EXPORT_FORMATS == FORMATS
+    assert COMMUNITY_SEED == analysis.SEED
+    assert LAYOUT_SEED == style.LAYOUT_SEED
+    seeds = {
+        name: next(p.default for p in command.params if p.name == "seed")
+        for name, command in network.commands.items()
+        if any(p.name == "seed" for p in command.params)
+    }
+    assert seeds == {"analyze": analysis.SEED, "draw": style.LAYOUT_SEED}

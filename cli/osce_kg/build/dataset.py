@@ -6,12 +6,16 @@ subjects, predicates and objects; N-Triples lines are sorted here; JSON-LD is
 re-ordered after serialisation (rdflib emits nodes in hash order); TriG is
 assembled from one sorted Turtle body per named graph.  Blank nodes would get
 fresh random labels on every parse, so a graph that has any is relabelled
-canonically first.
+canonically first; the named graphs of the TriG are relabelled together
+(:func:`canonical_graphs`), so that a blank node two graphs share stays one
+node.
 """
 
 from __future__ import annotations
 
 import json
+import re
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,11 +23,12 @@ from typing import Any
 
 import rdflib
 from rdflib.compare import to_canonical_graph
-from rdflib.term import BNode
+from rdflib.term import BNode, Literal, Node
 
 from .. import namespaces as ns
+from ..errors import DataError
 from ..inference import infer
-from ..loading import RdfFile, load_dataset
+from ..loading import RdfFile, parse_into
 
 # Order of the named graphs in the TriG file: the ontology first, then what
 # the sources say, then outside reference data, then what was inferred.
@@ -61,19 +66,18 @@ def _new_graph(identifier: str | None = None) -> rdflib.Graph:
 
 
 def load_built_dataset(files: Iterable[RdfFile]) -> BuiltDataset:
-    """Load ``files`` into named graphs and add the inferred graph."""
-    ds = load_dataset(files)
-    graphs: dict[str, rdflib.Graph] = {}
-    for ctx in ds.graphs():
-        iri = str(ctx.identifier)
-        if len(ctx) == 0:
-            continue  # the dataset's empty default graph
-        g = _new_graph(iri)
-        g += ctx
-        graphs[iri] = g
-    union = _new_graph()
-    for g in graphs.values():
-        union += g
+    """Load ``files`` into named graphs and add the inferred graph.
+
+    Each file is parsed straight into its named graph; the union is made once.
+    """
+    parsed: dict[str, rdflib.Graph] = {}
+    for f in files:
+        graph = parsed.get(f.graph)
+        if graph is None:
+            graph = parsed[f.graph] = _new_graph(f.graph)
+        parse_into(graph, f.path)
+    graphs = {iri: g for iri, g in parsed.items() if len(g)}
+    union = _union(graphs.values())
     ontology = graphs.get(ns.ONTOLOGY_GRAPH, _new_graph())
     inferred = _new_graph(ns.INFERRED_GRAPH)
     inferred += infer(ontology, union)
@@ -82,30 +86,94 @@ def load_built_dataset(files: Iterable[RdfFile]) -> BuiltDataset:
     return BuiltDataset(graphs, union)
 
 
+def _union(graphs: Iterable[rdflib.Graph]) -> rdflib.Graph:
+    union = _new_graph()
+    for g in graphs:
+        union += g
+    return union
+
+
+def row_key(row: Iterable[Node | None]) -> tuple[tuple[int, str], ...]:
+    """Sort key of a result row: unbound values first, then terms by their N-Triples text.
+
+    Rows a query leaves in hash order are sorted by it, so that files do not
+    depend on the store's order.
+    """
+    return tuple((0, "") if t is None else (1, t.n3()) for t in row)
+
+
 def graph_order(iri: str) -> tuple[int, str]:
     """Sort key for named graphs: ontology, shared, sources, reference, inferred."""
     return (_GRAPH_RANK.get(iri, 2), iri)
 
 
+def _has_blank_nodes(graphs: Iterable[rdflib.Graph]) -> bool:
+    return any(isinstance(t, BNode) for graph in graphs for triple in graph for t in triple)
+
+
 def canonical(graph: rdflib.Graph) -> rdflib.Graph:
     """``graph`` itself, or a copy with canonical blank-node labels if it has blank nodes."""
-    if not any(isinstance(t, BNode) for triple in graph for t in triple):
+    if not _has_blank_nodes([graph]):
         return graph
     out = _new_graph(str(graph.identifier) if isinstance(graph.identifier, rdflib.URIRef) else None)
     out += to_canonical_graph(graph)
     return out
 
 
+# Predicates of the reified quads inside canonical_graphs (never written out).
+_QUAD = rdflib.Namespace("urn:x-osce-kg:quad#")
+
+
+def canonical_graphs(graphs: Mapping[str, rdflib.Graph]) -> dict[str, rdflib.Graph]:
+    """The named graphs with canonical blank-node labels chosen over all of them at once.
+
+    Relabelling each graph on its own would split a blank node that two graphs
+    share (a source states it, the inferred graph adds its super-types) into
+    two nodes.  Instead every triple with a blank node becomes a node of one
+    graph, with its subject, predicate, object and named graph; that graph is
+    relabelled canonically, and the triples are read back from it.  The
+    graphs themselves are returned if none has a blank node.
+    """
+    if not _has_blank_nodes(graphs.values()):
+        return dict(graphs)
+    out = {iri: _new_graph(iri) for iri in graphs}
+    quads = rdflib.Graph()
+    for iri, graph in graphs.items():
+        for s, p, o in graph:
+            if isinstance(s, BNode) or isinstance(o, BNode):
+                quad = BNode()
+                quads.add((quad, _QUAD.s, s))
+                quads.add((quad, _QUAD.p, p))
+                quads.add((quad, _QUAD.o, o))
+                quads.add((quad, _QUAD.g, rdflib.URIRef(iri)))
+            else:
+                out[iri].add((s, p, o))
+    parts: dict[Node, dict[Node, Node]] = defaultdict(dict)
+    for node, part, term in to_canonical_graph(quads):
+        parts[node][part] = term
+    for q in parts.values():
+        out[str(q[_QUAD.g])].add((q[_QUAD.s], q[_QUAD.p], q[_QUAD.o]))
+    return out
+
+
+def _turtle(graph: rdflib.Graph) -> str:
+    text = graph.serialize(format="turtle")
+    return text if text.endswith("\n") else text + "\n"
+
+
 def turtle(graph: rdflib.Graph) -> str:
     """Sorted Turtle (rdflib's writer orders subjects, predicates and objects)."""
-    text = canonical(graph).serialize(format="turtle")
-    return text if text.endswith("\n") else text + "\n"
+    return _turtle(canonical(graph))
+
+
+def _ntriples(graph: rdflib.Graph) -> str:
+    lines = graph.serialize(format="nt").splitlines()
+    return "".join(line + "\n" for line in sorted({line for line in lines if line.strip()}))
 
 
 def ntriples(graph: rdflib.Graph) -> str:
     """N-Triples, one triple a line, lines sorted."""
-    lines = canonical(graph).serialize(format="nt").splitlines()
-    return "".join(line + "\n" for line in sorted({line for line in lines if line.strip()}))
+    return _ntriples(canonical(graph))
 
 
 def jsonld_context(prefixes: Mapping[str, str] = ns.PREFIXES) -> dict[str, Any]:
@@ -129,8 +197,12 @@ def _sort_json(value: Any) -> Any:
 
 def jsonld(graph: rdflib.Graph) -> str:
     """Compacted JSON-LD with the project's context, nodes sorted by ``@id``."""
+    return _jsonld(canonical(graph))
+
+
+def _jsonld(graph: rdflib.Graph) -> str:
     context = jsonld_context()["@context"]
-    text = canonical(graph).serialize(format="json-ld", context=context, auto_compact=True)
+    text = graph.serialize(format="json-ld", context=context, auto_compact=True)
     doc = json.loads(text)
     body = {k: v for k, v in doc.items() if k != "@context"}
     nodes = body.pop("@graph", None)
@@ -141,25 +213,66 @@ def jsonld(graph: rdflib.Graph) -> str:
     return json.dumps(ordered, ensure_ascii=False, indent=2) + "\n"
 
 
-def _turtle_body(graph: rdflib.Graph) -> list[str]:
-    """The statements of a graph's Turtle, without its prefix lines."""
-    lines = turtle(graph).splitlines()
-    return [
-        line for line in lines if not line.startswith("@prefix ") and not line.startswith("@base ")
-    ]
-
-
 def trig(graphs: Mapping[str, rdflib.Graph]) -> str:
-    """TriG: one block per named graph, in :func:`graph_order`, prefixes declared once."""
+    """TriG: one block per named graph, in :func:`graph_order`, prefixes declared once.
+
+    Blank nodes are relabelled over all the graphs at once (:func:`canonical_graphs`).
+    """
+    return _trig(canonical_graphs(graphs))
+
+
+# Stands for a blank node while a graph is written as Turtle (see _trig).
+_BNODE_IRI = "urn:x-osce-kg:bnode:"
+_BNODE_REF = re.compile("<" + re.escape(_BNODE_IRI) + "([^>]+)>")
+
+
+def _shared_blank_nodes(graphs: Mapping[str, rdflib.Graph]) -> set[BNode]:
+    """The blank nodes that occur in more than one of ``graphs``."""
+    seen: dict[BNode, str] = {}
+    shared: set[BNode] = set()
+    for iri, graph in graphs.items():
+        for triple in graph:
+            for t in triple:
+                if isinstance(t, BNode) and seen.setdefault(t, iri) != iri:
+                    shared.add(t)
+    return shared
+
+
+def _naming(graph: rdflib.Graph, shared: set[BNode]) -> rdflib.Graph:
+    """``graph`` with the ``shared`` blank nodes replaced by placeholder IRIs."""
+    if not shared:
+        return graph
+    out = _new_graph(str(graph.identifier))
+
+    def name(t: Any) -> Any:
+        if isinstance(t, Literal) and _BNODE_IRI in t:
+            raise DataError(f"cannot write the TriG: a literal contains {_BNODE_IRI!r}")
+        return rdflib.URIRef(_BNODE_IRI + str(t)) if t in shared else t
+
+    for triple in graph:
+        out.add(tuple(name(t) for t in triple))
+    return out
+
+
+def _trig(graphs: Mapping[str, rdflib.Graph]) -> str:
+    # A blank node that two graphs share must keep its label in both blocks;
+    # the Turtle writer would write one it sees once as "[]" (a new node), so
+    # it is written as a placeholder IRI, then given back its label.
+    shared = _shared_blank_nodes(graphs)
     used: dict[str, str] = {}
-    for g in graphs.values():
-        for line in turtle(g).splitlines():
+    bodies: dict[str, list[str]] = {}
+    for iri, g in graphs.items():
+        body = bodies[iri] = []
+        # Each graph is serialised once: its prefix lines are collected, the rest is its body.
+        for line in _turtle(_naming(g, shared)).splitlines():
             if line.startswith("@prefix "):
-                prefix, iri = line[len("@prefix ") :].rstrip(" .").split(": ", 1)
-                used[prefix] = iri
+                prefix, namespace = line[len("@prefix ") :].rstrip(" .").split(": ", 1)
+                used[prefix] = namespace
+            elif not line.startswith("@base "):
+                body.append(_BNODE_REF.sub(r"_:\1", line) if shared else line)
     out = [f"@prefix {p}: {iri} ." for p, iri in sorted(used.items())]
     for iri in sorted(graphs, key=graph_order):
-        body = _turtle_body(graphs[iri])
+        body = bodies[iri]
         while body and not body[0].strip():
             body.pop(0)
         while body and not body[-1].strip():
@@ -175,11 +288,17 @@ DATASET_FILES = ("osce-kg.ttl", "osce-kg.nt", "osce-kg.jsonld", "osce-kg.trig", 
 def write_dataset(built: BuiltDataset, folder: Path) -> list[Path]:
     """Write the dataset's serialisations into ``folder``; return the files written."""
     folder.mkdir(parents=True, exist_ok=True)
+    # Blank nodes get their canonical labels once, over every named graph, and
+    # every file is written from those graphs: one node, one label, everywhere.
+    graphs, union = built.graphs, built.union
+    if _has_blank_nodes([union]):
+        graphs = canonical_graphs(built.graphs)
+        union = _union(graphs.values())
     texts = {
-        "osce-kg.ttl": turtle(built.union),
-        "osce-kg.nt": ntriples(built.union),
-        "osce-kg.jsonld": jsonld(built.union),
-        "osce-kg.trig": trig(built.graphs),
+        "osce-kg.ttl": _turtle(union),
+        "osce-kg.nt": _ntriples(union),
+        "osce-kg.jsonld": _jsonld(union),
+        "osce-kg.trig": _trig(graphs),
         "context.jsonld": json.dumps(jsonld_context(), indent=2) + "\n",
     }
     written = []

@@ -21,9 +21,9 @@ from pathlib import Path
 
 from ..atomic import atomic_directory
 from ..errors import DataError, InputError, ValidationFailed
-from ..loading import RdfFile, dataset_files
+from ..loading import dataset_files
 from . import stages
-from .dataset import BuiltDataset, load_built_dataset
+from .dataset import BuiltDataset, load_built_dataset, write_dataset
 from .report import OutputFile, ValidationStatus, render_report
 
 
@@ -31,8 +31,6 @@ from .report import OutputFile, ValidationStatus, render_report
 class BuildOptions:
     output: Path
     validate: bool = True
-    files: list[RdfFile] | None = None
-    """The data to build from; the shipped ontology and graph if None."""
 
 
 @dataclass
@@ -65,8 +63,8 @@ Stage = tuple[str, Callable[[BuildState], None]]
 
 
 def _load(state: BuildState) -> None:
-    files = state.options.files if state.options.files is not None else dataset_files()
-    state.built = load_built_dataset(files)
+    # The shipped ontology and graph: the validation stage validates the same files.
+    state.built = load_built_dataset(dataset_files())
 
 
 def _validate(state: BuildState) -> None:
@@ -79,8 +77,6 @@ def _validate(state: BuildState) -> None:
 
 
 def _dataset(state: BuildState) -> None:
-    from .dataset import write_dataset
-
     write_dataset(state.dataset, state.folder / "dataset")
 
 

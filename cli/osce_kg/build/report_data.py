@@ -17,6 +17,8 @@ from rdflib.term import Identifier, Literal, URIRef
 
 from .. import namespaces as ns
 from ..errors import DataError
+from ..store import EmbeddedStore
+from .dataset import row_key
 
 PREFIXES = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in sorted(ns.PREFIXES.items()))
 
@@ -24,11 +26,9 @@ PREFIXES = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in sorted(ns.PREFIXES.ite
 def _select(graph: rdflib.Graph, query: str) -> list[dict[str, Identifier | None]]:
     """The rows of a SELECT, sorted: where a resource has two values of a property
     that the report shows once, the one shown must not depend on hash order."""
-    result = graph.query(PREFIXES + query)
-    names = [str(v) for v in (result.vars or [])]
-    rows: list[tuple[Identifier | None, ...]] = [tuple(row) for row in result]  # type: ignore[arg-type]
-    rows.sort(key=lambda row: tuple("" if t is None else t.n3() for t in row))
-    return [dict(zip(names, row, strict=True)) for row in rows]
+    result = EmbeddedStore(graph).select(PREFIXES + query)
+    result.rows.sort(key=row_key)
+    return result.dicts()
 
 
 def _text(value: Identifier | None) -> str:

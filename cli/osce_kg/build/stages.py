@@ -3,44 +3,24 @@ stored queries and the networks.
 
 Each stage calls the library of its part (``osce_kg.validation``,
 ``osce_kg.queries``, ``osce_kg.network``) on the built graph and writes its
-files into the build folder.  A stage whose part is missing from the install
-fails the build with a message naming it: a build never leaves a part out
-without saying so.
+files into the build folder.  (A Python package missing from the installation
+fails ``osce-kg build`` with one line naming it: see :mod:`osce_kg.commands.build`.)
 """
 
 from __future__ import annotations
 
-import importlib
 import json
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import rdflib
 
-from ..errors import DataError
-from .dataset import BuiltDataset, turtle
+from .dataset import BuiltDataset, row_key, turtle
 from .report import ValidationStatus
-
-
-def _require(module: str, what: str) -> ModuleType:
-    try:
-        return importlib.import_module(module)
-    except ModuleNotFoundError as exc:
-        if exc.name and module.startswith(exc.name):
-            raise DataError(
-                f"cannot build {what}: module {module} is missing from this installation"
-            ) from None
-        raise
-
 
 # ---------------------------------------------------------------------------
 # Stored queries
 # ---------------------------------------------------------------------------
-
-
-def _row_key(row: tuple[Any, ...]) -> tuple[tuple[int, str], ...]:
-    return tuple((0, "") if t is None else (1, t.n3()) for t in row)
 
 
 def run_queries(built: BuiltDataset, folder: Path) -> list[dict[str, Any]]:
@@ -52,10 +32,11 @@ def run_queries(built: BuiltDataset, folder: Path) -> list[dict[str, Any]]:
     store's hash order.  A query that needs a parameter with no default is
     listed in ``index.json`` as not run, with the reason.
     """
-    queries = _require("osce_kg.queries", "the stored queries' results")
-    results = _require("osce_kg.sparql_results", "the stored queries' results")
-    store_mod = _require("osce_kg.store", "the stored queries' results")
-    store = store_mod.EmbeddedStore(built.union)
+    from .. import queries
+    from .. import sparql_results as results
+    from ..store import EmbeddedStore
+
+    store = EmbeddedStore(built.union)
     folder.mkdir(parents=True, exist_ok=True)
     index: list[dict[str, Any]] = []
     for q in queries.catalogue(all_folders=True):
@@ -73,7 +54,7 @@ def run_queries(built: BuiltDataset, folder: Path) -> list[dict[str, Any]]:
         if q.kind == "SELECT":
             result = store.select(q.text, bindings)
             if not q.ordered:
-                result.rows.sort(key=_row_key)
+                result.rows.sort(key=row_key)
             files = [base.with_suffix(".csv"), base.with_suffix(".srj")]
             files[0].write_text(results.to_csv(result), encoding="utf-8", newline="")
             files[1].write_text(results.to_json(result), encoding="utf-8", newline="\n")
@@ -110,8 +91,9 @@ def validate(built: BuiltDataset, folder: Path) -> ValidationStatus:
     the shipped ontology and graph.  Fails at violations, as ``osce-kg
     validate`` does by default.
     """
-    validation = _require("osce_kg.validation", "the validation report")
-    reports = _require("osce_kg.validation.reports", "the validation report")
+    from .. import validation
+    from ..validation import reports
+
     report = validation.validate()
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "report.txt").write_text(reports.render_text(report), encoding="utf-8", newline="\n")
@@ -137,39 +119,42 @@ NETWORK_EXPORTS = (("gexf", ".gexf"), ("graphml", ".graphml"), ("json", ".json")
 def networks(built: BuiltDataset, folder: Path, root: Path) -> list[str]:
     """Build every network; write its exports, pictures and analyses into ``folder/<name>/``.
 
-    Returns the pictures' paths relative to ``root`` (the build folder), for the report.
+    The networks come from one round of the stored network queries; each is
+    measured once (the exports carry the figures as node attributes, as
+    ``osce-kg network export`` writes them, and the analyses show them) and
+    laid out once (the GEXF positions and both pictures).  Returns the
+    pictures' paths relative to ``root`` (the build folder), for the report.
     """
-    network = _require("osce_kg.network", "the networks")
-    exports = _require("osce_kg.network.exports", "the network exports")
-    draw = _require("osce_kg.network.draw", "the network pictures")
-    analysis = _require("osce_kg.network.analysis", "the network analyses")
+    from ..network import analysis, draw, exports, style
+    from ..network.build import NETWORKS, build_all
     from ..output import render_rows
     from ..store import EmbeddedStore
 
-    store = EmbeddedStore(built.union)
+    graphs = build_all(EmbeddedStore(built.union))
     pictures: list[str] = []
     index: list[dict[str, Any]] = []
-    for name, description in sorted(network.NETWORKS.items()):
-        graph = network.build_network(store, name)
+    for name, description in sorted(NETWORKS.items()):
+        graph = graphs[name]
+        measures = analysis.measure(graph)
+        analysis.annotate(graph, measures=measures)
+        positions = style.layout(graph)
         out = folder / name
         out.mkdir(parents=True, exist_ok=True)
         for fmt, suffix in NETWORK_EXPORTS:
-            exports.export_network(graph, fmt, out / f"{name}{suffix}")
+            exports.export_network(graph, fmt, out / f"{name}{suffix}", positions=positions)
         # Gephi's spreadsheet import: nodes.csv and edges.csv in a folder.
         exports.export_network(graph, "csv", out / "csv")
-        for suffix in (".png", ".svg"):
-            path = out / f"{name}{suffix}"
-            draw.draw_network(graph, path, title=f"{name}: {description}")
-            pictures.append(path.relative_to(root).as_posix())
+        paths = [out / f"{name}{suffix}" for suffix in (".png", ".svg")]
+        draw.draw_networks(graph, paths, title=f"{name}: {description}", positions=positions)
+        pictures += [path.relative_to(root).as_posix() for path in paths]
         (out / "analysis").mkdir(exist_ok=True)
-        present = {str(d.get("kind", "other")) for _, d in graph.nodes(data=True)}
         entry: dict[str, Any] = {"name": name, "description": description, "analyses": {}}
         for section in analysis.SECTIONS:
-            missing = _projection_needs(section, present)
-            if missing:
-                entry["analyses"][section] = f"not applicable: the network has no {missing} nodes"
+            reason = analysis.inapplicable(graph, section)
+            if reason is not None:
+                entry["analyses"][section] = f"not applicable: {reason}"
                 continue
-            columns, rows = analysis.section_table(graph, section)
+            columns, rows = analysis.section_table(graph, section, measures=measures)
             (out / "analysis" / f"{section}.csv").write_text(
                 render_rows(columns, rows, "csv"), encoding="utf-8", newline=""
             )
@@ -182,22 +167,3 @@ def networks(built: BuiltDataset, folder: Path, root: Path) -> list[str]:
         json.dumps(index, ensure_ascii=False, indent=2) + "\n", encoding="utf-8", newline="\n"
     )
     return pictures
-
-
-def _projection_needs(section: str, present: set[str]) -> str:
-    """The node kind a projection section lacks in a network ("" if it can run).
-
-    The bipartite projections pair persons through events and events through
-    actors; a network without one of the two sides (person-organisation has no
-    events) has no such table.
-    """
-    actors = {"person", "organisation", "mission"}
-    if section == "persons":
-        return (
-            "" if {"person", "event"} <= present else ("event" if "person" in present else "person")
-        )
-    if section == "events":
-        if "event" not in present:
-            return "event"
-        return "" if present & actors else "person or organisation"
-    return ""

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import click
 
+from ..errors import DataError
+
 
 @click.command()
 @click.option(
@@ -40,11 +42,19 @@ def build(output: Path, no_validate: bool) -> None:
         osce-kg build -o public/ --no-validate
         python -m http.server -d dist   # then open http://127.0.0.1:8000/
     """
-    from ..build.pipeline import BuildOptions, terminal_progress
-    from ..build.pipeline import build as run_build
+    try:
+        from ..build.pipeline import BuildOptions, terminal_progress
+        from ..build.pipeline import build as run_build
 
-    with terminal_progress(sys.stderr.isatty()) as progress:
-        result = run_build(BuildOptions(output, validate=not no_validate), progress)
+        with terminal_progress(sys.stderr.isatty()) as progress:
+            result = run_build(BuildOptions(output, validate=not no_validate), progress)
+    except ModuleNotFoundError as exc:
+        # Every part of the build is a dependency of osce-kg; one that is
+        # missing is a broken installation: say which, in one line (exit 2).
+        raise DataError(
+            f"cannot build: the Python package {exc.name or exc} is missing from this "
+            "installation (reinstall osce-kg with its dependencies)"
+        ) from None
     status = result.validation
     checked = (
         "not validated"

@@ -8,9 +8,11 @@ from typing import Any, TypeVar
 
 import click
 
+from ..output import ROW_FORMATS, output_options
 from ..store_options import store_options
 
-# Kept here (not imported from osce_kg.network) so that --help loads no networkx.
+# Kept here (not imported from osce_kg.network) so that --help loads no networkx;
+# a test checks that they agree with the library's.
 NETWORK_NAMES = ("speaker-event", "actor-event", "person-organisation", "multigraph")
 SECTION_NAMES = (
     "all",
@@ -22,6 +24,8 @@ SECTION_NAMES = (
     "who-spoke-where",
 )
 EXPORT_FORMATS = ("gexf", "graphml", "csv", "json")
+COMMUNITY_SEED = 42  # osce_kg.network.analysis.SEED
+LAYOUT_SEED = 7  # osce_kg.network.style.LAYOUT_SEED
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -87,23 +91,13 @@ def network() -> None:
     "persons / events (bipartite projections), components, communities, who-spoke-where.",
 )
 @click.option(
-    "--seed", type=int, default=42, show_default=True, help="Seed of community detection."
-)
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(("table", "csv", "tsv", "json", "markdown")),
-    default="table",
+    "--seed",
+    type=int,
+    default=COMMUNITY_SEED,
     show_default=True,
-    help="Output format (csv/tsv need one --section).",
+    help="Seed of community detection.",
 )
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Write to this file (atomically) instead of standard output.",
-)
+@output_options(ROW_FORMATS, "table", help="Output format (csv/tsv need one --section).")
 def analyze(
     name: str,
     roll_up: bool,
@@ -181,7 +175,9 @@ def export(
     required=True,
     help="The picture: FILE.png or FILE.svg.",
 )
-@click.option("--seed", type=int, default=7, show_default=True, help="Seed of the layout.")
+@click.option(
+    "--seed", type=int, default=LAYOUT_SEED, show_default=True, help="Seed of the layout."
+)
 def draw(
     name: str,
     roll_up: bool,

@@ -21,14 +21,36 @@ Definitions (the same in tables, exports and tests):
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 import networkx as nx
 
 from ..output import Value
+from .values import LIST_SEPARATOR
 
 SEED = 42
-ACTOR_KINDS = frozenset({"person", "organisation", "mission", "group", "country", "territory"})
+PERSON_KINDS = frozenset({"person"})
+EVENT_KINDS = frozenset({"event"})
 ORGANISATION_KINDS = frozenset({"organisation", "mission"})
+
+
+@dataclass(frozen=True)
+class Side:
+    """One side of a bipartite projection: node kinds, and how to name them."""
+
+    kinds: frozenset[str]
+    name: str
+
+
+PERSONS = Side(PERSON_KINDS, "person")
+EVENTS = Side(EVENT_KINDS, "event")
+EVENT_ACTORS = Side(PERSON_KINDS | ORGANISATION_KINDS, "person or organisation")
+
+# Projection section -> (the side projected, the side it is projected through).
+PROJECTIONS: dict[str, tuple[Side, Side]] = {
+    "persons": (PERSONS, EVENTS),
+    "events": (EVENTS, EVENT_ACTORS),
+}
 
 Rows = list[tuple[Value, ...]]
 Table = tuple[tuple[str, ...], Rows]
@@ -68,23 +90,43 @@ def _numbered(groups: Iterable[Iterable[object]]) -> list[list[object]]:
     return [list(g) for g in sorted_groups]
 
 
-def components(graph: nx.Graph) -> list[list[object]]:
-    return _numbered(nx.connected_components(simple_view(graph)))
+def _components(view: nx.Graph) -> list[list[object]]:
+    return _numbered(nx.connected_components(view))
 
 
-def communities(graph: nx.Graph, seed: int = SEED) -> list[list[object]]:
-    view = simple_view(graph)
+def _communities(view: nx.Graph, seed: int) -> list[list[object]]:
     if view.number_of_nodes() == 0:
         return []
     return _numbered(nx.community.louvain_communities(view, weight="weight", seed=seed))
+
+
+def components(graph: nx.Graph) -> list[list[object]]:
+    return _components(simple_view(graph))
+
+
+def communities(graph: nx.Graph, seed: int = SEED) -> list[list[object]]:
+    return _communities(simple_view(graph), seed)
 
 
 EXACT_BETWEENNESS = 2000
 BETWEENNESS_PIVOTS = 500
 
 
-def node_measures(graph: nx.Graph, seed: int = SEED) -> dict[object, dict[str, Value]]:
-    """Every node's figures (see the module docstring for definitions)."""
+@dataclass(frozen=True)
+class Measures:
+    """Every figure of one network, computed once: per node, and the groups."""
+
+    nodes: dict[object, dict[str, Value]]
+    components: list[list[object]]
+    communities: list[list[object]]
+
+
+def measure(graph: nx.Graph, seed: int = SEED) -> Measures:
+    """The figures of ``graph`` (see the module docstring for definitions).
+
+    Pass the result to :func:`annotate` and the ``*_table`` functions so that
+    one network's measures (Louvain above all) are computed once.
+    """
     view = simple_view(graph)
     # Exact betweenness costs O(nodes × edges); past EXACT_BETWEENNESS nodes it is
     # estimated from BETWEENNESS_PIVOTS seeded source nodes (Brandes' sampling),
@@ -93,8 +135,10 @@ def node_measures(graph: nx.Graph, seed: int = SEED) -> dict[object, dict[str, V
     k = BETWEENNESS_PIVOTS if n > EXACT_BETWEENNESS else None
     betweenness = nx.betweenness_centrality(view, k=k, normalized=True, seed=seed)
     pagerank = nx.pagerank(view, weight="weight") if view.number_of_nodes() else {}
-    comp_of = {n: i for i, c in enumerate(components(graph), 1) for n in c}
-    comm_of = {n: i for i, c in enumerate(communities(graph, seed), 1) for n in c}
+    comps = _components(view)
+    comms = _communities(view, seed)
+    comp_of = {n: i for i, c in enumerate(comps, 1) for n in c}
+    comm_of = {n: i for i, c in enumerate(comms, 1) for n in c}
     out: dict[object, dict[str, Value]] = {}
     for node in graph.nodes():
         out[node] = {
@@ -105,21 +149,33 @@ def node_measures(graph: nx.Graph, seed: int = SEED) -> dict[object, dict[str, V
             "component": comp_of.get(node),
             "community": comm_of.get(node),
         }
-    return out
+    return Measures(out, comps, comms)
+
+
+def node_measures(graph: nx.Graph, seed: int = SEED) -> dict[object, dict[str, Value]]:
+    """Every node's figures (see the module docstring for definitions)."""
+    return measure(graph, seed).nodes
 
 
 def _self_loops(graph: nx.Graph, node: object) -> int:
     return int(graph.number_of_edges(node, node)) if graph.has_edge(node, node) else 0
 
 
-def annotate(graph: nx.Graph, seed: int = SEED) -> nx.Graph:
-    """Store the node figures as node attributes (for Gephi: size, colour, filter)."""
-    for node, figures in node_measures(graph, seed).items():
+def _measured(graph: nx.Graph, seed: int, measures: Measures | None) -> Measures:
+    return measure(graph, seed) if measures is None else measures
+
+
+def annotate(graph: nx.Graph, seed: int = SEED, *, measures: Measures | None = None) -> nx.Graph:
+    """Store the node figures as node attributes (for Gephi: size, colour, filter).
+
+    ``measures``: the figures of ``graph`` from :func:`measure`, if already computed.
+    """
+    for node, figures in _measured(graph, seed, measures).nodes.items():
         graph.nodes[node].update({k: v for k, v in figures.items() if v is not None})
     return graph
 
 
-def nodes_table(graph: nx.Graph, seed: int = SEED) -> Table:
+def nodes_table(graph: nx.Graph, seed: int = SEED, *, measures: Measures | None = None) -> Table:
     columns = (
         "label",
         "kind",
@@ -131,10 +187,10 @@ def nodes_table(graph: nx.Graph, seed: int = SEED) -> Table:
         "community",
         "node",
     )
-    measures = node_measures(graph, seed)
+    figures = _measured(graph, seed, measures).nodes
     rows: Rows = []
     for node in graph.nodes():
-        m = measures[node]
+        m = figures[node]
         kind = graph.nodes[node].get("kind")
         rows.append(
             (
@@ -173,7 +229,7 @@ def _projection(graph: nx.Graph, side: set[object], other: set[object]) -> Table
                 _label(graph, a),
                 _label(graph, b),
                 int(data["weight"]),
-                "; ".join(shared),
+                LIST_SEPARATOR.join(shared),
                 str(a),
                 str(b),
             )
@@ -187,30 +243,52 @@ def _of_kind(graph: nx.Graph, kinds: Iterable[str]) -> set[object]:
     return {n for n, d in graph.nodes(data=True) if d.get("kind") in wanted}
 
 
+def _projection_of(graph: nx.Graph, section: str) -> Table:
+    side, through = PROJECTIONS[section]
+    return _projection(graph, _of_kind(graph, side.kinds), _of_kind(graph, through.kinds))
+
+
 def persons_table(graph: nx.Graph) -> Table:
     """Pairs of persons who share at least one event; ``shared`` events."""
-    return _projection(graph, _of_kind(graph, ["person"]), _of_kind(graph, ["event"]))
+    return _projection_of(graph, "persons")
 
 
 def events_table(graph: nx.Graph) -> Table:
     """Pairs of events that share a person or an organisation (or mission)."""
-    actors = _of_kind(graph, {"person"} | ORGANISATION_KINDS)
-    return _projection(graph, _of_kind(graph, ["event"]), actors)
+    return _projection_of(graph, "events")
+
+
+def inapplicable(graph: nx.Graph, section: str) -> str | None:
+    """Why ``section`` does not apply to ``graph`` (None if it does).
+
+    The bipartite projections pair persons through events and events through
+    persons or organisations; a network without one of the two sides
+    (person-organisation has no events) has no such table.
+    """
+    for side in PROJECTIONS.get(section, ()):
+        if not _of_kind(graph, side.kinds):
+            return f"the network has no {side.name} nodes"
+    return None
 
 
 def _groups_table(graph: nx.Graph, groups: Sequence[list[object]], name: str) -> Table:
     rows: Rows = [
-        (i, len(g), "; ".join(sorted(_label(graph, n) for n in g))) for i, g in enumerate(groups, 1)
+        (i, len(g), LIST_SEPARATOR.join(sorted(_label(graph, n) for n in g)))
+        for i, g in enumerate(groups, 1)
     ]
     return (name, "size", "members"), rows
 
 
-def components_table(graph: nx.Graph) -> Table:
-    return _groups_table(graph, components(graph), "component")
+def components_table(graph: nx.Graph, *, measures: Measures | None = None) -> Table:
+    groups = components(graph) if measures is None else measures.components
+    return _groups_table(graph, groups, "component")
 
 
-def communities_table(graph: nx.Graph, seed: int = SEED) -> Table:
-    return _groups_table(graph, communities(graph, seed), "community")
+def communities_table(
+    graph: nx.Graph, seed: int = SEED, *, measures: Measures | None = None
+) -> Table:
+    groups = communities(graph, seed) if measures is None else measures.communities
+    return _groups_table(graph, groups, "community")
 
 
 def who_spoke_where(graph: nx.Graph) -> Table:
@@ -250,18 +328,18 @@ def who_spoke_where(graph: nx.Graph) -> Table:
     return columns, rows
 
 
-def section_table(graph: nx.Graph, section: str, seed: int = SEED) -> Table:
-    """One of :data:`SECTIONS` as columns and rows."""
+def section_table(
+    graph: nx.Graph, section: str, seed: int = SEED, *, measures: Measures | None = None
+) -> Table:
+    """One of :data:`SECTIONS` as columns and rows (``measures``: see :func:`measure`)."""
     if section == "nodes":
-        return nodes_table(graph, seed)
-    if section == "persons":
-        return persons_table(graph)
-    if section == "events":
-        return events_table(graph)
+        return nodes_table(graph, seed, measures=measures)
+    if section in PROJECTIONS:
+        return _projection_of(graph, section)
     if section == "components":
-        return components_table(graph)
+        return components_table(graph, measures=measures)
     if section == "communities":
-        return communities_table(graph, seed)
+        return communities_table(graph, seed, measures=measures)
     if section == "who-spoke-where":
         return who_spoke_where(graph)
     raise ValueError(f"unknown section {section!r}")

@@ -20,16 +20,18 @@ A missing value is an absent attribute, never ``None``.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import networkx as nx
-from rdflib import Literal
 from rdflib.term import Identifier
 
 from ..errors import InputError
+from ..namespaces import ONTOLOGY_NS
 from ..store import Store
 from .queries import load_query
+from .values import LIST_SEPARATOR
 
 NETWORKS: dict[str, str] = {
     "speaker-event": "who spoke at which event (capacity, on behalf of, date)",
@@ -51,9 +53,6 @@ _KINDS: tuple[tuple[str, str], ...] = (
     ("Organization", "organisation"),
     ("Post", "post"),
 )
-_OKG = "https://w3id.org/osce-kg/ontology#"
-
-LIST_SEPARATOR = "; "
 
 Attrs = dict[str, str | float]
 
@@ -71,7 +70,7 @@ class NodeInfo:
     @property
     def kind(self) -> str:
         for local, kind in _KINDS:
-            if _OKG + local in self.types:
+            if ONTOLOGY_NS + local in self.types:
                 return kind
         return "other"
 
@@ -86,11 +85,7 @@ class Speech:
 
 
 def _text(term: Identifier | None) -> str | None:
-    if term is None:
-        return None
-    if isinstance(term, Literal):
-        return str(term)
-    return str(term)
+    return None if term is None else str(term)
 
 
 def _rows(store: Store, name: str) -> list[dict[str, str | None]]:
@@ -164,9 +159,19 @@ class Facts:
             return info.label
         return iri.rstrip("/").rsplit("/", 1)[-1]
 
+    @cached_property
+    def parents(self) -> dict[str, str]:
+        """Event -> the event it is a part of (``sub-event-of``)."""
+        return {e: o for e, rel, o in self.event_links if rel == "sub-event-of"}
+
+    @cached_property
+    def chaired(self) -> frozenset[tuple[str, str]]:
+        """(actor, event) pairs where the actor chaired the event."""
+        return frozenset((a, e) for a, rel, e in self.roles if rel == "chaired")
+
     def top_event(self, event: str) -> str:
         """The event that ``event`` is (transitively) a part of, or itself."""
-        parents = {e: o for e, rel, o in self.event_links if rel == "sub-event-of"}
+        parents = self.parents
         seen = {event}
         while event in parents and parents[event] not in seen:
             event = parents[event]
@@ -216,7 +221,7 @@ class _Builder:
                 ),
                 **{k: str(v) for k, v in dates.items()},
             }
-            chaired = {(a, e) for a, rel, e in self.facts.roles if rel == "chaired"}
+            chaired = self.facts.chaired
             if (sp.speaker, sp.event) in chaired or (sp.speaker, target) in chaired:
                 attrs["role"] = "chair"
             self.edge(sp.speaker, target, "spoke", sp.speech, **attrs)
@@ -284,11 +289,16 @@ class _Builder:
         return attrs
 
 
-def network_from_facts(facts: Facts, name: str, *, roll_up: bool = False) -> nx.MultiDiGraph:
-    """One of :data:`NETWORKS` built from already fetched facts."""
+def check_name(name: str) -> None:
+    """InputError unless ``name`` is one of :data:`NETWORKS`."""
     if name not in NETWORKS:
         known = ", ".join(NETWORKS)
         raise InputError(f"unknown network {name!r} (known: {known})")
+
+
+def network_from_facts(facts: Facts, name: str, *, roll_up: bool = False) -> nx.MultiDiGraph:
+    """One of :data:`NETWORKS` built from already fetched facts."""
+    check_name(name)
     b = _Builder(facts, name, roll_up)
     if name == "speaker-event":
         b.speeches()
@@ -310,9 +320,7 @@ def network_from_facts(facts: Facts, name: str, *, roll_up: bool = False) -> nx.
 
 def build_network(store: Store, name: str, *, roll_up: bool = False) -> nx.MultiDiGraph:
     """Run the stored queries on ``store`` and build the network ``name``."""
-    if name not in NETWORKS:
-        known = ", ".join(NETWORKS)
-        raise InputError(f"unknown network {name!r} (known: {known})")
+    check_name(name)  # before running the queries
     return network_from_facts(Facts.fetch(store), name, roll_up=roll_up)
 
 
@@ -320,8 +328,3 @@ def build_all(store: Store, *, roll_up: bool = False) -> dict[str, nx.MultiDiGra
     """Every network, from one round of queries."""
     facts = Facts.fetch(store)
     return {name: network_from_facts(facts, name, roll_up=roll_up) for name in NETWORKS}
-
-
-def kinds(graph: nx.MultiDiGraph) -> Iterable[str]:
-    """The node kinds present, sorted."""
-    return sorted({str(d.get("kind", "other")) for _, d in graph.nodes(data=True)})

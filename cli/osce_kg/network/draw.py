@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import textwrap
+from collections.abc import Sequence
 from pathlib import Path
 
 import networkx as nx
@@ -26,24 +27,34 @@ def _wrap(label: str, width: int = 28, lines: int = 3) -> str:
     return "\n".join(wrapped)
 
 
-def draw_bytes(
-    graph: nx.Graph, fmt: str, *, title: str | None = None, seed: int = style.LAYOUT_SEED
-) -> bytes:
-    """The picture of ``graph`` as PNG or SVG bytes (``fmt`` is ``png`` or ``svg``)."""
+def draw_pictures(
+    graph: nx.Graph,
+    fmts: Sequence[str],
+    *,
+    title: str | None = None,
+    seed: int = style.LAYOUT_SEED,
+    positions: style.Positions | None = None,
+) -> dict[str, bytes]:
+    """The picture of ``graph`` in each of ``fmts`` (``png``, ``svg``), from one figure.
+
+    ``positions``: the layout of ``graph`` (:func:`.style.layout`), if already
+    computed; otherwise it is computed with ``seed``.
+    """
     import matplotlib
 
     matplotlib.use("Agg", force=True)
     import matplotlib.pyplot as plt
     from matplotlib.lines import Line2D
 
-    if fmt not in ("png", "svg"):
-        raise InputError(f"-o: can draw .png or .svg, not .{fmt}")
+    for fmt in fmts:
+        if fmt not in ("png", "svg"):
+            raise InputError(f"-o: can draw .png or .svg, not .{fmt}")
     n = graph.number_of_nodes()
     side = min(8.0 + 0.35 * n, 30.0)
     with matplotlib.rc_context({"svg.hashsalt": "osce-kg", "svg.fonttype": "none"}):
         fig, ax = plt.subplots(figsize=(side, side * 0.75), dpi=100)
         try:
-            pos = style.layout(graph, seed=seed)
+            pos = style.layout(graph, seed=seed) if positions is None else positions
             kinds = sorted({str(d.get("kind", "other")) for _, d in graph.nodes(data=True)})
             degree = dict(graph.degree())
             view = nx.Graph(graph) if not graph.is_directed() else nx.DiGraph(graph)
@@ -92,14 +103,31 @@ def draw_bytes(
             ax.set_axis_off()
             ax.margins(0.12)
             fig.tight_layout()
-            buf = io.BytesIO()
-            metadata: dict[str, str | None] = (
-                {"Date": None, "Creator": "osce-kg"} if fmt == "svg" else {"Software": "osce-kg"}
-            )
-            fig.savefig(buf, format=fmt, metadata=metadata)
-            return buf.getvalue()
+            out: dict[str, bytes] = {}
+            for fmt in fmts:
+                buf = io.BytesIO()
+                metadata: dict[str, str | None] = (
+                    {"Date": None, "Creator": "osce-kg"}
+                    if fmt == "svg"
+                    else {"Software": "osce-kg"}
+                )
+                fig.savefig(buf, format=fmt, metadata=metadata)
+                out[fmt] = buf.getvalue()
+            return out
         finally:
             plt.close(fig)
+
+
+def draw_bytes(
+    graph: nx.Graph,
+    fmt: str,
+    *,
+    title: str | None = None,
+    seed: int = style.LAYOUT_SEED,
+    positions: style.Positions | None = None,
+) -> bytes:
+    """The picture of ``graph`` as PNG or SVG bytes (``fmt`` is ``png`` or ``svg``)."""
+    return draw_pictures(graph, [fmt], title=title, seed=seed, positions=positions)[fmt]
 
 
 def picture_format(path: Path) -> str:
@@ -111,7 +139,27 @@ def picture_format(path: Path) -> str:
 
 
 def draw_network(
-    graph: nx.Graph, path: Path, *, title: str | None = None, seed: int = style.LAYOUT_SEED
+    graph: nx.Graph,
+    path: Path,
+    *,
+    title: str | None = None,
+    seed: int = style.LAYOUT_SEED,
+    positions: style.Positions | None = None,
 ) -> None:
     """Draw ``graph`` to ``path`` (``.png`` or ``.svg``), atomically."""
-    atomic_write_bytes(path, draw_bytes(graph, picture_format(path), title=title, seed=seed))
+    draw_networks(graph, [path], title=title, seed=seed, positions=positions)
+
+
+def draw_networks(
+    graph: nx.Graph,
+    paths: Sequence[Path],
+    *,
+    title: str | None = None,
+    seed: int = style.LAYOUT_SEED,
+    positions: style.Positions | None = None,
+) -> None:
+    """Draw ``graph`` to each of ``paths`` (``.png``, ``.svg``) from one figure, atomically."""
+    fmts = [picture_format(p) for p in paths]
+    pictures = draw_pictures(graph, fmts, title=title, seed=seed, positions=positions)
+    for path, fmt in zip(paths, fmts, strict=True):
+        atomic_write_bytes(path, pictures[fmt])

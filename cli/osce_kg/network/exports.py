@@ -27,8 +27,8 @@ from networkx.readwrite.graphml import GraphMLWriter
 
 from ..atomic import atomic_directory, atomic_write_text
 from ..errors import InputError
-from . import timeline
-from .gexf import _is_weight, attribute_keys, write_gexf
+from . import style, timeline
+from .gexf import attribute_keys, is_weight, write_gexf
 from .values import flatten, xml_safe
 
 FORMATS = ("gexf", "graphml", "csv", "json")
@@ -120,7 +120,7 @@ def gephi_csv(graph: nx.Graph) -> tuple[str, str]:
         relation = flatten(data.get("relation"))
         edge_rows.append(
             [xml_safe(str(u)), xml_safe(str(v)), kind, str(i), "" if relation is None else relation]
-            + [float(weight) if _is_weight(weight) else 1.0]
+            + [float(weight) if is_weight(weight) else 1.0]
             + [_cell(by_title.get(k)) for k in edge_keys]
             + [timeline.gephi_interval([spell] if spell else [])]
         )
@@ -170,8 +170,14 @@ WRITERS: dict[str, Callable[[nx.Graph, Path], None]] = {
 }
 
 
-def export_network(graph: nx.Graph, fmt: str, path: Path) -> None:
-    """Write ``graph`` to ``path`` in ``fmt`` (for ``csv``, ``path`` is a folder)."""
+def export_network(
+    graph: nx.Graph, fmt: str, path: Path, *, positions: style.Positions | None = None
+) -> None:
+    """Write ``graph`` to ``path`` in ``fmt`` (for ``csv``, ``path`` is a folder).
+
+    ``positions``: the layout of ``graph`` (:func:`.style.layout`) for the GEXF
+    ``viz:position``, if already computed; the other formats carry no layout.
+    """
     if fmt not in WRITERS:
         raise InputError(f"--format: unknown export format {fmt!r} (known: {', '.join(FORMATS)})")
     if fmt == "csv" and path.exists() and not path.is_dir():
@@ -180,7 +186,10 @@ def export_network(graph: nx.Graph, fmt: str, path: Path) -> None:
         )
     if fmt != "csv" and path.is_dir():
         raise InputError(f"{path}: is a folder; give a file name for {fmt}")
-    WRITERS[fmt](graph, path)
+    if fmt == "gexf":
+        write_gexf(graph, path, positions=positions)
+    else:
+        WRITERS[fmt](graph, path)
 
 
 __all__ = ["FORMATS", "export_network"]

@@ -15,7 +15,8 @@ write ``None`` or lists.  Here every node and edge attribute is an ordinary
 Time: nodes and edges get ``<spells>`` from event dates (:mod:`.timeline`),
 ``timeformat="date"``, so Gephi's timeline plays the network.  Look:
 ``viz:color`` by kind, ``viz:size`` by degree, ``viz:position`` from a seeded
-layout (:mod:`.style`).  The output is deterministic: no modification date,
+layout (:mod:`.style`; or the ``positions`` given, so that a caller writing
+several files of one network lays it out once).  The output is deterministic: no modification date,
 nodes and edges in graph order.
 """
 
@@ -49,7 +50,8 @@ def _v(tag: str) -> str:
     return f"{{{VIZ_NS}}}{tag}"
 
 
-def _is_weight(value: object) -> bool:
+def is_weight(value: object) -> bool:
+    """True for a finite number (not a bool): what can be a numeric edge weight."""
     return (
         isinstance(value, int | float)
         and not isinstance(value, bool)
@@ -60,7 +62,7 @@ def _is_weight(value: object) -> bool:
 def edge_weight_is_attribute(graph: nx.Graph) -> bool:
     """True when ``weight`` cannot be GEXF's numeric edge weight."""
     return any(
-        "weight" in d and d["weight"] is not None and not _is_weight(d["weight"])
+        "weight" in d and d["weight"] is not None and not is_weight(d["weight"])
         for *_, d in graph.edges(data=True)
     )
 
@@ -138,8 +140,17 @@ def _node_ids(graph: nx.Graph) -> dict[object, str]:
     return ids
 
 
-def gexf_tree(graph: nx.Graph, *, layout_seed: int = style.LAYOUT_SEED) -> ET.Element:
-    """The GEXF 1.3 document for ``graph`` as an ElementTree element."""
+def gexf_tree(
+    graph: nx.Graph,
+    *,
+    layout_seed: int = style.LAYOUT_SEED,
+    positions: style.Positions | None = None,
+) -> ET.Element:
+    """The GEXF 1.3 document for ``graph`` as an ElementTree element.
+
+    ``positions``: the layout of ``graph`` (:func:`.style.layout`), if already
+    computed; otherwise it is computed with ``layout_seed``.
+    """
     node_ids = _node_ids(graph)
     node_data = [d for _, d in graph.nodes(data=True)]
     edge_data = [d for *_, d in graph.edges(data=True)]
@@ -166,7 +177,8 @@ def gexf_tree(graph: nx.Graph, *, layout_seed: int = style.LAYOUT_SEED) -> ET.El
     node_ids_of_cols = _declare(gx, "node", node_cols)
     edge_ids_of_cols = _declare(gx, "edge", edge_cols)
 
-    positions = style.layout(graph, seed=layout_seed)
+    if positions is None:
+        positions = style.layout(graph, seed=layout_seed)
     degree = dict(graph.degree())
     nodes = ET.SubElement(gx, _g("nodes"), {"count": str(graph.number_of_nodes())})
     for node, data in graph.nodes(data=True):
@@ -194,7 +206,7 @@ def gexf_tree(graph: nx.Graph, *, layout_seed: int = style.LAYOUT_SEED) -> ET.El
             el.set("label", str(relation))
             el.set("kind", " ".join(str(relation).split()))
         weight = data.get("weight")
-        if not weight_attr and _is_weight(weight):
+        if not weight_attr and is_weight(weight):
             el.set("weight", repr(float(weight)))
         _attvalues(el, data, edge_cols, edge_ids_of_cols)
         if spell is not None:
@@ -202,9 +214,14 @@ def gexf_tree(graph: nx.Graph, *, layout_seed: int = style.LAYOUT_SEED) -> ET.El
     return root
 
 
-def gexf_bytes(graph: nx.Graph, *, layout_seed: int = style.LAYOUT_SEED) -> bytes:
-    """The GEXF 1.3 document as UTF-8 bytes, indented."""
-    root = gexf_tree(graph, layout_seed=layout_seed)
+def gexf_bytes(
+    graph: nx.Graph,
+    *,
+    layout_seed: int = style.LAYOUT_SEED,
+    positions: style.Positions | None = None,
+) -> bytes:
+    """The GEXF 1.3 document as UTF-8 bytes, indented (``positions``: see :func:`gexf_tree`)."""
+    root = gexf_tree(graph, layout_seed=layout_seed, positions=positions)
     ET.indent(root, space="  ")
     data: bytes = ET.tostring(root, encoding="UTF-8", xml_declaration=True)
     # xmldom (under graphology-gexf, so Gephi Lite) treats NEL and LINE
@@ -215,6 +232,13 @@ def gexf_bytes(graph: nx.Graph, *, layout_seed: int = style.LAYOUT_SEED) -> byte
     return data + b"\n"
 
 
-def write_gexf(graph: nx.Graph, path: Path, *, layout_seed: int = style.LAYOUT_SEED) -> None:
-    """Write ``graph`` to ``path`` as GEXF 1.3, atomically."""
-    atomic_write_bytes(path, gexf_bytes(graph, layout_seed=layout_seed))
+def write_gexf(
+    graph: nx.Graph,
+    path: Path,
+    *,
+    layout_seed: int = style.LAYOUT_SEED,
+    positions: style.Positions | None = None,
+) -> None:
+    """Write ``graph`` to ``path`` as GEXF 1.3, atomically (``positions``: see
+    :func:`gexf_tree`)."""
+    atomic_write_bytes(path, gexf_bytes(graph, layout_seed=layout_seed, positions=positions))

@@ -9,7 +9,7 @@ import networkx as nx
 
 from ..errors import InputError
 from ..output import emit, render_rows
-from .analysis import SECTIONS, SEED, section_table
+from .analysis import SECTIONS, SEED, measure, section_table
 
 
 def report_text(graph: nx.Graph, section: str, fmt: str, *, seed: int = SEED) -> str:
@@ -19,7 +19,8 @@ def report_text(graph: nx.Graph, section: str, fmt: str, *, seed: int = SEED) ->
         return render_rows(columns, rows, fmt)
     if fmt in ("csv", "tsv"):
         raise InputError(f"--format {fmt}: choose one --section (csv holds one table)")
-    tables = {name: section_table(graph, name, seed) for name in SECTIONS}
+    measures = measure(graph, seed)  # once, for the nodes, components and communities
+    tables = {name: section_table(graph, name, seed, measures=measures) for name in SECTIONS}
     if fmt == "json":
         doc = {
             "network": graph.graph.get("name"),

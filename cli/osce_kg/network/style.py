@@ -12,6 +12,9 @@ import networkx as nx
 
 LAYOUT_SEED = 7
 
+Positions = dict[object, tuple[float, float]]
+"""Node -> (x, y) in [-1, 1], as :func:`layout` gives."""
+
 # A colour-blind-safe palette (Okabe–Ito), one colour per kind of node.
 KIND_COLOURS: dict[str, tuple[int, int, int]] = {
     "person": (213, 94, 0),
@@ -44,7 +47,7 @@ def node_size(degree: int) -> float:
 LARGE_COMPONENT = 1000
 
 
-def _component_layout(view: nx.Graph, seed: int) -> dict[object, tuple[float, float]]:
+def _component_layout(view: nx.Graph, seed: int) -> Positions:
     """One connected component laid out in a box of side ~ sqrt(size)."""
     nodes = list(view.nodes())
     if len(nodes) == 1:
@@ -73,7 +76,7 @@ def _induced(view: nx.Graph, members: list[object]) -> nx.Graph:
     return sub
 
 
-def layout(graph: nx.Graph, seed: int = LAYOUT_SEED) -> dict[object, tuple[float, float]]:
+def layout(graph: nx.Graph, seed: int = LAYOUT_SEED) -> Positions:
     """A deterministic layout: each component laid out on its own, then the
     components packed in rows, largest first (same input, same picture)."""
     view = nx.Graph()
@@ -90,7 +93,7 @@ def layout(graph: nx.Graph, seed: int = LAYOUT_SEED) -> dict[object, tuple[float
         ys = [p[1] for p in part.values()]
         boxes.append((min(xs), min(ys), max(xs) - min(xs) + 1.0, max(ys) - min(ys) + 1.0))
     row_width = max([math.sqrt(sum(b[2] * b[3] for b in boxes)) * 1.3] + [b[2] for b in boxes[:1]])
-    out: dict[object, tuple[float, float]] = {}
+    out: Positions = {}
     x = y = row_height = 0.0
     for part, (x0, y0, w, h) in zip(parts, boxes, strict=True):
         if x > 0 and x + w > row_width:
