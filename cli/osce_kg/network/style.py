@@ -66,13 +66,22 @@ def _component_layout(view: nx.Graph, seed: int) -> Positions:
     return {n: (float(xy[0]) * radius, float(xy[1]) * radius) for n, xy in pos.items()}
 
 
-def _induced(view: nx.Graph, members: list[object]) -> nx.Graph:
-    """The subgraph on ``members`` with nodes and edges in ``view``'s order
-    (``Graph.subgraph`` iterates a set, whose order changes between runs)."""
-    keep = set(members)
+def _induced(view: nx.Graph, members: list[object], order: dict[object, int]) -> nx.Graph:
+    """The component on ``members`` with nodes and edges in ``view``'s order
+    (``Graph.subgraph`` iterates a set, whose order changes between runs).
+
+    ``order`` is each node's position in ``view``; the cost is the component's
+    size, not the whole view's (a network has thousands of components).
+    Edges come as ``view.edges()`` gives them: from each node in order, to the
+    neighbours not yet passed.
+    """
+    nodes = sorted(members, key=order.__getitem__)
     sub = nx.Graph()
-    sub.add_nodes_from(n for n in view.nodes() if n in keep)
-    sub.add_edges_from((u, v) for u, v in view.edges() if u in keep and v in keep)
+    sub.add_nodes_from(nodes)
+    passed: set[object] = set()
+    for u in nodes:
+        sub.add_edges_from((u, v) for v in view.adj[u] if v not in passed)
+        passed.add(u)
     return sub
 
 
@@ -86,7 +95,8 @@ def layout(graph: nx.Graph, seed: int = LAYOUT_SEED) -> Positions:
         (sorted(c, key=str) for c in nx.connected_components(view)),
         key=lambda c: (-len(c), str(c[0])),
     )
-    parts = [_component_layout(_induced(view, c), seed) for c in comps]
+    order = {n: i for i, n in enumerate(view.nodes())}
+    parts = [_component_layout(_induced(view, c, order), seed) for c in comps]
     boxes = []
     for part in parts:
         xs = [p[0] for p in part.values()]
