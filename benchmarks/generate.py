@@ -71,6 +71,26 @@ def lit(value: str) -> str:
     return f'"{out}"'
 
 
+class TurtleWriter:
+    """Statements of one subject each, collected into a Turtle file; counts the triples.
+
+    ``write`` starts the next file afresh, so one writer serves a source's files.
+    """
+
+    def __init__(self) -> None:
+        self.lines: list[str] = [PREFIXES]
+        self.count = 0
+
+    def add(self, subject: str, pairs: list[tuple[str, str]]) -> None:
+        body = " ;\n    ".join(f"{p} {o}" for p, o in pairs)
+        self.lines.append(f"<{subject}> {body} .\n")
+        self.count += len(pairs)
+
+    def write(self, path: Path) -> None:
+        path.write_text("".join(self.lines), encoding="utf-8")
+        self.lines = [PREFIXES]
+
+
 class Zipf:
     """Draw indexes 0..n-1 with probability proportional to 1/(k+1)^s."""
 
@@ -102,14 +122,8 @@ def _sentence(rng: random.Random, n: int) -> str:
 
 def write_shared(graph: Path, n_persons: int, n_orgs: int, n_places: int, n_topics: int) -> int:
     """Persons with one post each, organisations, countries with a capital, topics."""
-    lines: list[str] = [PREFIXES]
-    count = 0
-
-    def add(subject: str, pairs: list[tuple[str, str]]) -> None:
-        nonlocal count
-        body = " ;\n    ".join(f"{p} {o}" for p, o in pairs)
-        lines.append(f"<{subject}> {body} .\n")
-        count += len(pairs)
+    out = TurtleWriter()
+    add = out.add
 
     for i in range(n_places):
         add(
@@ -181,8 +195,8 @@ def write_shared(graph: Path, n_persons: int, n_orgs: int, n_places: int, n_topi
             ],
         )
     (graph / "shared").mkdir(parents=True, exist_ok=True)
-    (graph / "shared" / "entities.ttl").write_text("".join(lines), encoding="utf-8")
-    return count
+    out.write(graph / "shared" / "entities.ttl")
+    return out.count
 
 
 def write_source(
@@ -233,14 +247,8 @@ def write_source(
     folder = graph / "sources" / slug
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "source.txt").write_bytes(raw)
-    lines = [PREFIXES]
-    count = 0
-
-    def add(subject: str, pairs: list[tuple[str, str]]) -> None:
-        nonlocal count
-        body = " ;\n    ".join(f"{p} {o}" for p, o in pairs)
-        lines.append(f"<{subject}> {body} .\n")
-        count += len(pairs)
+    out = TurtleWriter()
+    add = out.add
 
     derived = ("prov:wasDerivedFrom", f"<{article}>")
     add(
@@ -329,9 +337,8 @@ def write_source(
         add(extra, [("a", "okg:Person"), ("foaf:name", lit(f"Unlabelled {index}")), derived])
         bodies["unlabelled"] = extra
         spans["unlabelled"] = spans["meeting"]
-    (folder / "facts.ttl").write_text("".join(lines), encoding="utf-8")
+    out.write(folder / "facts.ttl")
 
-    lines = [PREFIXES]
     for n, (key, body) in enumerate(sorted(bodies.items())):
         s, e = spans[key]
         if inject == "shifted-selector" and n == 0:
@@ -380,8 +387,8 @@ def write_source(
                 ("oa:end", f'"{e}"^^xsd:nonNegativeInteger'),
             ],
         )
-    (folder / "annotations.ttl").write_text("".join(lines), encoding="utf-8")
-    return count
+    out.write(folder / "annotations.ttl")
+    return out.count
 
 
 def generate(
