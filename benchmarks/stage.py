@@ -12,6 +12,7 @@ import hashlib
 import json
 import resource
 import signal
+import statistics
 import sys
 import tempfile
 import time
@@ -27,6 +28,7 @@ PARAMS = {
     "event": ID + "event/meeting-0",
     "topic": ID + "topic/topic-0",
 }
+REPEATS, REPEAT_UNDER = 5, 2.0
 
 
 def peak_mb() -> float:
@@ -178,22 +180,33 @@ def queries(data: Path, engine: str, names: list[str], limit: float | None) -> N
     per: dict[str, float] = {}
     digests: dict[str, str] = {}
     signal.signal(signal.SIGALRM, _alarm)
+
+    def run(text: str, params: dict[str, str]) -> list[tuple[str, ...]]:
+        if engine == "raw":
+            answer = raw.query(bind_terms(text, {v: iri_term(i) for v, i in params.items()}))
+            variables = [v.value for v in answer.variables]
+            return [tuple(tsv_term(s[v]) for v in variables) for s in answer]
+        # What `osce-kg query run` does: native terms on Oxigraph, rdflib's on rdflib.
+        bindings = {v: URIRef(i) for v, i in params.items()}
+        result = store.select(text, bindings, native=engine != "rdflib")
+        return [tuple(tsv_term(x) for x in row) for row in result.rows]
+
     for name in names:
         q = find_query(name)
         params = {p.variable: PARAMS[p.name] for p in q.params if p.required}
-        start = time.perf_counter()
+        # A query under REPEAT_UNDER seconds runs REPEATS times and counts its
+        # median: one run of a millisecond query measures the first call's
+        # one-off costs, not the query.
+        times: list[float] = []
         try:
-            if limit:
-                signal.setitimer(signal.ITIMER_REAL, limit)
-            if engine == "raw":
-                text = bind_terms(q.text, {v: iri_term(i) for v, i in params.items()})
-                answer = raw.query(text)
-                variables = [v.value for v in answer.variables]
-                rows = [tuple(tsv_term(s[v]) for v in variables) for s in answer]
-            else:
-                result = store.select(q.text, {v: URIRef(i) for v, i in params.items()})
-                rows = [tuple(tsv_term(x) for x in row) for row in result.rows]
-            per[name] = round(time.perf_counter() - start, 4)
+            while len(times) < REPEATS and (not times or times[0] < REPEAT_UNDER):
+                if limit:
+                    signal.setitimer(signal.ITIMER_REAL, limit)
+                start = time.perf_counter()
+                rows = run(q.text, params)
+                times.append(time.perf_counter() - start)
+                signal.setitimer(signal.ITIMER_REAL, 0)
+            per[name] = round(statistics.median(times), 4)
             digests[name] = digest(rows)
         except _TimeUp:
             per[name] = float(limit or 0)

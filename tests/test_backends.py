@@ -36,6 +36,7 @@ from osce_kg.endpoint import EndpointStore, put_graph
 from osce_kg.errors import EndpointError
 from osce_kg.queries import StoredQuery, bind_values, catalogue
 from osce_kg.serving import oxigraph_binary
+from osce_kg.sparql_results import SELECT_FORMATS, render_select
 from osce_kg.store import EmbeddedStore, OxigraphStore, Store, open_store
 
 ID = "https://w3id.org/osce-kg/id/"
@@ -143,6 +144,22 @@ def test_same_answers_on_every_backend(stores: dict[str, Store], query: StoredQu
         for name, s in stores.items():
             g = s.construct(query.text, bindings)
             assert own <= set(g.predicate_objects(rdflib.URIRef(subject))), name
+
+
+@pytest.mark.parametrize(
+    "query", [q for q in catalogue() if q.kind == "SELECT"], ids=lambda q: q.name
+)
+def test_native_oxigraph_rows_are_written_as_converted_ones(
+    stores: dict[str, Store], query: StoredQuery
+) -> None:
+    """`query run` writes Oxigraph's own terms; every format must read as the rdflib rows do."""
+    bindings = _bindings(query)
+    store = stores["oxigraph"]
+    native = store.select(query.text, bindings, native=True)
+    converted = store.select(query.text, bindings)
+    assert native.rows and not isinstance(native.rows[0][0], rdflib.term.Identifier)
+    for fmt in SELECT_FORMATS:
+        assert render_select(native, fmt) == render_select(converted, fmt), fmt
 
 
 def test_persistent_oxigraph_store_is_reused(tmp_path: Path) -> None:

@@ -204,7 +204,9 @@ class EndpointStore:
 
         return with_retries(attempt, self.url, retries=self.retries, timeout=self.timeout)
 
-    def select(self, query: str, bindings: Bindings = None) -> SelectResult:
+    def select(
+        self, query: str, bindings: Bindings = None, *, native: bool = False
+    ) -> SelectResult:
         data, _ = self._request(query, bindings, "application/sparql-results+json")
         try:
             doc = json.loads(data)

@@ -50,7 +50,7 @@ def run_and_render(
     fmt = output_format(q.kind, fmt)
     s = open_store(store, endpoint, timeout=timeout, retries=retries)
     if q.kind == "SELECT":
-        text = render_select(s.select(q.text, bindings), fmt)
+        text = render_select(s.select(q.text, bindings, native=True), fmt)
     elif q.kind == "ASK":
         text = render_boolean(s.ask(q.text, bindings), fmt)
     else:

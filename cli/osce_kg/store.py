@@ -44,7 +44,13 @@ Row = tuple[Identifier | None, ...]
 class Store(Protocol):
     """A read-only SPARQL store."""
 
-    def select(self, query: str, bindings: Bindings = None) -> SelectResult: ...
+    def select(
+        self, query: str, bindings: Bindings = None, *, native: bool = False
+    ) -> SelectResult:
+        """The answer's rows.  ``native=True`` lets a back end keep its own term
+        objects (pyoxigraph's, on Oxigraph) for a caller that only writes them
+        with :mod:`osce_kg.sparql_results`; otherwise the terms are rdflib's."""
+        ...
 
     def construct(self, query: str, bindings: Bindings = None) -> rdflib.Graph: ...
 
@@ -87,7 +93,9 @@ class EmbeddedStore:
         except Exception as exc:  # evaluation errors have many types
             raise InputError(f"query failed: {type(exc).__name__}: {exc}") from None
 
-    def select(self, query: str, bindings: Bindings = None) -> SelectResult:
+    def select(
+        self, query: str, bindings: Bindings = None, *, native: bool = False
+    ) -> SelectResult:
         result = self._query(query, bindings)
         variables = [str(v) for v in (result.vars or [])]
         rows: list[Row] = [tuple(normalise(t) for t in row) for row in result]
@@ -203,9 +211,15 @@ class OxigraphStore:
         except SyntaxError as exc:
             raise InputError(f"query failed: {exc}") from None
 
-    def select(self, query: str, bindings: Bindings = None) -> SelectResult:
+    def select(
+        self, query: str, bindings: Bindings = None, *, native: bool = False
+    ) -> SelectResult:
         result = self._query(query, bindings)
         variables = [v.value for v in result.variables]
+        if native:
+            # Written as they are: the writers read pyoxigraph terms directly,
+            # and converting every term to rdflib cost up to half the query.
+            return SelectResult(variables, [tuple(sol) for sol in result])
         # The converter writes xsd:string literals plain and converts each
         # distinct term once (answers repeat the same speaker, event, class).
         conv = TermConverter(fresh_bnodes=False)
