@@ -32,7 +32,12 @@ REPEATS, REPEAT_UNDER = 5, 2.0
 
 
 def peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+    """Peak resident memory of this process plus that of its largest worker process,
+    if it had any.  getrusage keeps only the largest child's peak, so with several
+    workers at once this is a lower bound of the total."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return (own + child) / 1024.0
 
 
 def emit(name: str, seconds: float, **extra: Any) -> None:
@@ -125,10 +130,10 @@ def validate_full(data: Path, engine: str, checks: bool) -> None:
     )
 
 
-def validate_incremental(data: Path, change: bool) -> None:
+def validate_incremental(data: Path, change: bool, jobs: int = 1) -> None:
     from osce_kg.validation.incremental import validate_corpus
 
-    cache = data / ".validation-cache"
+    cache = data / (".validation-cache" if jobs == 1 else f".validation-cache-jobs{jobs}")
     if change:
         validate_corpus(data, engine="oxigraph", incremental=True, cache=cache)  # warm, untimed
         facts = sorted((data / "graph" / "sources").glob("*/facts.ttl"))[
@@ -140,7 +145,7 @@ def validate_incremental(data: Path, change: bool) -> None:
             encoding="utf-8",
         )
     t = time.perf_counter()
-    done = validate_corpus(data, engine="oxigraph", incremental=True, cache=cache)
+    done = validate_corpus(data, engine="oxigraph", incremental=True, cache=cache, jobs=jobs)
     n, d = result_digest(done.report)
     emit(
         "validate-incremental",
@@ -263,7 +268,8 @@ def main() -> None:
     elif name == "validate-pyshacl":
         validate_full(data, "pyshacl", checks="--shapes-only" not in args)
     elif name == "validate-incremental":
-        validate_incremental(data, "--change" in args)
+        jobs = int(args[args.index("--jobs") + 1]) if "--jobs" in args else 1
+        validate_incremental(data, "--change" in args, jobs)
     elif name == "queries":
         limit = None
         if "--limit" in args:

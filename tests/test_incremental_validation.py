@@ -303,7 +303,7 @@ def test_checks_in_worker_processes_give_the_same_results(root: Path) -> None:
         text.replace("okg:status okg:held", "okg:status okg:proposed", 1), encoding="utf-8"
     )
     two = validate_corpus(root, jobs=2)
-    assert not two.stats.checks_from_cache
+    assert not two.stats.checks_from_cache and two.stats.workers == 2
     attendance = [r for r in two.report.results if r.rule == "check:proposed-event-attendance"]
     assert attendance and {str(r.focus) for r in attendance} == {
         "https://w3id.org/osce-kg/id/event/meeting-12"
@@ -312,6 +312,27 @@ def test_checks_in_worker_processes_give_the_same_results(root: Path) -> None:
     assert len(two.report.results) > len(one.report.results)
     with pytest.raises(InputError, match="--jobs"):
         validate_corpus(root, jobs=0)
+
+
+def test_shapes_in_worker_processes_give_the_same_results(root: Path, tmp_path: Path) -> None:
+    cold = validate_corpus(root, jobs=2, cache=tmp_path / "cache")
+    assert cold.stats.mode == "cold" and cold.stats.workers == 2
+    assert cold.report.results and same_as_full(root, cold.report.results)
+    # A changed shape re-checks every focus node on the stored data, in two processes too.
+    shapes = root / "shapes" / "common.ttl"
+    text = shapes.read_text(encoding="utf-8")
+    shapes.write_text(
+        text.replace("No English rdfs:label", "Label it in English"), encoding="utf-8"
+    )
+    again = validate_corpus(root, jobs=2, cache=tmp_path / "cache")
+    assert again.stats.mode == "recheck" and again.stats.workers == 2
+    assert any(r.message.startswith("Label it in English") for r in again.report.results)
+    assert same_as_full(root, again.report.results)
+    single = validate_corpus(root, cache=tmp_path / "single")
+    assert single.stats.workers == 1
+    assert collections.Counter(map(_key, single.report.results)) == collections.Counter(
+        map(_key, again.report.results)
+    )
 
 
 def test_only_the_checks_a_change_can_affect_run_again(root: Path) -> None:

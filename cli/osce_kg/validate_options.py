@@ -39,7 +39,10 @@ def scale_options(command: F) -> F:
         type=click.IntRange(min=1),
         default=1,
         show_default=True,
-        help="With --incremental: run the SPARQL checks in this many processes.",
+        help=(
+            "With --incremental: worker processes for the SPARQL checks, and for the "
+            "shapes when every focus node is checked (first run, changed shapes)."
+        ),
     )(command)
     command = click.option(
         "--cache",

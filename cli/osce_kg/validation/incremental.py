@@ -30,6 +30,7 @@ import os
 import shutil
 import sys
 import uuid
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -42,7 +43,7 @@ from ..atomic import atomic_write_text
 from ..errors import InputError
 from ..paths import data_root as default_root
 from .checks import check_predicates, load_checks
-from .compiled import Compiled, UnsupportedShapes
+from .compiled import Compiled, Constraint, UnsupportedShapes
 from .model import Result, Rule
 from .oxistore import (
     CONTROL,
@@ -215,7 +216,7 @@ def validate_corpus(
     if folder.exists() and not folder.is_dir():
         raise InputError(f"--cache: {folder} is not a folder")
     ontology, units = corpus_units(root)
-    run = _Run(_Cache(folder), compiled, ontology, units, _rule_key(root))
+    run = _Run(_Cache(folder), compiled, ontology, units, _rule_key(root), jobs)
     try:
         results = run.execute()
         if checks:
@@ -226,7 +227,8 @@ def validate_corpus(
             if kept is None:
                 if jobs > 1:
                     run.store.flush()  # the workers open the store read-only, from disk
-                    kept = parallel_checks(run.cache.store_path, root, jobs)
+                    kept, workers = parallel_checks(run.cache.store_path, root, jobs)
+                    run.stats.workers = max(run.stats.workers, workers)
                 else:
                     kept = _checks(run.store, root)
                 run.stats.checks_rerun = len(load_checks(root / "queries" / "checks"))
@@ -286,27 +288,64 @@ def _check_worker(store_path: str, items: list[tuple[str, Rule]]) -> list[dict[s
     return [serialise(r) for text, rule in items for r in run_check_text(store, text, rule)]
 
 
-def parallel_checks(store_path: Path, root: Path, jobs: int) -> list[Result]:
+def _constraint_worker(store_path: str, constraints: list[Constraint]) -> list[dict[str, Any]]:
+    """Run compiled shape constraints on the store at ``store_path``."""
+    return [serialise(r) for r in run_constraints(ox.Store.read_only(store_path), constraints)]
+
+
+def _share_out(
+    worker: Callable[[str, list[Any]], list[dict[str, Any]]],
+    store_path: Path,
+    parts: list[list[Any]],
+    in_process: Callable[[], list[Result]],
+) -> tuple[list[Result], int]:
+    """``worker`` over each part in its own process, each opening the store read-only.
+
+    The caller flushes the store first.  If a worker cannot start (e.g. an
+    unguarded main script, see validate_corpus), ``in_process`` does the work here.
+    Returns the results and the number of processes that found them.
+    """
+    context = multiprocessing.get_context("forkserver" if sys.platform != "win32" else "spawn")
+    try:
+        with ProcessPoolExecutor(len(parts), mp_context=context) as pool:
+            found = list(pool.map(worker, [str(store_path)] * len(parts), parts))
+    except BrokenProcessPool:
+        return in_process(), 1
+    return [deserialise(row) for rows in found for row in rows], len(parts)
+
+
+def parallel_checks(store_path: Path, root: Path, jobs: int) -> tuple[list[Result], int]:
     """The SPARQL checks, shared out among ``jobs`` processes that open the store read-only.
 
-    The one case where worker processes pay here (an in-memory store cannot be
-    shared, and pyoxigraph queries do not run in parallel in threads): at a
-    million triples the nine checks take 5.9 s in one process, 4.3 s in two.
+    An in-memory store cannot be shared, and pyoxigraph queries do not run in
+    parallel in threads; on the on-disk cache, at a million triples, the nine
+    checks take 5.9 s in one process and 4.3 s in two.
     """
     checks = load_checks(root / "queries" / "checks")
     # Costliest first (selector checks compare texts), dealt out in turn.
     checks.sort(key=lambda c: (not c.name.startswith("selector"), c.name))
     parts = [[(c.text, c.rule) for c in checks[i::jobs]] for i in range(jobs)]
-    context = multiprocessing.get_context("forkserver" if sys.platform != "win32" else "spawn")
-    try:
-        with ProcessPoolExecutor(jobs, mp_context=context) as pool:
-            found = list(pool.map(_check_worker, [str(store_path)] * jobs, parts))
-    except BrokenProcessPool:
-        # A worker could not start (e.g. an unguarded main script, see validate_corpus):
-        # the checks still run, in this process.
+
+    def here() -> list[Result]:
         store = ox.Store.read_only(str(store_path))
         return [r for c in checks for r in run_check_text(store, c.text, c.rule)]
-    return [deserialise(row) for rows in found for row in rows]
+
+    return _share_out(_check_worker, store_path, parts, here)
+
+
+def parallel_constraints(
+    store_path: Path, constraints: list[Constraint], jobs: int
+) -> tuple[list[Result], int]:
+    """Every focus node of every compiled constraint checked, the constraints
+    shared out among ``jobs`` processes that open the store read-only (a cold
+    run, or a re-check after the shapes changed)."""
+    parts = [constraints[i::jobs] for i in range(jobs)]
+    return _share_out(
+        _constraint_worker,
+        store_path,
+        parts,
+        lambda: run_constraints(ox.Store.read_only(str(store_path)), constraints),
+    )
 
 
 def default_cache(root: Path) -> Path:
@@ -318,9 +357,16 @@ def default_cache(root: Path) -> Path:
 
 class _Run:
     def __init__(
-        self, cache: _Cache, compiled: Compiled, ontology: Unit, units: list[Unit], rules: str
+        self,
+        cache: _Cache,
+        compiled: Compiled,
+        ontology: Unit,
+        units: list[Unit],
+        rules: str,
+        jobs: int = 1,
     ) -> None:
         self.cache = cache
+        self.jobs = jobs
         self.compiled = compiled
         self.ontology = ontology
         self.units = units
@@ -395,8 +441,7 @@ class _Run:
                 if manifest.get("rules") != self.rules
                 else "class hierarchy changed"
             )
-            fresh = run_constraints(self.store, self.compiled.constraints)
-            results = _by_focus(fresh)
+            results = _by_focus(self._every_focus_node())
         elif delta:
             self.touched = touched_predicates(delta, closure)
             mark_ill_typed(self.store, self.compiled, [u.graph for u in changed])
@@ -414,6 +459,16 @@ class _Run:
         self.stats.cached_results = sum(len(v) for v in results.values())
         self.cache.save(self.manifest(self.digests), results)
         return [r for found in results.values() for r in found]
+
+    def _every_focus_node(self) -> list[Result]:
+        """Every constraint on every focus node; in ``jobs`` processes if more than one."""
+        if self.jobs == 1:
+            return run_constraints(self.store, self.compiled.constraints)
+        self.store.flush()  # the workers open the store read-only, from disk
+        found, self.stats.workers = parallel_constraints(
+            self.cache.store_path, self.compiled.constraints, self.jobs
+        )
+        return found
 
     def _needs_all(self, delta: set[tuple[Any, Any, Any]]) -> bool:
         """Changes a restricted run cannot follow: the class hierarchy, literal focus nodes."""
@@ -444,7 +499,7 @@ class _Run:
         self.stats.reloaded = [u.name for u in self.units]
         self.timer.lap("load")
         mark_ill_typed(self.store, self.compiled)
-        fresh = run_constraints(self.store, self.compiled.constraints)
+        fresh = self._every_focus_node()
         self.timer.lap("shapes")
         self.cache.save(self.manifest(self.digests), _by_focus(fresh))
         return fresh

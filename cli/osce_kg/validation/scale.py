@@ -126,6 +126,7 @@ class Stats:
     reason: str = ""
     checks_from_cache: bool = False  # the SPARQL checks' results were reused (nothing changed)
     checks_rerun: int | None = None  # how many SPARQL checks ran (None: not run)
+    workers: int = 1  # processes that ran the shapes or checks of this run (--jobs)
 
 
 @dataclass
