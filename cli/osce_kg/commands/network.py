@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -40,16 +41,44 @@ def _network_args(func: F) -> F:
     return click.argument("name", type=click.Choice(NETWORK_NAMES), metavar="NAME")(func)
 
 
-def _load_networkx() -> None:
-    """Import NetworkX, turning a bad backend setting into one clear line."""
+def _load_networkx(jobs: int = 1) -> None:
+    """Import NetworkX, turning a bad backend setting into one clear line; with
+    ``jobs`` > 1, hand the algorithms nx-parallel implements to it, on that many cores."""
     from ..errors import InputError
 
     try:
-        import networkx  # noqa: F401
+        import networkx as nx
     except (ValueError, ImportError) as exc:
         # NetworkX applies NETWORKX_BACKEND_PRIORITY (and imports the backends
         # it names) on import; a missing or broken backend fails there.
         raise InputError(f"NetworkX backends: {exc} (check NETWORKX_BACKEND_PRIORITY)") from None
+    if jobs == 1:
+        return
+    try:
+        importlib.import_module("nx_parallel")  # an optional package, not a dependency
+    except ImportError as exc:
+        why = "not installed" if exc.name == "nx_parallel" else f"broken ({exc})"
+        raise InputError(
+            f"--jobs {jobs}: needs the nx-parallel NetworkX backend, which is {why}; "
+            f"install a release made for NetworkX {nx.__version__}"
+        ) from None
+    # nx-parallel runs on one core unless it is made active with a number of jobs.
+    nx.config.backends.parallel.active = True
+    nx.config.backends.parallel.n_jobs = jobs
+    priority = nx.config.backend_priority
+    if "parallel" not in priority.algos:
+        priority.algos = ["parallel", *priority.algos]
+
+
+def _jobs_option(func: F) -> F:
+    return click.option(
+        "--jobs",
+        type=click.IntRange(min=1),
+        default=1,
+        show_default=True,
+        help="Run betweenness centrality on this many cores, through the nx-parallel "
+        "NetworkX backend (which must be installed).",
+    )(func)
 
 
 def _build(
@@ -97,6 +126,7 @@ def network() -> None:
     show_default=True,
     help="Seed of community detection.",
 )
+@_jobs_option
 @output_options(ROW_FORMATS, "table", help="Output format (csv/tsv need one --section).")
 def analyze(
     name: str,
@@ -107,6 +137,7 @@ def analyze(
     retries: int,
     section: str,
     seed: int,
+    jobs: int,
     fmt: str,
     output: Path | None,
 ) -> None:
@@ -117,8 +148,9 @@ def analyze(
         osce-kg network analyze speaker-event
         osce-kg network analyze actor-event --section persons --format csv -o persons.csv
         osce-kg network analyze speaker-event --roll-up --section who-spoke-where --format json
+        osce-kg network analyze multigraph --jobs 4     # with nx-parallel installed
     """
-    _load_networkx()
+    _load_networkx(jobs)
     from ..network.report import render_report
 
     graph = _build(name, roll_up, store, endpoint, timeout, retries)
@@ -142,6 +174,7 @@ def analyze(
     required=True,
     help="File to write (for csv: a folder), replaced atomically.",
 )
+@_jobs_option
 def export(
     name: str,
     roll_up: bool,
@@ -151,6 +184,7 @@ def export(
     retries: int,
     fmt: str,
     output: Path,
+    jobs: int,
 ) -> None:
     """Export a network with its analysis figures as node attributes.
 
@@ -159,7 +193,7 @@ def export(
         osce-kg network export multigraph --format gexf -o osce.gexf
         osce-kg network export speaker-event --roll-up --format csv -o speaker-event-csv
     """
-    _load_networkx()
+    _load_networkx(jobs)
     from ..network.analysis import annotate
     from ..network.exports import export_network
 
