@@ -264,7 +264,7 @@ def test_serve_answers_and_stops_on_ctrl_c() -> None:
 class Fake:
     """A scripted SPARQL endpoint: each request takes the next action."""
 
-    def __init__(self, actions: list[tuple[str, float]]) -> None:
+    def __init__(self, actions: list[tuple[str, Any]]) -> None:
         self.actions = list(actions)
         self.requests: list[dict[str, str]] = []
         fake = self
@@ -277,6 +277,13 @@ class Fake:
                 if kind == "sleep":
                     time.sleep(value)
                     kind = "ok"
+                if kind == "body":  # (content type, bytes)
+                    self.send_response(200)
+                    self.send_header("Content-Type", value[0])
+                    self.send_header("Content-Length", str(len(value[1])))
+                    self.end_headers()
+                    self.wfile.write(value[1])
+                    return
                 if kind == "status":
                     self.send_response(int(value))
                     self.send_header("Content-Type", "text/plain")
@@ -315,7 +322,7 @@ class Fake:
 def fake() -> Iterator[Any]:
     made: list[Fake] = []
 
-    def make(*actions: tuple[str, float]) -> Fake:
+    def make(*actions: tuple[str, Any]) -> Fake:
         made.append(Fake(list(actions)))
         return made[-1]
 
@@ -382,3 +389,52 @@ def test_credentials_from_netrc(
     code, _, err = run_remote(capsys, f.url)
     assert code == 0, err
     assert base64.b64decode(f.requests[0]["Authorization"].split()[1]) == b"alice:from-netrc"
+
+
+@pytest.mark.parametrize(
+    ("ctype", "body", "why"),
+    [
+        ("application/n-triples", b'<http://ex/a|b> <http://ex/p> "x" .\n', "line 1"),
+        ("text/turtle; charset=utf-8", b'<http://ex/a> <http://ex/p> "x" ;\n', "line 2"),
+        ("text/turtle", b'<http://ex/a b> <http://ex/p> "x" .\n', "line 1"),
+    ],
+)
+def test_a_malformed_graph_answer_is_an_endpoint_error(
+    capsys: pytest.CaptureFixture[str], fake: Any, ctype: str, body: bytes, why: str
+) -> None:
+    """The server's Turtle is parsed as strictly as the project's own files (rdflib
+    would take the first and last of these IRIs)."""
+    f = fake(("body", (ctype, body)))
+    code, out, err = osce(
+        capsys,
+        "query",
+        "run",
+        "describe",
+        "--endpoint",
+        f.url,
+        "--param",
+        f"resource={SAMPLE['resource']}",
+    )
+    media = ctype.split(";")[0]
+    assert code == 3 and out == "", err
+    assert err.startswith(f"{f.url}: cannot parse the answer ({media}): {why}: ")
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_a_graph_answer_keeps_its_terms(fake: Any) -> None:
+    body = (
+        '<http://ex/a> <http://ex/p> "caf\u00e9"^^<http://www.w3.org/2001/XMLSchema#string> .\n'
+        "<http://ex/a> <http://ex/q> _:n .\n"
+        '_:n <http://ex/r> "1"^^<http://www.w3.org/2001/XMLSchema#integer> .\n'
+        '<http://ex/a> <http://ex/s> "Wien"@de .\n'
+    ).encode()
+    g = EndpointStore(fake(("body", ("application/n-triples", body))).url).construct(
+        "CONSTRUCT WHERE { ?s ?p ?o }"
+    )
+    a = rdflib.URIRef("http://ex/a")
+    assert g.value(a, rdflib.URIRef("http://ex/p")) == rdflib.Literal("caf\u00e9")
+    node = g.value(a, rdflib.URIRef("http://ex/q"))
+    assert isinstance(node, rdflib.BNode)
+    assert g.value(node, rdflib.URIRef("http://ex/r")) == rdflib.Literal(1)
+    assert g.value(a, rdflib.URIRef("http://ex/s")) == rdflib.Literal("Wien", lang="de")
+    assert len(g) == 4

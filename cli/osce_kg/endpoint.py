@@ -27,7 +27,7 @@ from typing import Any, TypeVar
 import rdflib
 from rdflib.term import BNode, Identifier, Literal, URIRef
 
-from .errors import EndpointError, InputError
+from .errors import EndpointError, InputError, ParseError
 from .sparql_bind import bind, query_kind
 from .store import Bindings, Row, SelectResult, normalise
 
@@ -149,6 +149,36 @@ def _from_json(value: dict[str, Any] | None) -> Identifier | None:
     raise EndpointError(f"unexpected term in the endpoint's answer: {value!r}")
 
 
+def graph_from_answer(data: bytes, ctype: str, url: str) -> rdflib.Graph:
+    """A CONSTRUCT/DESCRIBE answer as an rdflib graph, parsed strictly by Oxigraph
+    (as every data file is), so a server's malformed IRI or literal is an error
+    here too; ``xsd:string`` literals come back plain."""
+    import pyoxigraph as ox
+
+    from .loading import TermConverter, parse_error_from, quiet_rdflib_terms
+
+    media = ctype.split(";")[0].strip().lower()
+    fmt = {
+        "application/n-triples": ox.RdfFormat.N_TRIPLES,
+        "text/plain": ox.RdfFormat.N_TRIPLES,  # N-Triples' media type before RDF 1.1
+        "application/rdf+xml": ox.RdfFormat.RDF_XML,
+    }.get(media, ox.RdfFormat.TURTLE)
+    what = f"{url}: cannot parse the answer ({media or 'no content type'})"
+    out = rdflib.Graph()
+    conv = TermConverter(fresh_bnodes=True, where=url)
+    try:
+        triples = list(ox.parse(data, format=fmt, base_iri=url))
+        with quiet_rdflib_terms():
+            for t in triples:
+                out.add((conv(t.subject), conv(t.predicate), conv(t.object)))
+    except SyntaxError as exc:
+        bad = parse_error_from(url, exc)
+        raise EndpointError(f"{what}: line {bad.line}: {bad.message}") from None
+    except ParseError as exc:  # RDF-star, which the project does not read
+        raise EndpointError(f"{what}: {exc.message}") from None
+    return out
+
+
 class EndpointStore:
     """A remote SPARQL 1.1 query endpoint, through SPARQLWrapper."""
 
@@ -220,16 +250,7 @@ class EndpointStore:
 
     def construct(self, query: str, bindings: Bindings = None) -> rdflib.Graph:
         data, ctype = self._request(query, bindings, "application/n-triples, text/turtle;q=0.9")
-        fmt = "nt" if "n-triples" in ctype else "turtle"
-        g = rdflib.Graph()
-        try:
-            g.parse(data=data, format=fmt)
-        except Exception as exc:  # rdflib parsers raise many types
-            raise EndpointError(f"{self.url}: cannot parse the answer ({ctype}): {exc}") from None
-        out = rdflib.Graph()
-        for s, p, o in g:
-            out.add((s, p, normalise(o)))
-        return out
+        return graph_from_answer(data, ctype, self.url)
 
     def ask(self, query: str, bindings: Bindings = None) -> bool:
         data, _ = self._request(query, bindings, "application/sparql-results+json")

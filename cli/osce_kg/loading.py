@@ -132,7 +132,7 @@ def check_syntax(path: Path, data: bytes | None = None, fmt: str | None = None) 
     _ox_parse(path, _read(path) if data is None else data, fmt, None)
 
 
-def parse_error_from(path: Path, exc: SyntaxError) -> ParseError:
+def parse_error_from(path: Path | str, exc: SyntaxError) -> ParseError:
     """``FILE:LINE:COL: message`` for an Oxigraph syntax error (columns count from 1)."""
     message = exc.msg if isinstance(exc.msg, str) else str(exc)
     detail = _POSITION_PREFIX.sub("", message).strip()
