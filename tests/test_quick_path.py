@@ -112,3 +112,47 @@ def test_an_unusable_cache_folder_falls_back_to_the_full_path(tmp_path: Path) ->
     result = _cli("query", "run", "speeches", "--format", "csv", env=env)
     assert result.returncode == 0, result.stderr
     assert "Zumrad Solieva" in result.stdout
+
+
+def test_query_list_and_show_read_the_catalogue_without_rdflib() -> None:
+    import json
+
+    from osce_kg.queries import catalogue, find_query
+
+    env = clean_env()
+    listed = _cli("query", "list", "--all", "--format", "json", env=env)
+    assert listed.returncode == 0, listed.stderr
+    expected = [
+        {
+            "name": q.name,
+            "kind": q.kind,
+            "parameters": " ".join(p.describe() for p in q.params),
+            "summary": q.summary,
+        }
+        for q in catalogue(all_folders=True)
+    ]
+    assert json.loads(listed.stdout) == expected
+    top = json.loads(_cli("query", "list", "--format", "json", env=env).stdout)
+    assert [r["name"] for r in top] == [q.name for q in catalogue()]
+    assert _imports(["query", "list"], env) == set()
+    assert _imports(["query", "show", "provenance"], env) == set()
+    shown = _cli("query", "show", "provenance", env=env).stdout
+    q = find_query("provenance")
+    assert f"file:        {q.path}\n" in shown and f"summary:     {q.summary}\n" in shown
+    (param,) = q.params
+    assert f"parameter:   {param.name} — {param.type_label}, required, ?{param.variable}" in shown
+    assert shown.rstrip("\n").endswith(q.text.rstrip("\n"))
+
+
+def test_a_broken_query_file_is_still_named_by_query_list(data_copy: Path, tmp_path: Path) -> None:
+    env = clean_env(OSCE_KG_DATA=str(data_copy), OSCE_KG_CACHE=str(tmp_path / "cache"))
+    assert _cli("query", "list", env=env).returncode == 0  # the catalogue is cached
+    broken = data_copy / "queries" / "zz-broken.rq"
+    broken.write_text("SELECT ?x WHERE { ?x ?p \n", encoding="utf-8")
+    listed = _cli("query", "list", env=env)
+    assert listed.returncode != 0 and "Traceback" not in listed.stderr
+    assert listed.stderr.startswith(f"{broken}:1:") and listed.stderr.count("\n") == 1
+    # The other queries still show; the broken one is named.
+    assert _cli("query", "show", "speeches", env=env).returncode == 0
+    shown = _cli("query", "show", "zz-broken", env=env)
+    assert shown.returncode == listed.returncode and str(broken) in shown.stderr

@@ -33,7 +33,7 @@ from .queries import Param, StoredQuery, query_files, resolve_values, sparql_val
 from .sparql_results import SELECT_FORMATS
 
 # Bump when the catalogue's JSON changes shape, so that old caches are not read.
-CATALOGUE_FORMAT = 2
+CATALOGUE_FORMAT = 3
 
 
 def cache_root() -> Path:
@@ -59,11 +59,20 @@ def catalogue() -> dict[str, StoredQuery]:
         cached = json.loads(path.read_text(encoding="utf-8"))
         return {
             name: StoredQuery(
-                name, None, e["text"], e["kind"], params=[Param(**p) for p in e["params"]]
+                name,
+                files[name],
+                e["text"],
+                e["kind"],
+                summary=e["summary"],
+                description=e["description"],
+                tags=list(e["tags"]),
+                params=[Param(**p) for p in e["params"]],
+                ordered=bool(e["ordered"]),
             )
-            for name, e in cached.items()
+            for name in files
+            if (e := cached.get(name)) is not None
         }
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         pass
     from .queries import load_query
 
@@ -75,13 +84,24 @@ def catalogue() -> dict[str, StoredQuery]:
         name: {
             "kind": q.kind,
             "text": q.text,
+            "summary": q.summary,
+            "description": q.description,
+            "tags": q.tags,
             "params": [dataclasses.asdict(p) for p in q.params],
+            "ordered": q.ordered,
         }
         for name, q in found.items()
     }
     with contextlib.suppress(OSError):
         atomic_write_text(path, json.dumps(entries, ensure_ascii=False, sort_keys=True))
     return found
+
+
+def complete_catalogue() -> dict[str, StoredQuery] | None:
+    """:func:`catalogue` if every stored query parsed, else None (the full path then
+    reports the broken file); in the order of :func:`~osce_kg.queries.query_files`."""
+    found = catalogue()
+    return found if set(found) == set(query_files(all_folders=True)) else None
 
 
 def open_cached_store() -> Any:

@@ -66,12 +66,18 @@ def list_queries(all_folders: bool, fmt: str, output: Path | None) -> None:
         osce-kg query list --all --format markdown
     """
     from ..output import write_rows
-    from ..queries import catalogue
+    from ..quick import complete_catalogue
 
-    rows = [
-        (q.name, q.kind, " ".join(p.describe() for p in q.params), q.summary)
-        for q in catalogue(all_folders=all_folders)
-    ]
+    # The quick catalogue (no rdflib) when every query parses; else the full
+    # path, which names the broken file.
+    cached = complete_catalogue()
+    if cached is not None:
+        found = [q for name, q in cached.items() if all_folders or "/" not in name]
+    else:
+        from ..queries import catalogue
+
+        found = catalogue(all_folders=all_folders)
+    rows = [(q.name, q.kind, " ".join(p.describe() for p in q.params), q.summary) for q in found]
     write_rows(("name", "kind", "parameters", "summary"), rows, fmt, output)
 
 
@@ -84,9 +90,13 @@ def show(name: str) -> None:
     Example:
         osce-kg query show speeches
     """
-    from ..queries import find_query
+    from ..quick import complete_catalogue
 
-    q = find_query(name)
+    q = (complete_catalogue() or {}).get(name.removesuffix(".rq"))
+    if q is None:  # unknown or broken: the full path explains
+        from ..queries import find_query
+
+        q = find_query(name)
     lines = [
         f"name:        {q.name}",
         f"kind:        {q.kind}",
