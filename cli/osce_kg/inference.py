@@ -6,19 +6,30 @@ Deliberately small: the transitive closure of ``rdfs:subClassOf`` applied to
 ``owl:inverseOf``.  It does not apply ``rdfs:domain``/``rdfs:range``: those
 inferences hide data errors (a wrong object would silently become, say, a
 Person) instead of letting validation report them.
+
+The rules exist once, in :class:`Rules`, over the terms of either RDF library:
+:func:`infer` applies them to rdflib graphs (the embedded store, pySHACL's
+input), :func:`ox_closure` to a graph of an Oxigraph store (the Oxigraph store,
+the quick path's cache, the compiled validation engine).  Importing this module
+imports neither library.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Hashable, Iterable
-from typing import TypeVar
+from collections.abc import Callable, Hashable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-import rdflib
-from rdflib.namespace import OWL, RDF, RDFS
-from rdflib.term import Node
+if TYPE_CHECKING:
+    import pyoxigraph
+    import rdflib
 
 T = TypeVar("T", bound=Hashable)
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+SUBCLASS = "http://www.w3.org/2000/01/rdf-schema#subClassOf"
+SUBPROPERTY = "http://www.w3.org/2000/01/rdf-schema#subPropertyOf"
+INVERSE = "http://www.w3.org/2002/07/owl#inverseOf"
 
 
 def transitive_closure(edges: Iterable[tuple[T, T]]) -> dict[T, set[T]]:
@@ -41,40 +52,162 @@ def transitive_closure(edges: Iterable[tuple[T, T]]) -> dict[T, set[T]]:
     return closed
 
 
+class Rules(Generic[T]):
+    """The closure rules of one ontology, over terms of type ``T`` (IRIs only).
+
+    Every chain of rules is resolved here, once: ``supers[c]`` holds every
+    superclass of ``c``; ``derive[p]`` every ``(q, flipped)`` that a triple with
+    predicate ``p`` implies through sub-properties and inverses (``flipped``:
+    subject and object swap), and the predicates it implies when the object is
+    a literal (sub-properties only: a literal cannot be a subject).  So one pass
+    over the data gives the whole closure.
+    """
+
+    def __init__(
+        self,
+        type_: T,
+        subclass: Iterable[tuple[T, T]],
+        subproperty: Iterable[tuple[T, T]],
+        inverse: Iterable[tuple[T, T]],
+    ) -> None:
+        self.type = type_
+        self.supers = transitive_closure(subclass)
+        superprops = transitive_closure(subproperty)
+        inverses: dict[T, set[T]] = defaultdict(set)
+        for a, b in inverse:
+            inverses[a].add(b)
+            inverses[b].add(a)
+        self.derive: dict[T, tuple[list[tuple[T, bool]], list[T]]] = {}
+        for p in set(superprops) | set(inverses):
+            with_inverses = _reach(p, superprops, inverses)
+            literal_ok = sorted(superprops.get(p, set()), key=str)
+            if with_inverses or literal_ok:
+                self.derive[p] = (with_inverses, literal_ok)
+
+    def consequences(self, s: T, p: T, o: T, literal: bool) -> list[tuple[T, T, T]]:
+        """Every triple the rules derive from ``(s, p, o)``; ``literal``: ``o`` is one."""
+        if p == self.type:
+            return [(s, p, c) for c in self.supers.get(o, ())]
+        entry = self.derive.get(p)
+        if entry is None:
+            return []
+        with_inverses, literal_ok = entry
+        if literal:
+            return [(s, q, o) for q in literal_ok]
+        out: list[tuple[T, T, T]] = []
+        for q, flipped in with_inverses:
+            sub, obj = (o, s) if flipped else (s, o)
+            out.append((sub, q, obj))
+            if q == self.type:  # a property declared a sub-property of rdf:type
+                out += [(sub, q, c) for c in self.supers.get(obj, ())]
+        return out
+
+
+def _reach(p: T, superprops: dict[T, set[T]], inverses: dict[T, set[T]]) -> list[tuple[T, bool]]:
+    """Every (predicate, flipped) a triple with predicate ``p`` derives, ``(p, False)`` excluded."""
+    seen = {(p, False)}
+    stack = [(p, False)]
+    while stack:
+        q, flipped = stack.pop()
+        for r in superprops.get(q, ()):
+            if (r, flipped) not in seen:
+                seen.add((r, flipped))
+                stack.append((r, flipped))
+        for r in inverses.get(q, ()):
+            if (r, not flipped) not in seen:
+                seen.add((r, not flipped))
+                stack.append((r, not flipped))
+    seen.discard((p, False))
+    return sorted(seen, key=lambda t: (str(t[0]), t[1]))
+
+
+Edges = list[tuple[Any, Any]]
+
+
+def _edges(
+    pairs: Callable[[str], Iterable[tuple[object, object]]], is_iri: Callable[[object], bool]
+) -> tuple[Edges, Edges, Edges]:
+    """The subclass, subproperty and inverse axioms between IRIs, from ``pairs(predicate)``."""
+    subclass, subproperty, inverse = (
+        [(a, b) for a, b in pairs(axiom) if is_iri(a) and is_iri(b)]
+        for axiom in (SUBCLASS, SUBPROPERTY, INVERSE)
+    )
+    return subclass, subproperty, inverse
+
+
+# --------------------------------------------------------------------------- rdflib
+
+
+def rdflib_rules(ontology: rdflib.Graph) -> Rules[rdflib.URIRef]:
+    from rdflib import URIRef
+
+    def pairs(axiom: str) -> Iterator[tuple[object, object]]:
+        return ontology.subject_objects(URIRef(axiom))
+
+    subclass, subproperty, inverse = _edges(pairs, lambda t: isinstance(t, URIRef))
+    return Rules(URIRef(RDF_TYPE), subclass, subproperty, inverse)
+
+
 def infer(ontology: rdflib.Graph, data: rdflib.Graph) -> rdflib.Graph:
     """The triples implied by ``ontology`` over ``data`` that ``data`` lacks."""
-    supers = transitive_closure(ontology.subject_objects(RDFS.subClassOf))
-    superprops = transitive_closure(ontology.subject_objects(RDFS.subPropertyOf))
-    inverses: dict[Node, set[Node]] = defaultdict(set)
-    for a, b in ontology.subject_objects(OWL.inverseOf):
-        inverses[a].add(b)
-        inverses[b].add(a)
+    import rdflib
+    from rdflib import Literal
 
+    rules = rdflib_rules(ontology)
     out = rdflib.Graph()
-    pending = list(data)
-    seen: set[tuple[Node, Node, Node]] = set()
-    while pending:
-        s, p, o = pending.pop()
-        derived: list[tuple[Node, Node, Node]] = []
-        if p == RDF.type:
-            derived += [(s, RDF.type, c) for c in supers.get(o, ())]
-        else:
-            derived += [(s, q, o) for q in superprops.get(p, ())]
-            if isinstance(o, rdflib.term.Identifier) and not isinstance(o, rdflib.Literal):
-                derived += [(o, q, s) for q in inverses.get(p, ())]
-        for t in derived:
-            if t not in seen and t not in data:
-                seen.add(t)
+    for s, p, o in data:
+        for t in rules.consequences(s, p, o, isinstance(o, Literal)):  # type: ignore[arg-type]
+            if t not in data:
                 out.add(t)
-                pending.append(t)
     return out
 
 
 def materialise(ontology: rdflib.Graph, data: rdflib.Graph) -> rdflib.Graph:
     """``data`` plus its inferred triples, as a new graph."""
+    import rdflib
+
     g = rdflib.Graph()
     for prefix, iri in data.namespaces():
         g.bind(prefix, iri)
     g += data
     g += infer(ontology, data)
     return g
+
+
+# --------------------------------------------------------------------------- pyoxigraph
+
+
+def ox_rules(triples: Iterable[pyoxigraph.Triple | pyoxigraph.Quad]) -> Rules[pyoxigraph.NamedNode]:
+    """The rules of an ontology given as Oxigraph triples (or quads)."""
+    import pyoxigraph as ox
+
+    by_axiom: dict[str, list[tuple[object, object]]] = defaultdict(list)
+    for t in triples:
+        by_axiom[t.predicate.value].append((t.subject, t.object))
+    subclass, subproperty, inverse = _edges(
+        lambda axiom: by_axiom.get(axiom, []), lambda t: isinstance(t, ox.NamedNode)
+    )
+    return Rules(ox.NamedNode(RDF_TYPE), subclass, subproperty, inverse)
+
+
+def ox_closure(
+    store: pyoxigraph.Store,
+    rules: Rules[pyoxigraph.NamedNode],
+    source: pyoxigraph.NamedNode | pyoxigraph.DefaultGraph,
+    target: pyoxigraph.NamedNode | pyoxigraph.DefaultGraph,
+) -> list[pyoxigraph.Quad]:
+    """The closure of the triples of graph ``source`` of ``store``, as quads in
+    ``target``.  Only the triples a rule applies to are read (one index scan per
+    class with superclasses and per predicate with consequences)."""
+    import pyoxigraph as ox
+
+    out: list[ox.Quad] = []
+    for cls, supers in rules.supers.items():
+        for q in store.quads_for_pattern(None, rules.type, cls, source):
+            out += [ox.Quad(q.subject, rules.type, c, target) for c in supers]
+    for p in rules.derive:
+        for q in store.quads_for_pattern(None, p, None, source):
+            literal = isinstance(q.object, ox.Literal)
+            for s, r, o in rules.consequences(q.subject, p, q.object, literal):  # type: ignore[arg-type]
+                out.append(ox.Quad(s, r, o, target))
+    return out

@@ -334,21 +334,6 @@ def files_digest(salt: str, items: Iterable[tuple[str, Path]]) -> str:
     return h.hexdigest()
 
 
-# The closure of :func:`osce_kg.inference.infer` (subclass on types,
-# subproperty, inverse), computed inside Oxigraph; repeated to a fixpoint
-# because one rule's output can feed another (an inverse of a sub-property).
-_CLOSURE_UPDATES = (
-    """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-    INSERT { ?s a ?super } WHERE { ?c rdfs:subClassOf+ ?super . ?s a ?c . FILTER(?super != ?c) }""",
-    """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-    INSERT { ?s ?q ?o } WHERE { ?p rdfs:subPropertyOf+ ?q . FILTER(?p != ?q) ?s ?p ?o }""",
-    """PREFIX owl: <http://www.w3.org/2002/07/owl#>
-    INSERT { ?o ?q ?s } WHERE {
-      { ?p owl:inverseOf ?q } UNION { ?q owl:inverseOf ?p }
-      ?s ?p ?o . FILTER(!isLiteral(?o)) }""",
-)
-
-
 def bulk_load_files(store: pyoxigraph.Store, files: Iterable[RdfFile] | None = None) -> None:
     """The dataset files straight into ``store``'s default graph, by Oxigraph's
     strict parsers and bulk loader (no rdflib); ParseError names file, line, column."""
@@ -361,13 +346,17 @@ def bulk_load_files(store: pyoxigraph.Store, files: Iterable[RdfFile] | None = N
             raise parse_error_from(f.path, exc) from None
 
 
-def close_in_store(store: pyoxigraph.Store) -> None:
-    """Add the inferred triples to ``store``'s default graph, to a fixpoint."""
-    size = -1
-    while len(store) != size:
-        size = len(store)
-        for update in _CLOSURE_UPDATES:
-            store.update(update)
+def close_in_store(store: pyoxigraph.Store, ontology: Iterable[RdfFile] | None = None) -> None:
+    """Add to ``store``'s default graph the triples the ontology (default: the
+    project's) implies over it: the rules of :func:`osce_kg.inference.infer`,
+    applied by :func:`osce_kg.inference.ox_closure` (no rdflib)."""
+    from .inference import ox_closure, ox_rules
+
+    triples = (
+        t for f in (ontology_files() if ontology is None else ontology) for t in ox_triples(f.path)
+    )
+    default = pyoxigraph.DefaultGraph()
+    store.extend(ox_closure(store, ox_rules(triples), default, default))
 
 
 def bulk_load_dataset(store: pyoxigraph.Store, *, inferred: bool = True) -> None:

@@ -16,7 +16,6 @@ triple stated in two graphs is seen twice: every compiled query is
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -29,7 +28,7 @@ from rdflib.term import BNode, Literal, Node, URIRef
 from .. import loading
 from .. import namespaces as ns
 from ..errors import InputError
-from ..inference import transitive_closure
+from ..inference import ox_closure, ox_rules
 from .compiled import (
     CONTROL_GRAPH,
     FOCUS,
@@ -99,81 +98,30 @@ def load_files(store: ox.Store, graph: str, files: Iterable[Path]) -> None:
 
 
 class Closure:
-    """The ontology's subclass, subproperty and inverse axioms, ready to apply."""
+    """The closure rules of the ontology held in ``ontology_graph`` of the store
+    (:class:`osce_kg.inference.Rules`), extended so that the raw copy of a typed
+    literal follows its triple to every super-property."""
 
     def __init__(self, store: ox.Store, ontology_graph: str = ns.ONTOLOGY_GRAPH) -> None:
         g = ox.NamedNode(ontology_graph)
-
-        def edges(pred: ox.NamedNode) -> list[tuple[ox.NamedNode, ox.NamedNode]]:
-            out = []
-            for q in store.quads_for_pattern(None, pred, None, g):
-                if isinstance(q.subject, ox.NamedNode) and isinstance(q.object, ox.NamedNode):
-                    out.append((q.subject, q.object))
-            return out
-
-        self.supers = transitive_closure(edges(SUBCLASS))
-        superprops = transitive_closure(edges(SUBPROPERTY))
-        inverses: dict[ox.NamedNode, set[ox.NamedNode]] = defaultdict(set)
-        for a, b in edges(INVERSE):
-            inverses[a].add(b)
-            inverses[b].add(a)
-        # For each predicate, the (predicate, flipped) it derives, with and without
-        # inverses (an inverse never applies to a literal object).
-        self.derive: dict[
-            ox.NamedNode, tuple[list[tuple[ox.NamedNode, bool]], list[ox.NamedNode]]
-        ] = {}
-        for p in set(superprops) | set(inverses):
-            with_inv = _reach(p, superprops, inverses)
-            literal_ok = sorted(superprops.get(p, set()), key=str)
-            if with_inv or literal_ok:
-                self.derive[p] = (with_inv, literal_ok)
-            if literal_ok:  # the raw copies of typed literals follow their triples
+        self.rules = ox_rules(
+            q
+            for axiom in (SUBCLASS, SUBPROPERTY, INVERSE)
+            for q in store.quads_for_pattern(None, axiom, None, g)
+        )
+        for p, (_, literal_ok) in list(self.rules.derive.items()):
+            if literal_ok:
                 raw = [ox.NamedNode(RAW_PREDICATE + q.value) for q in literal_ok]
-                self.derive[ox.NamedNode(RAW_PREDICATE + p.value)] = ([], raw)
+                self.rules.derive[ox.NamedNode(RAW_PREDICATE + p.value)] = ([], raw)
+        # For each predicate, the (predicate, flipped) it derives, and the predicates
+        # it derives when its object is a literal.
+        self.derive = self.rules.derive
 
     def infer(self, store: ox.Store, graph: str) -> list[ox.Quad]:
         """The closure of ``graph``'s triples, as quads of its inferred graph."""
-        source = ox.NamedNode(graph)
-        target = ox.NamedNode(inferred_graph(graph))
-        out: list[ox.Quad] = []
-        for cls, sups in self.supers.items():
-            for q in store.quads_for_pattern(None, RDF_TYPE, cls, source):
-                out += [ox.Quad(q.subject, RDF_TYPE, c, target) for c in sups]
-        for p, (with_inv, literal_ok) in self.derive.items():
-            for q in store.quads_for_pattern(None, p, None, source):
-                if isinstance(q.object, ox.Literal):
-                    out += [ox.Quad(q.subject, r, q.object, target) for r in literal_ok]
-                    continue
-                obj = q.object
-                assert not isinstance(obj, ox.Triple)
-                for r, flipped in with_inv:
-                    if flipped:
-                        out.append(ox.Quad(obj, r, q.subject, target))
-                    else:
-                        out.append(ox.Quad(q.subject, r, obj, target))
-        return out
-
-
-def _reach(
-    p: ox.NamedNode,
-    superprops: dict[ox.NamedNode, set[ox.NamedNode]],
-    inverses: dict[ox.NamedNode, set[ox.NamedNode]],
-) -> list[tuple[ox.NamedNode, bool]]:
-    """Every (predicate, flipped) a triple with predicate ``p`` derives, ``(p, False)`` excluded."""
-    seen = {(p, False)}
-    stack = [(p, False)]
-    while stack:
-        q, flipped = stack.pop()
-        for r in superprops.get(q, ()):
-            if (r, flipped) not in seen:
-                seen.add((r, flipped))
-                stack.append((r, flipped))
-        for r in inverses.get(q, ()):
-            if (r, not flipped) not in seen:
-                seen.add((r, not flipped))
-                stack.append((r, not flipped))
-    seen.discard((p, False))
-    return sorted(seen, key=lambda t: (str(t[0]), t[1]))
+        return ox_closure(
+            store, self.rules, ox.NamedNode(graph), ox.NamedNode(inferred_graph(graph))
+        )
 
 
 # -- ill-typed literals ---------------------------------------------------------------
