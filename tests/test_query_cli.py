@@ -325,3 +325,34 @@ def test_payloads_come_back_unchanged(
 def test_iri_payloads_are_refused(capsys: pytest.CaptureFixture[str], payload: str) -> None:
     code, _, err = osce(capsys, "query", "run", "provenance", "-p", f"resource={payload}")
     assert_usage_error(code, err, r"parameter resource: ")
+
+
+@pytest.mark.parametrize(
+    "term",
+    [
+        rdflib.URIRef("https://w3id.org/osce-kg/id/person/knut-dreyer"),
+        rdflib.BNode("b0"),
+        rdflib.Literal("Душанбе", lang="tg"),
+        rdflib.Literal("2012-09-20", datatype=rdflib.XSD.date),
+        rdflib.Literal('plain "quoted"\nline'),
+        rdflib.Literal("-1", datatype=rdflib.XSD.nonNegativeInteger),
+    ],
+    ids=["iri", "bnode", "lang", "date", "plain", "ill-typed"],
+)
+def test_json_terms_round_trip(term: rdflib.term.Identifier) -> None:
+    from osce_kg.sparql_results import term_from_json, term_json
+
+    back = term_from_json(json.loads(json.dumps(term_json(term))))
+    assert back == term and type(back) is type(term)
+
+
+def test_json_terms_read_xsd_string_plain_and_sparql_1_0_typed_literals() -> None:
+    from osce_kg.sparql_results import term_from_json
+
+    xsd_string = {"type": "literal", "value": "x", "datatype": str(rdflib.XSD.string)}
+    assert term_from_json(xsd_string) == rdflib.Literal("x")
+    old = {"type": "typed-literal", "value": "5", "datatype": str(rdflib.XSD.integer)}
+    assert term_from_json(old) == rdflib.Literal(5)
+    assert term_from_json(None) is None
+    with pytest.raises(ValueError, match="not a SPARQL JSON term"):
+        term_from_json({"type": "triple", "value": "x"})

@@ -22,14 +22,14 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import rdflib
-from rdflib.term import BNode, Identifier, Literal, URIRef
 
 from .errors import EndpointError, InputError, ParseError
 from .sparql_bind import bind, query_kind
-from .store import Bindings, Row, SelectResult, normalise
+from .sparql_results import term_from_json
+from .store import Bindings, Row, SelectResult
 
 USER_ENV = "OSCE_KG_ENDPOINT_USER"
 PASSWORD_ENV = "OSCE_KG_ENDPOINT_PASSWORD"
@@ -130,25 +130,6 @@ def _body_hint(exc: urllib.error.HTTPError) -> str:
     return f": {first[:200]}" if first and exc.code < 500 else ""
 
 
-def _from_json(value: dict[str, Any] | None) -> Identifier | None:
-    if value is None:
-        return None
-    kind = value.get("type")
-    text = value.get("value", "")
-    if kind == "uri":
-        return URIRef(text)
-    if kind == "bnode":
-        return BNode(text)
-    if kind in ("literal", "typed-literal"):
-        lang = value.get("xml:lang")
-        if lang:
-            return Literal(text, lang=lang)
-        dt = value.get("datatype")
-        literal: Literal = normalise(Literal(text, datatype=URIRef(dt) if dt else None))
-        return literal
-    raise EndpointError(f"unexpected term in the endpoint's answer: {value!r}")
-
-
 def graph_from_answer(data: bytes, ctype: str, url: str) -> rdflib.Graph:
     """A CONSTRUCT/DESCRIBE answer as an rdflib graph, parsed strictly by Oxigraph
     (as every data file is), so a server's malformed IRI or literal is an error
@@ -242,7 +223,8 @@ class EndpointStore:
             doc = json.loads(data)
             variables = list(doc["head"].get("vars", []))
             rows: list[Row] = [
-                tuple(_from_json(b.get(v)) for v in variables) for b in doc["results"]["bindings"]
+                tuple(term_from_json(b.get(v)) for v in variables)
+                for b in doc["results"]["bindings"]
             ]
         except (ValueError, KeyError, TypeError, AttributeError):
             raise EndpointError(f"{self.url}: the answer is not SPARQL JSON results") from None

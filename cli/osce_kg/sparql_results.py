@@ -20,6 +20,8 @@ from .output import ROW_FORMATS, render_rows
 from .sparql_bind import quote_string
 
 if TYPE_CHECKING:
+    from rdflib.term import Identifier
+
     from .resultset import SelectResult
 
 SELECT_FORMATS = ROW_FORMATS
@@ -69,6 +71,29 @@ def term_json(term: Any) -> dict[str, str]:
     elif datatype is not None:
         out["datatype"] = datatype
     return out
+
+
+def term_from_json(value: dict[str, str] | None) -> Identifier | None:
+    """The rdflib term of a SPARQL 1.1 JSON results term (:func:`term_json`'s
+    inverse; also reads SPARQL 1.0's ``typed-literal``); None for None.
+    ``xsd:string`` literals come back plain.  ValueError for anything else."""
+    from rdflib.term import BNode, Literal, URIRef
+
+    if value is None:
+        return None
+    kind = value.get("type")
+    text = value.get("value", "")
+    if kind == "uri":
+        return URIRef(text)
+    if kind == "bnode":
+        return BNode(text)
+    if kind in ("literal", "typed-literal"):
+        lang = value.get("xml:lang")
+        if lang:
+            return Literal(text, lang=lang)
+        dt = value.get("datatype")
+        return Literal(text, datatype=URIRef(dt) if dt and dt != _XSD_STRING else None)
+    raise ValueError(f"not a SPARQL JSON term: {value!r}")
 
 
 def to_json(result: SelectResult) -> str:

@@ -15,8 +15,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
-from rdflib.term import BNode, Literal, Node, URIRef
+from rdflib.term import BNode, Node, URIRef
 
+from ..sparql_results import term_from_json, term_json
 from .locate import FileIndex, display_path
 from .model import Result, Severity
 from .oxistore import RDF_TYPE, to_oxigraph
@@ -89,50 +90,20 @@ def _locate(
     return display_path(unit.files[0]), None
 
 
-def _term(node: Node | None) -> dict[str, str] | None:
-    if node is None:
-        return None
-    if isinstance(node, URIRef):
-        return {"iri": str(node)}
-    if isinstance(node, BNode):
-        return {"bnode": str(node)}
-    if isinstance(node, Literal):
-        out = {"literal": str(node)}
-        if node.language:
-            out["lang"] = node.language
-        elif node.datatype is not None:
-            out["datatype"] = str(node.datatype)
-        return out
-    raise TypeError(f"cannot keep {node!r} in the cache")
-
-
-def _node(data: dict[str, str] | None) -> Node | None:
-    if data is None:
-        return None
-    if "iri" in data:
-        return URIRef(data["iri"])
-    if "bnode" in data:
-        return BNode(data["bnode"])
-    datatype = data.get("datatype")
-    return Literal(
-        data["literal"], lang=data.get("lang"), datatype=URIRef(datatype) if datatype else None
-    )
-
-
 def serialise(result: Result) -> dict[str, Any]:
     return {
         "severity": int(result.severity),
-        "focus": _term(result.focus),
+        "focus": term_json(result.focus),
         "message": result.message,
         "rule": result.rule,
-        "path": _term(result.path),
-        "value": _term(result.value),
+        "path": None if result.path is None else term_json(result.path),
+        "value": None if result.value is None else term_json(result.value),
         "component": result.component,
     }
 
 
 def deserialise(data: dict[str, Any]) -> Result:
-    focus = _node(data["focus"])
+    focus = term_from_json(data["focus"])
     if focus is None:
         raise ValueError("a cached result has no focus node")
     return Result(
@@ -140,8 +111,8 @@ def deserialise(data: dict[str, Any]) -> Result:
         focus=focus,
         message=str(data["message"]),
         rule=str(data["rule"]),
-        path=_node(data["path"]),
-        value=_node(data["value"]),
+        path=term_from_json(data["path"]),
+        value=term_from_json(data["value"]),
         component=data.get("component"),
     )
 

@@ -24,7 +24,6 @@ without ``--engine oxigraph`` runs them.
 
 from __future__ import annotations
 
-import hashlib
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,7 +32,7 @@ from typing import Any
 import pyoxigraph as ox
 import rdflib
 
-from .. import __version__, loading
+from .. import loading
 from .. import namespaces as ns
 from ..errors import DataError, InputError
 from ..paths import data_root as default_root
@@ -54,7 +53,7 @@ from .oxistore import (
 from .placement import locate_results
 from .shacl import node_shape_rules
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2  # 2: results keep terms as SPARQL JSON results do
 ENGINES = ("auto", "oxigraph", "pyshacl")
 
 
@@ -68,11 +67,7 @@ class Unit:
     extra: tuple[Path, ...] = ()  # hashed but not loaded (a source's source.txt)
 
     def digest(self) -> str:
-        h = hashlib.sha256()
-        for path in sorted(self.files + self.extra):
-            h.update(path.name.encode() + b"\0")
-            h.update(hashlib.sha256(path.read_bytes()).digest())
-        return h.hexdigest()
+        return loading.files_digest("unit", [(p.name, p) for p in sorted(self.files + self.extra)])
 
 
 def corpus_units(root: Path) -> tuple[Unit, list[Unit]]:
@@ -102,12 +97,13 @@ def corpus_units(root: Path) -> tuple[Unit, list[Unit]]:
 
 def _rule_key(root: Path) -> str:
     """What every result depends on besides the data: shapes, checks, this engine."""
-    h = hashlib.sha256(f"{__version__}/{CACHE_FORMAT}".encode())
-    for folder in (root / "shapes", root / "queries" / "checks"):
-        for path in sorted(folder.glob("*")) if folder.is_dir() else []:
-            if path.is_file():
-                h.update(path.name.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
-    return h.hexdigest()
+    files = [
+        (f"{folder.name}/{path.name}", path)
+        for folder in (root / "shapes", root / "queries" / "checks")
+        for path in (sorted(folder.glob("*")) if folder.is_dir() else [])
+        if path.is_file()
+    ]
+    return loading.files_digest(f"rules {CACHE_FORMAT}", files)
 
 
 @dataclass
