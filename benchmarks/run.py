@@ -102,10 +102,6 @@ def measure(scale: str, sources: int, work: Path, log: Any) -> dict[str, Any]:
     record("validate/osce-kg-full", stage("validate-full", data))
     record("validate/osce-kg-incremental-cold", stage("validate-incremental", data))
     record(
-        "validate/osce-kg-incremental-cold-jobs-2",
-        stage("validate-incremental", data, "--jobs", "2"),
-    )
-    record(
         "validate/osce-kg-incremental-one-change", stage("validate-incremental", data, "--change")
     )
     record(

@@ -315,8 +315,10 @@ def test_checks_in_worker_processes_give_the_same_results(root: Path) -> None:
 
 
 def test_shapes_in_worker_processes_give_the_same_results(root: Path, tmp_path: Path) -> None:
+    # A cold run checks its in-memory store in this process, then writes the cache.
     cold = validate_corpus(root, jobs=2, cache=tmp_path / "cache")
-    assert cold.stats.mode == "cold" and cold.stats.workers == 2
+    assert cold.stats.mode == "cold" and cold.stats.workers == 1
+    assert "persist" in cold.stats.seconds and (tmp_path / "cache" / "manifest.json").is_file()
     assert cold.report.results and same_as_full(root, cold.report.results)
     # A changed shape re-checks every focus node on the stored data, in two processes too.
     shapes = root / "shapes" / "common.ttl"
@@ -441,3 +443,30 @@ def test_the_oxigraph_engine_imports_neither_pyshacl_nor_rdflib_sparql(root: Pat
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+def test_a_cold_run_interrupted_while_writing_the_cache_is_rebuilt(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from osce_kg.validation import incremental
+
+    real_open = incremental._open
+
+    class Interrupted:
+        def __init__(self, path: Path) -> None:
+            self.store = real_open(path)
+
+        def bulk_load(self, **_: object) -> None:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(incremental, "_open", Interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        validate_corpus(root)
+    cache = root / CACHE_DIR
+    assert not (cache / "manifest.json").exists() and not (cache / "store.nq").exists()
+    monkeypatch.setattr(incremental, "_open", real_open)
+    gc.collect()  # the interrupted run's store object holds the RocksDB lock until freed
+    again = validate_corpus(root)
+    assert again.stats.mode == "cold" and same_as_full(root, again.report.results)
+    after = validate_corpus(root)
+    assert after.stats.mode == "incremental" and after.stats.checks_from_cache

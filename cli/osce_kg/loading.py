@@ -349,14 +349,13 @@ def bulk_load_files(store: pyoxigraph.Store, files: Iterable[RdfFile] | None = N
 def close_in_store(store: pyoxigraph.Store, ontology: Iterable[RdfFile] | None = None) -> None:
     """Add to ``store``'s default graph the triples the ontology (default: the
     project's) implies over it: the rules of :func:`osce_kg.inference.infer`,
-    applied by :func:`osce_kg.inference.ox_closure` (no rdflib)."""
-    from .inference import ox_closure, ox_rules
+    run by Oxigraph as one update (:func:`osce_kg.inference.sparql_closure`)."""
+    from .inference import ox_rules, sparql_closure
 
-    triples = (
-        t for f in (ontology_files() if ontology is None else ontology) for t in ox_triples(f.path)
-    )
-    default = pyoxigraph.DefaultGraph()
-    store.extend(ox_closure(store, ox_rules(triples), default, default))
+    files = ontology_files() if ontology is None else ontology
+    rules = ox_rules(t for f in files for t in ox_triples(f.path))
+    if rules.supers or rules.derive:
+        store.update(sparql_closure(rules))
 
 
 def bulk_load_dataset(store: pyoxigraph.Store, *, inferred: bool = True) -> None:

@@ -41,7 +41,7 @@ def scale_options(command: F) -> F:
         show_default=True,
         help=(
             "With --incremental: worker processes for the SPARQL checks, and for the "
-            "shapes when every focus node is checked (first run, changed shapes)."
+            "shapes when every focus node is re-checked (changed shapes or checks)."
         ),
     )(command)
     command = click.option(
