@@ -52,6 +52,9 @@ def main() -> None:
                 ),
             )
         )
+        for extra in (["query", "list"], ["query", "show", "speeches"]):
+            cmd = [str(BIN / "osce-kg"), *extra]
+            rows.append((f"osce-kg {' '.join(extra)}", median_wall(cmd, args.repeat, env)))
         rows.append(("osce-kg --help", median_wall([str(BIN / "osce-kg"), "--help"], 5, env)))
         probe = (
             "import sys\nfrom osce_kg.cli import main\ntry:\n    main(['--help'])\n"

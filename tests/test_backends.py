@@ -438,3 +438,50 @@ def test_a_graph_answer_keeps_its_terms(fake: Any) -> None:
     assert g.value(node, rdflib.URIRef("http://ex/r")) == rdflib.Literal(1)
     assert g.value(a, rdflib.URIRef("http://ex/s")) == rdflib.Literal("Wien", lang="de")
     assert len(g) == 4
+
+
+# --------------------------------------------------------------------------- build --endpoint
+
+
+def test_build_from_the_endpoint_gives_the_local_builds_queries_and_networks(
+    capsys: pytest.CaptureFixture[str], loaded: str, tmp_path: Path
+) -> None:
+    local, remote = tmp_path / "local", tmp_path / "remote"
+    code, _, err = osce(capsys, "build", "-o", str(local))
+    assert code == 0, err
+    code, out, err = osce(capsys, "build", "-o", str(remote), "--endpoint", loaded)
+    assert code == 0, err
+    assert out.startswith(f"built {remote}/ (") and f"from {loaded})" in out
+    made = sorted(p.relative_to(remote).as_posix() for p in remote.rglob("*") if p.is_file())
+    # Only what reads the graph through queries: no dataset, validation, ontology, report.
+    assert {m.split("/")[0] for m in made} == {".osce-kg-build", "queries", "networks"}
+    expected = sorted(
+        p.relative_to(local).as_posix()
+        for folder in ("queries", "networks")
+        for p in (local / folder).rglob("*")
+        if p.is_file()
+    )
+    assert [m for m in made if m != ".osce-kg-build"] == expected
+    describe = {q.name for q in catalogue(all_folders=True) if q.kind == "DESCRIBE"}
+    for name in expected:
+        a, b = (local / name).read_bytes(), (remote / name).read_bytes()
+        if name.endswith(".ttl"):
+            # What DESCRIBE returns is up to each engine; CONSTRUCT answers are the same graph.
+            if Path(name).stem in describe:
+                continue
+            graphs = [rdflib.Graph().parse(data=x, format="turtle") for x in (a, b)]
+            assert isomorphic(*graphs), name
+        else:
+            assert a == b, name
+
+
+def test_build_from_an_endpoint_that_is_down_leaves_the_old_output(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    out = tmp_path / "exports"
+    url = f"http://127.0.0.1:{free_port()}/query"
+    code, _, err = osce(capsys, "build", "-o", str(out), "--endpoint", url, "--retries", "0")
+    assert code == 3 and err.strip().startswith(f"{url}: cannot connect")
+    assert not out.exists()
+    code, _, err = osce(capsys, "build", "-o", str(out), "--endpoint", url, "--no-validate")
+    assert code == 2 and err.strip() == "--no-validate: a build from --endpoint validates nothing"

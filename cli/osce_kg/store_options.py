@@ -1,5 +1,7 @@
 """The shared ``--store`` / ``--endpoint`` / ``--timeout`` / ``--retries`` options.
 
+``osce-kg build`` takes the last three alone (:func:`endpoint_options`).
+
 Every command that reads the graph decorates itself with :func:`store_options`
 and passes the values to :func:`osce_kg.store.open_store`::
 
@@ -21,8 +23,20 @@ import click
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def store_options(func: F) -> F:
-    """Add ``--store``, ``--endpoint``, ``--timeout`` and ``--retries`` to a command."""
+def endpoint_options(
+    *,
+    envvar: str | None = "OSCE_KG_ENDPOINT",
+    help: str = "Query this SPARQL 1.1 endpoint instead of a local store",
+) -> Callable[[F], F]:
+    """A decorator adding ``--endpoint``, ``--timeout`` and ``--retries`` to a command."""
+
+    def add(func: F) -> F:
+        return _endpoint_options(func, envvar, help)
+
+    return add
+
+
+def _endpoint_options(func: F, envvar: str | None, help: str) -> F:
     func = click.option(
         "--retries",
         type=click.IntRange(0, 10),
@@ -38,14 +52,18 @@ def store_options(func: F) -> F:
         show_default=True,
         help="With --endpoint: seconds to wait for an answer.",
     )(func)
-    func = click.option(
+    return click.option(
         "--endpoint",
         metavar="URL",
         default=None,
-        envvar="OSCE_KG_ENDPOINT",
-        help="Query this SPARQL 1.1 endpoint instead of a local store "
-        "(credentials: OSCE_KG_ENDPOINT_USER/_PASSWORD or ~/.netrc).",
+        envvar=envvar,
+        help=f"{help} (credentials: OSCE_KG_ENDPOINT_USER/_PASSWORD or ~/.netrc).",
     )(func)
+
+
+def store_options(func: F) -> F:
+    """Add ``--store``, ``--endpoint``, ``--timeout`` and ``--retries`` to a command."""
+    func = endpoint_options()(func)
     func = click.option(
         "--store",
         metavar="embedded|oxigraph[:DIR]",

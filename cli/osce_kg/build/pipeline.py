@@ -10,6 +10,12 @@ types; validate (a violation fails the build); write the dataset; run every
 stored query; build and draw every network; document the ontology; write the
 report ``index.html``.  Every output is deterministic except the report's
 build-time line (``SOURCE_DATE_EPOCH`` fixes that too).
+
+With an endpoint (``osce-kg build --endpoint URL``) the build makes only the
+outputs that read the graph through queries — the stored queries' answers and
+the networks — from the SPARQL server, and loads nothing locally: the dataset,
+validation report, ontology documentation and HTML report are made from the
+local files, which a corpus on a server has outgrown.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..atomic import atomic_directory
 from ..errors import DataError, InputError, ValidationFailed
@@ -26,11 +33,17 @@ from . import stages
 from .dataset import BuiltDataset, load_built_dataset, write_dataset
 from .report import OutputFile, ValidationStatus, render_report
 
+if TYPE_CHECKING:
+    from ..store import Store
+
 
 @dataclass
 class BuildOptions:
     output: Path
     validate: bool = True
+    endpoint: str | None = None  # make the query and network outputs from this server
+    timeout: float = 30.0
+    retries: int = 2
 
 
 @dataclass
@@ -41,6 +54,8 @@ class BuildState:
     folder: Path
     """The temporary folder being built, renamed to the output at the end."""
     built: BuiltDataset | None = None
+    store: Store | None = None
+    """What the queries and networks read: the built graph, or the endpoint."""
     validation: ValidationStatus = field(default_factory=lambda: ValidationStatus(ran=False))
     network_pictures: list[str] = field(default_factory=list)
 
@@ -56,15 +71,31 @@ class BuildResult:
     output: Path
     files: list[OutputFile]
     validation: ValidationStatus
-    triples: int
+    triples: int | None  # None: built from an endpoint (nothing loaded here)
 
 
 Stage = tuple[str, Callable[[BuildState], None]]
 
 
 def _load(state: BuildState) -> None:
+    from ..store import EmbeddedStore
+
     # The shipped ontology and graph: the validation stage validates the same files.
     state.built = load_built_dataset(dataset_files())
+    state.store = EmbeddedStore(state.built.union)
+
+
+def _connect(state: BuildState) -> None:
+    from ..store import open_store
+
+    opts = state.options
+    state.store = open_store(None, opts.endpoint, timeout=opts.timeout, retries=opts.retries)
+
+
+def _store(state: BuildState) -> Store:
+    if state.store is None:  # pragma: no cover - _load or _connect always runs first
+        raise DataError("internal: no store to query")
+    return state.store
 
 
 def _validate(state: BuildState) -> None:
@@ -81,11 +112,11 @@ def _dataset(state: BuildState) -> None:
 
 
 def _queries(state: BuildState) -> None:
-    stages.run_queries(state.dataset, state.folder / "queries")
+    stages.run_queries(_store(state), state.folder / "queries")
 
 
 def _networks(state: BuildState) -> None:
-    state.network_pictures = stages.networks(state.dataset, state.folder / "networks", state.folder)
+    state.network_pictures = stages.networks(_store(state), state.folder / "networks", state.folder)
 
 
 def _ontology_docs(state: BuildState) -> None:
@@ -114,6 +145,12 @@ def _report(state: BuildState) -> None:
 
 def plan(options: BuildOptions) -> list[Stage]:
     """The stages a build with ``options`` runs, with a label for progress."""
+    if options.endpoint is not None:
+        return [
+            ("Connecting to the endpoint", _connect),
+            ("Running the stored queries", _queries),
+            ("Building the networks", _networks),
+        ]
     steps: list[Stage] = [("Loading and materialising the graph", _load)]
     if options.validate:
         steps.append(("Validating", _validate))
@@ -182,7 +219,8 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
         if progress:
             progress("Done", len(steps), len(steps))
         files = list_files(tmp)
-    return BuildResult(options.output, files, state.validation, len(state.dataset.union))
+    triples = None if state.built is None else len(state.built.union)
+    return BuildResult(options.output, files, state.validation, triples)
 
 
 @contextmanager

@@ -11,20 +11,24 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import rdflib
 
 from .dataset import BuiltDataset, row_key, turtle
 from .report import ValidationStatus
 
+if TYPE_CHECKING:
+    from ..store import Store
+
 # ---------------------------------------------------------------------------
 # Stored queries
 # ---------------------------------------------------------------------------
 
 
-def run_queries(built: BuiltDataset, folder: Path) -> list[dict[str, Any]]:
-    """Run every stored query (sub-folders included) on the built graph.
+def run_queries(store: Store, folder: Path) -> list[dict[str, Any]]:
+    """Run every stored query (sub-folders included) on ``store`` (the built graph,
+    or a SPARQL endpoint).
 
     SELECT answers are written as CSV and SPARQL JSON (``.srj``), ASK answers as
     SPARQL JSON, CONSTRUCT/DESCRIBE answers as Turtle.  A query without
@@ -34,9 +38,7 @@ def run_queries(built: BuiltDataset, folder: Path) -> list[dict[str, Any]]:
     """
     from .. import queries
     from .. import sparql_results as results
-    from ..store import EmbeddedStore
 
-    store = EmbeddedStore(built.union)
     folder.mkdir(parents=True, exist_ok=True)
     index: list[dict[str, Any]] = []
     for q in queries.catalogue(all_folders=True):
@@ -116,8 +118,9 @@ def validate(built: BuiltDataset, folder: Path) -> ValidationStatus:
 NETWORK_EXPORTS = (("gexf", ".gexf"), ("graphml", ".graphml"), ("json", ".json"))
 
 
-def networks(built: BuiltDataset, folder: Path, root: Path) -> list[str]:
-    """Build every network; write its exports, pictures and analyses into ``folder/<name>/``.
+def networks(store: Store, folder: Path, root: Path) -> list[str]:
+    """Build every network from ``store`` (the built graph, or a SPARQL endpoint);
+    write its exports, pictures and analyses into ``folder/<name>/``.
 
     The networks come from one round of the stored network queries; each is
     measured once (the exports carry the figures as node attributes, as
@@ -128,9 +131,8 @@ def networks(built: BuiltDataset, folder: Path, root: Path) -> list[str]:
     from ..network import analysis, draw, exports, style
     from ..network.build import NETWORKS, build_all
     from ..output import render_rows
-    from ..store import EmbeddedStore
 
-    graphs = build_all(EmbeddedStore(built.union))
+    graphs = build_all(store)
     pictures: list[str] = []
     index: list[dict[str, Any]] = []
     for name, description in sorted(NETWORKS.items()):

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import click
 
-from ..errors import DataError
+from ..errors import DataError, InputError
+from ..store_options import endpoint_options
 
 
 @click.command()
@@ -25,7 +26,14 @@ from ..errors import DataError
     is_flag=True,
     help="Build even if the data does not conform (the report says it was not validated).",
 )
-def build(output: Path, no_validate: bool) -> None:
+@endpoint_options(
+    envvar=None,
+    help="Make only the query results and networks, from this SPARQL 1.1 endpoint "
+    "(a corpus loaded there with `osce-kg load`)",
+)
+def build(
+    output: Path, no_validate: bool, endpoint: str | None, timeout: float, retries: int
+) -> None:
     """Build the dataset, validation report, query results, networks, ontology
     documentation and the HTML report into one folder.
 
@@ -36,18 +44,29 @@ def build(output: Path, no_validate: bool) -> None:
     SOURCE_DATE_EPOCH to fix that too).  A validation violation fails the
     build (exit 1) unless --no-validate is given.
 
+    With --endpoint, only the outputs that read the graph through queries
+    (queries/ and networks/) are made, from the server; the dataset,
+    validation report, ontology documentation and HTML report come from the
+    local files, so they are not made.
+
     \b
     Example:
         osce-kg build
         osce-kg build -o public/ --no-validate
         python -m http.server -d dist   # then open http://127.0.0.1:8000/
+        osce-kg build -o exports/ --endpoint http://127.0.0.1:7878/query
     """
+    if endpoint is not None and no_validate:
+        raise InputError("--no-validate: a build from --endpoint validates nothing")
     try:
         from ..build.pipeline import BuildOptions, terminal_progress
         from ..build.pipeline import build as run_build
 
+        options = BuildOptions(
+            output, not no_validate, endpoint=endpoint, timeout=timeout, retries=retries
+        )
         with terminal_progress(sys.stderr.isatty()) as progress:
-            result = run_build(BuildOptions(output, validate=not no_validate), progress)
+            result = run_build(options, progress)
     except ModuleNotFoundError as exc:
         # Every part of the build is a dependency of osce-kg; one that is
         # missing is a broken installation: say which, in one line (exit 2).
@@ -55,6 +74,12 @@ def build(output: Path, no_validate: bool) -> None:
             f"cannot build: the Python package {exc.name or exc} is missing from this "
             "installation (reinstall osce-kg with its dependencies)"
         ) from None
+    if result.triples is None:
+        click.echo(
+            f"built {result.output}/ ({len(result.files)} files: the stored queries' answers "
+            f"and the networks, from {endpoint})"
+        )
+        return
     status = result.validation
     checked = (
         "not validated"
