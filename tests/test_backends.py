@@ -485,3 +485,10 @@ def test_build_from_an_endpoint_that_is_down_leaves_the_old_output(
     assert not out.exists()
     code, _, err = osce(capsys, "build", "-o", str(out), "--endpoint", url, "--no-validate")
     assert code == 2 and err.strip() == "--no-validate: a build from --endpoint validates nothing"
+
+
+def test_an_endpoint_url_that_is_no_base_iri_still_reads_graph_answers() -> None:
+    from osce_kg.endpoint import graph_from_answer
+
+    g = graph_from_answer(b'<http://ex/a> <http://ex/p> "x" .\n', "text/turtle", "http://h/q?a=b|c")
+    assert len(g) == 1

@@ -356,3 +356,5 @@ def test_json_terms_read_xsd_string_plain_and_sparql_1_0_typed_literals() -> Non
     assert term_from_json(None) is None
     with pytest.raises(ValueError, match="not a SPARQL JSON term"):
         term_from_json({"type": "triple", "value": "x"})
+    with pytest.raises(ValueError, match="not a SPARQL JSON term"):  # a damaged cache entry
+        term_from_json("https://w3id.org/osce-kg/id/person/knut-dreyer")  # type: ignore[arg-type]

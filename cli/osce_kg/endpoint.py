@@ -148,7 +148,12 @@ def graph_from_answer(data: bytes, ctype: str, url: str) -> rdflib.Graph:
     out = rdflib.Graph()
     conv = TermConverter(fresh_bnodes=True, where=url)
     try:
-        triples = list(ox.parse(data, format=fmt, base_iri=url))
+        ox.NamedNode(url)
+        base: str | None = url  # relative IRIs in the answer resolve against the endpoint
+    except ValueError:
+        base = None  # a URL that is not an IRI Oxigraph accepts (e.g. "|" in its query)
+    try:
+        triples = list(ox.parse(data, format=fmt, base_iri=base))
         with quiet_rdflib_terms():
             for t in triples:
                 out.add((conv(t.subject), conv(t.predicate), conv(t.object)))

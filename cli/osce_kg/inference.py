@@ -80,7 +80,8 @@ class Rules(Generic[T]):
             inverses[a].add(b)
             inverses[b].add(a)
         self.derive: dict[T, tuple[list[tuple[T, bool]], list[T]]] = {}
-        for p in set(superprops) | set(inverses):
+        # rdf:type triples follow the class hierarchy only, in every executor.
+        for p in (set(superprops) | set(inverses)) - {type_}:
             with_inverses = _reach(p, superprops, inverses)
             literal_ok = sorted(superprops.get(p, set()), key=str)
             if with_inverses or literal_ok:

@@ -81,6 +81,8 @@ def term_from_json(value: dict[str, str] | None) -> Identifier | None:
 
     if value is None:
         return None
+    if not isinstance(value, dict):
+        raise ValueError(f"not a SPARQL JSON term: {value!r}")
     kind = value.get("type")
     text = value.get("value", "")
     if kind == "uri":

@@ -63,11 +63,19 @@ def _load_networkx(jobs: int = 1) -> None:
             f"install a release made for NetworkX {nx.__version__}"
         ) from None
     # nx-parallel runs on one core unless it is made active with a number of jobs.
-    nx.config.backends.parallel.active = True
-    nx.config.backends.parallel.n_jobs = jobs
-    priority = nx.config.backend_priority
-    if "parallel" not in priority.algos:
-        priority.algos = ["parallel", *priority.algos]
+    try:
+        nx.config.backends.parallel.active = True
+        nx.config.backends.parallel.n_jobs = jobs
+        priority = nx.config.backend_priority
+        if "parallel" not in priority.algos:
+            priority.algos = ["parallel", *priority.algos]
+    except AttributeError:
+        # NetworkX before 3.4 has no per-backend settings; or nx-parallel is not
+        # registered as a backend.
+        raise InputError(
+            f"--jobs {jobs}: NetworkX {nx.__version__} cannot configure the nx-parallel "
+            "backend (NetworkX 3.4 with nx-parallel 0.3 can)"
+        ) from None
 
 
 def _jobs_option(func: F) -> F:
