@@ -126,12 +126,6 @@ def ox_triples(path: Path) -> Iterator[pyoxigraph.Triple | pyoxigraph.Quad]:
         raise parse_error_from(path, exc) from None
 
 
-def check_syntax(path: Path, data: bytes | None = None, fmt: str | None = None) -> None:
-    """Raise :class:`ParseError` with line and column if ``path`` is not well-formed."""
-    fmt = fmt or guess_format(path)
-    _ox_parse(path, _read(path) if data is None else data, fmt, None)
-
-
 def parse_error_from(path: Path | str, exc: SyntaxError) -> ParseError:
     """``FILE:LINE:COL: message`` for an Oxigraph syntax error (columns count from 1)."""
     message = exc.msg if isinstance(exc.msg, str) else str(exc)
@@ -277,18 +271,6 @@ def dataset_files(
     if graph:
         files += graph_files(graph_dir)
     return files
-
-
-def load_dataset(files: Iterable[RdfFile]) -> rdflib.Dataset:
-    """A dataset with one named graph per :attr:`RdfFile.graph`."""
-    import rdflib
-
-    ds = rdflib.Dataset()
-    for prefix, iri in ns.PREFIXES.items():
-        ds.bind(prefix, iri)
-    for f in files:
-        parse_into(ds.graph(rdflib.URIRef(f.graph)), f.path)
-    return ds
 
 
 def load_graph(files: Iterable[RdfFile]) -> rdflib.Graph:

@@ -233,7 +233,8 @@ def validate_corpus(
                 else:
                     kept = _checks(run.store, root)
                 run.stats.checks_rerun = len(load_checks(root / "queries" / "checks"))
-            run.cache.save_checks(kept)
+            if not run.stats.checks_from_cache:
+                run.cache.save_checks(kept)
             results += kept
             run.timer.lap("checks")
         elif not run.unchanged:
@@ -248,19 +249,6 @@ def validate_corpus(
         # the next run in this process (or a cache folder deleted meanwhile) is safe.
         run.store = ox.Store()
         gc.collect()
-
-
-def touched_predicates(delta: set[tuple[Any, Any, Any]], closure: Closure) -> set[str]:
-    """Every predicate a changed triple has, or lends to a triple of the closure."""
-    out: set[str] = set()
-    for _, p, o in delta:
-        out.add(p.value)
-        with_inv, literal_ok = closure.derive.get(p, ([], []))
-        if isinstance(o, ox.Literal):
-            out.update(q.value for q in literal_ok)
-        else:
-            out.update(q.value for q, _ in with_inv)
-    return out
 
 
 def rerun_touched_checks(run: _Run, root: Path) -> list[Result] | None:
@@ -419,13 +407,14 @@ class _Run:
             u for u in self.units if old.get(u.name, {}).get("digest") != self.digests[u.name]
         ]
         removed = [name for name in old if name not in self.digests]
-        # Mark what is about to change as dirty first: an interrupted run is redone next time.
-        dirty = {
-            name: entry.get("digest", "") for name, entry in old.items() if name not in removed
-        }
-        for u in changed:
-            dirty[u.name] = "dirty"
-        self.cache.save_manifest(self.manifest(dirty) | {"rules": manifest.get("rules")})
+        if changed or removed:
+            # Mark what is about to change as dirty first: an interrupted run is redone.
+            dirty = {
+                name: entry.get("digest", "") for name, entry in old.items() if name not in removed
+            }
+            for u in changed:
+                dirty[u.name] = "dirty"
+            self.cache.save_manifest(self.manifest(dirty) | {"rules": manifest.get("rules")})
         delta: set[tuple[Any, Any, Any]] = set()
         closure = Closure(self.store)
         for graph in [old[name].get("graph", "") for name in removed] + [u.graph for u in changed]:
@@ -448,7 +437,8 @@ class _Run:
             )
             results = _by_focus(self._every_focus_node())
         elif delta:
-            self.touched = touched_predicates(delta, closure)
+            # delta holds the changed triples of the closure too, with their predicates.
+            self.touched = {p.value for _, p, _ in delta}
             mark_ill_typed(self.store, self.compiled, [u.graph for u in changed])
             nodes = affected_nodes(self.store, delta)
             set_focus(self.store, nodes)
@@ -462,7 +452,8 @@ class _Run:
             self.unchanged = not removed and manifest.get("rules") == self.rules
         self.timer.lap("shapes")
         self.stats.cached_results = sum(len(v) for v in results.values())
-        self.cache.save(self.manifest(self.digests), results)
+        if changed or removed or manifest.get("rules") != self.rules:
+            self.cache.save(self.manifest(self.digests), results)
         return [r for found in results.values() for r in found]
 
     def _every_focus_node(self) -> list[Result]:

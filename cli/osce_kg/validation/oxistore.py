@@ -25,7 +25,7 @@ import pyoxigraph as ox
 from rdflib.namespace import XSD
 from rdflib.term import BNode, Literal, Node, URIRef
 
-from .. import loading
+from .. import inference, loading
 from .. import namespaces as ns
 from ..errors import InputError
 from ..inference import ox_closure, ox_rules
@@ -42,10 +42,10 @@ from .compiled import (
 )
 from .model import Result, Rule
 
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-SUBCLASS = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#subClassOf")
-SUBPROPERTY = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#subPropertyOf")
-INVERSE = ox.NamedNode("http://www.w3.org/2002/07/owl#inverseOf")
+RDF_TYPE = ox.NamedNode(inference.RDF_TYPE)
+SUBCLASS = ox.NamedNode(inference.SUBCLASS)
+SUBPROPERTY = ox.NamedNode(inference.SUBPROPERTY)
+INVERSE = ox.NamedNode(inference.INVERSE)
 CONTROL = ox.NamedNode(CONTROL_GRAPH)
 
 
@@ -113,9 +113,6 @@ class Closure:
             if literal_ok:
                 raw = [ox.NamedNode(RAW_PREDICATE + q.value) for q in literal_ok]
                 self.rules.derive[ox.NamedNode(RAW_PREDICATE + p.value)] = ([], raw)
-        # For each predicate, the (predicate, flipped) it derives, and the predicates
-        # it derives when its object is a literal.
-        self.derive = self.rules.derive
 
     def infer(self, store: ox.Store, graph: str) -> list[ox.Quad]:
         """The closure of ``graph``'s triples, as quads of its inferred graph."""
