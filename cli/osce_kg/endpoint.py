@@ -136,7 +136,7 @@ def graph_from_answer(data: bytes, ctype: str, url: str) -> rdflib.Graph:
     here too; ``xsd:string`` literals come back plain."""
     import pyoxigraph as ox
 
-    from .loading import TermConverter, parse_error_from, quiet_rdflib_terms
+    from .loading import add_parsed, parse_error_from
 
     media = ctype.split(";")[0].strip().lower()
     fmt = {
@@ -145,24 +145,18 @@ def graph_from_answer(data: bytes, ctype: str, url: str) -> rdflib.Graph:
         "application/rdf+xml": ox.RdfFormat.RDF_XML,
     }.get(media, ox.RdfFormat.TURTLE)
     what = f"{url}: cannot parse the answer ({media or 'no content type'})"
-    out = rdflib.Graph()
-    conv = TermConverter(fresh_bnodes=True, where=url)
     try:
         ox.NamedNode(url)
         base: str | None = url  # relative IRIs in the answer resolve against the endpoint
     except ValueError:
         base = None  # a URL that is not an IRI Oxigraph accepts (e.g. "|" in its query)
     try:
-        triples = list(ox.parse(data, format=fmt, base_iri=base))
-        with quiet_rdflib_terms():
-            for t in triples:
-                out.add((conv(t.subject), conv(t.predicate), conv(t.object)))
+        return add_parsed(rdflib.Graph(), list(ox.parse(data, format=fmt, base_iri=base)), url)
     except SyntaxError as exc:
         bad = parse_error_from(url, exc)
         raise EndpointError(f"{what}: line {bad.line}: {bad.message}") from None
     except ParseError as exc:  # RDF-star, which the project does not read
         raise EndpointError(f"{what}: {exc.message}") from None
-    return out
 
 
 class EndpointStore:

@@ -198,11 +198,22 @@ def parse_into(
     TriG or N-Quads file go to their named graphs when ``graph`` is a Dataset,
     and into ``graph`` itself otherwise.  ``base`` defaults to the file's URI.
     """
-    import rdflib
 
     fmt = fmt or guess_format(path)
-    parsed = _ox_parse(path, _read(path), fmt, base)
-    conv = TermConverter(fresh_bnodes=True, where=str(path))
+    return add_parsed(graph, _ox_parse(path, _read(path), fmt, base), str(path))
+
+
+def add_parsed(
+    graph: rdflib.Graph,
+    parsed: Iterable[pyoxigraph.Triple | pyoxigraph.Quad],
+    where: str,
+) -> rdflib.Graph:
+    """Oxigraph's parsed triples (or quads) added to ``graph`` (returned) as rdflib
+    terms: each blank node a fresh one, quads to their named graphs when ``graph``
+    is a Dataset.  ParseError naming ``where`` for RDF-star, which is not read."""
+    import rdflib
+
+    conv = TermConverter(fresh_bnodes=True, where=where)
     dataset = graph if isinstance(graph, rdflib.Dataset) else None
     targets: dict[str, rdflib.Graph] = {}
     with quiet_rdflib_terms():

@@ -323,6 +323,7 @@ def term_for(param: Param, value: str) -> Identifier:
     if param.type == "iri":
         return check_iri(expand_iri(value), what)
     if param.type == "lang":
+        sparql_value(param, value)  # checks the language tag, as the quick path does
         return Literal(value, lang=param.lang)
     if param.type == "datatype" and param.datatype:
         regex = _CHECKED_BY_REGEX.get(param.datatype)

@@ -176,7 +176,11 @@ QUERY_FORMS = ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK")
 
 def query_kind(text: str) -> str:
     """SELECT, CONSTRUCT, DESCRIBE or ASK: the form of a query (comments and strings skipped)."""
-    for _, word in scan_top_level(text):
+    return _form([word for _, word in scan_top_level(text)])
+
+
+def _form(words: list[str]) -> str:
+    for word in words:
         if word in QUERY_FORMS:
             return word
     raise InputError("not a SPARQL query (no SELECT, CONSTRUCT, DESCRIBE or ASK)")
@@ -186,8 +190,7 @@ def where_position(text: str) -> int:
     """Index just after the ``{`` that opens the query's WHERE group."""
     tokens = scan_top_level(text)
     words = [t for _, t in tokens]
-    kind = query_kind(text)
-    start = words.index(kind)
+    start = words.index(_form(words))
     braces = [k for k in range(start, len(tokens)) if words[k] == "{"]
     if not braces:
         raise InputError("the query has no WHERE clause to bind parameters in")

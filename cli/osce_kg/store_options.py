@@ -31,34 +31,30 @@ def endpoint_options(
     """A decorator adding ``--endpoint``, ``--timeout`` and ``--retries`` to a command."""
 
     def add(func: F) -> F:
-        return _endpoint_options(func, envvar, help)
+        func = click.option(
+            "--retries",
+            type=click.IntRange(0, 10),
+            default=2,
+            show_default=True,
+            help="With --endpoint: retries after a connection error, timeout or 5xx "
+            "(backoff 0.5 s, 1 s, ...).",
+        )(func)
+        func = click.option(
+            "--timeout",
+            type=click.FloatRange(min=0.1),
+            default=30.0,
+            show_default=True,
+            help="With --endpoint: seconds to wait for an answer.",
+        )(func)
+        return click.option(
+            "--endpoint",
+            metavar="URL",
+            default=None,
+            envvar=envvar,
+            help=f"{help} (credentials: OSCE_KG_ENDPOINT_USER/_PASSWORD or ~/.netrc).",
+        )(func)
 
     return add
-
-
-def _endpoint_options(func: F, envvar: str | None, help: str) -> F:
-    func = click.option(
-        "--retries",
-        type=click.IntRange(0, 10),
-        default=2,
-        show_default=True,
-        help="With --endpoint: retries after a connection error, timeout or 5xx "
-        "(backoff 0.5 s, 1 s, ...).",
-    )(func)
-    func = click.option(
-        "--timeout",
-        type=click.FloatRange(min=0.1),
-        default=30.0,
-        show_default=True,
-        help="With --endpoint: seconds to wait for an answer.",
-    )(func)
-    return click.option(
-        "--endpoint",
-        metavar="URL",
-        default=None,
-        envvar=envvar,
-        help=f"{help} (credentials: OSCE_KG_ENDPOINT_USER/_PASSWORD or ~/.netrc).",
-    )(func)
 
 
 def store_options(func: F) -> F:

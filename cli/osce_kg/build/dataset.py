@@ -167,13 +167,9 @@ def turtle(graph: rdflib.Graph) -> str:
 
 
 def _ntriples(graph: rdflib.Graph) -> str:
+    """N-Triples, one triple a line, lines sorted (blank nodes as ``graph`` labels them)."""
     lines = graph.serialize(format="nt").splitlines()
     return "".join(line + "\n" for line in sorted({line for line in lines if line.strip()}))
-
-
-def ntriples(graph: rdflib.Graph) -> str:
-    """N-Triples, one triple a line, lines sorted."""
-    return _ntriples(canonical(graph))
 
 
 def jsonld_context(prefixes: Mapping[str, str] = ns.PREFIXES) -> dict[str, Any]:
@@ -195,12 +191,8 @@ def _sort_json(value: Any) -> Any:
     return value
 
 
-def jsonld(graph: rdflib.Graph) -> str:
-    """Compacted JSON-LD with the project's context, nodes sorted by ``@id``."""
-    return _jsonld(canonical(graph))
-
-
 def _jsonld(graph: rdflib.Graph) -> str:
+    """Compacted JSON-LD with the project's context, nodes sorted by ``@id``."""
     context = jsonld_context()["@context"]
     text = graph.serialize(format="json-ld", context=context, auto_compact=True)
     doc = json.loads(text)
@@ -211,14 +203,6 @@ def _jsonld(graph: rdflib.Graph) -> str:
         body = {}
     ordered = {"@context": context, **_sort_json(body), "@graph": _sort_json(nodes)}
     return json.dumps(ordered, ensure_ascii=False, indent=2) + "\n"
-
-
-def trig(graphs: Mapping[str, rdflib.Graph]) -> str:
-    """TriG: one block per named graph, in :func:`graph_order`, prefixes declared once.
-
-    Blank nodes are relabelled over all the graphs at once (:func:`canonical_graphs`).
-    """
-    return _trig(canonical_graphs(graphs))
 
 
 # Stands for a blank node while a graph is written as Turtle (see _trig).
@@ -255,6 +239,8 @@ def _naming(graph: rdflib.Graph, shared: set[BNode]) -> rdflib.Graph:
 
 
 def _trig(graphs: Mapping[str, rdflib.Graph]) -> str:
+    """TriG: one block per named graph, in :func:`graph_order`, prefixes declared once
+    (blank nodes as the graphs label them: :func:`canonical_graphs` first)."""
     # A blank node that two graphs share must keep its label in both blocks;
     # the Turtle writer would write one it sees once as "[]" (a new node), so
     # it is written as a placeholder IRI, then given back its label.
