@@ -117,13 +117,16 @@ def _ox_parse(
 
 
 def ox_triples(path: Path) -> Iterator[pyoxigraph.Triple | pyoxigraph.Quad]:
-    """One file's triples as Oxigraph terms, streamed (no rdflib); ParseError on bad syntax."""
+    """One file's triples as Oxigraph terms, streamed (no rdflib); ParseError on bad
+    syntax, InputError if the file cannot be read."""
     try:
         yield from pyoxigraph.parse(
             path=str(path), format=OX_FORMATS[guess_format(path)], base_iri=base_iri(path)
         )
     except SyntaxError as exc:
         raise parse_error_from(path, exc) from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
 
 
 def parse_error_from(path: Path | str, exc: SyntaxError) -> ParseError:

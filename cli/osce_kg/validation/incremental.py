@@ -43,7 +43,7 @@ from .. import __version__
 from ..atomic import atomic_write_text
 from ..errors import InputError
 from ..paths import data_root as default_root
-from .checks import check_predicates, load_checks
+from .checks import Check, check_predicates
 from .compiled import Compiled, Constraint, UnsupportedShapes
 from .model import Result, Rule
 from .oxistore import (
@@ -72,6 +72,7 @@ from .scale import (
     _shapes,
     _Timer,
     affected_nodes,
+    all_checks,
     compile_or_none,
     corpus_units,
     validate_full,
@@ -217,6 +218,7 @@ def validate_corpus(
     if folder.exists() and not folder.is_dir():
         raise InputError(f"--cache: {folder} is not a folder")
     ontology, units = corpus_units(root)
+    rules = all_checks(root)
     run = _Run(_Cache(folder), compiled, ontology, units, _rule_key(root), jobs)
     try:
         results = run.execute()
@@ -224,15 +226,15 @@ def validate_corpus(
             kept = run.cache.load_checks() if run.unchanged else None
             run.stats.checks_from_cache = kept is not None
             if kept is None and run.touched is not None and jobs == 1:
-                kept = rerun_touched_checks(run, root)
+                kept = rerun_touched_checks(run, rules)
             if kept is None:
                 if jobs > 1 and run.unsaved is None:  # workers read the on-disk store
                     run.store.flush()  # the workers open the store read-only, from disk
-                    kept, workers = parallel_checks(run.cache.store_path, root, jobs)
+                    kept, workers = parallel_checks(run.cache.store_path, rules, jobs)
                     run.stats.workers = max(run.stats.workers, workers)
                 else:
-                    kept = _checks(run.store, root)
-                run.stats.checks_rerun = len(load_checks(root / "queries" / "checks"))
+                    kept = _checks(run.store, rules)
+                run.stats.checks_rerun = len(rules)
             if not run.stats.checks_from_cache:
                 run.cache.save_checks(kept)
             results += kept
@@ -240,7 +242,7 @@ def validate_corpus(
         elif not run.unchanged:
             run.cache.checks_path.unlink(missing_ok=True)  # they no longer describe the data
         locate_results(run.store, results, [ontology, *units])
-        report = _report(results, shapes, root, [ontology, *units])
+        report = _report(results, shapes, rules, [ontology, *units])
         run.timer.lap("report")
         run.persist()
         return CorpusValidation(report, run.stats)
@@ -251,7 +253,7 @@ def validate_corpus(
         gc.collect()
 
 
-def rerun_touched_checks(run: _Run, root: Path) -> list[Result] | None:
+def rerun_touched_checks(run: _Run, checks: list[Check]) -> list[Result] | None:
     """The checks' results after a change: a check none of whose predicates the
     change touched gives the rows it gave before (a query's answer can only
     change if a triple matching one of its patterns did); the others run again.
@@ -261,7 +263,7 @@ def rerun_touched_checks(run: _Run, root: Path) -> list[Result] | None:
         return None
     results: list[Result] = []
     rerun = 0
-    for check in load_checks(root / "queries" / "checks"):
+    for check in checks:
         uses = check_predicates(check)
         if uses is not None and not uses & run.touched:
             results += [r for r in previous if r.rule == check.rule.id]
@@ -304,14 +306,14 @@ def _share_out(
     return [deserialise(row) for rows in found for row in rows], len(parts)
 
 
-def parallel_checks(store_path: Path, root: Path, jobs: int) -> tuple[list[Result], int]:
+def parallel_checks(store_path: Path, checks: list[Check], jobs: int) -> tuple[list[Result], int]:
     """The SPARQL checks, shared out among ``jobs`` processes that open the store read-only.
 
     An in-memory store cannot be shared, and pyoxigraph queries do not run in
     parallel in threads; on the on-disk cache, at a million triples, the nine
     checks take 5.9 s in one process and 4.3 s in two.
     """
-    checks = load_checks(root / "queries" / "checks")
+    checks = list(checks)
     # Costliest first (selector checks compare texts), dealt out in turn.
     checks.sort(key=lambda c: (not c.name.startswith("selector"), c.name))
     parts = [[(c.text, c.rule) for c in checks[i::jobs]] for i in range(jobs)]

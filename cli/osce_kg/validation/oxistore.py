@@ -27,7 +27,6 @@ from rdflib.term import BNode, Literal, Node, URIRef
 
 from .. import inference, loading
 from .. import namespaces as ns
-from ..errors import InputError
 from ..inference import ox_closure, ox_rules
 from .compiled import (
     CONTROL_GRAPH,
@@ -62,33 +61,26 @@ def inferred_graph(graph: str) -> str:
 def parse_quads(path: Path, graph: str) -> Iterator[ox.Quad]:
     """The triples of ``path`` as quads of ``graph``, each typed literal with its raw copy.
 
-    A syntax error becomes a :class:`~osce_kg.errors.ParseError` (``FILE:LINE:COL``).
+    Read by :func:`osce_kg.loading.ox_triples`: a syntax error becomes a
+    :class:`~osce_kg.errors.ParseError` (``FILE:LINE:COL``).
     """
     target = ox.NamedNode(graph)
-    fmt = loading.OX_FORMATS[loading.guess_format(path)]
     raw_predicates: dict[ox.NamedNode, ox.NamedNode] = {}
     raw_datatypes: dict[str, ox.NamedNode] = {}
-    try:
-        for t in ox.parse(path=str(path), format=fmt, base_iri=path.resolve().as_uri()):
-            yield ox.Quad(t.subject, t.predicate, t.object, target)
-            o = t.object
-            if isinstance(o, ox.Literal) and not o.language:
-                datatype = o.datatype.value
-                if datatype in PLAIN_DATATYPES:
-                    continue
-                p = raw_predicates.get(t.predicate)
-                if p is None:
-                    p = raw_predicates[t.predicate] = ox.NamedNode(
-                        RAW_PREDICATE + t.predicate.value
-                    )
-                d = raw_datatypes.get(datatype)
-                if d is None:
-                    d = raw_datatypes[datatype] = ox.NamedNode(raw_datatype(datatype))
-                yield ox.Quad(t.subject, p, ox.Literal(o.value, datatype=d), target)
-    except SyntaxError as exc:
-        raise loading.parse_error_from(path, exc) from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    for t in loading.ox_triples(path):
+        yield ox.Quad(t.subject, t.predicate, t.object, target)
+        o = t.object
+        if isinstance(o, ox.Literal) and not o.language:
+            datatype = o.datatype.value
+            if datatype in PLAIN_DATATYPES:
+                continue
+            p = raw_predicates.get(t.predicate)
+            if p is None:
+                p = raw_predicates[t.predicate] = ox.NamedNode(RAW_PREDICATE + t.predicate.value)
+            d = raw_datatypes.get(datatype)
+            if d is None:
+                d = raw_datatypes[datatype] = ox.NamedNode(raw_datatype(datatype))
+            yield ox.Quad(t.subject, p, ox.Literal(o.value, datatype=d), target)
 
 
 def load_files(store: ox.Store, graph: str, files: Iterable[Path]) -> None:

@@ -36,7 +36,7 @@ from .. import loading
 from .. import namespaces as ns
 from ..errors import DataError, InputError
 from ..paths import data_root as default_root
-from .checks import load_checks
+from .checks import Check, load_checks
 from .compiled import Compiled, UnsupportedShapes, compile_shapes
 from .locate import display_path
 from .model import REPORT_PREFIXES, Report, Result, dedupe
@@ -148,8 +148,9 @@ def _shapes(root: Path) -> rdflib.Graph:
     return load_shapes(root / "shapes")
 
 
-def _report(results: list[Result], shapes: rdflib.Graph, root: Path, units: list[Unit]) -> Report:
-    checks = load_checks(root / "queries" / "checks")
+def _report(
+    results: list[Result], shapes: rdflib.Graph, checks: list[Check], units: list[Unit]
+) -> Report:
     results = dedupe(results)
     results.sort(key=Result.sort_key)
     files = [display_path(p) for u in units for p in u.files]
@@ -157,9 +158,14 @@ def _report(results: list[Result], shapes: rdflib.Graph, root: Path, units: list
     return Report(results, rules, files, dict(REPORT_PREFIXES))
 
 
-def _checks(store: ox.Store, root: Path) -> list[Result]:
+def all_checks(root: Path) -> list[Check]:
+    """The whole-graph SPARQL checks of the data folder ``root``, read once per run."""
+    return load_checks(root / "queries" / "checks")
+
+
+def _checks(store: ox.Store, checks: list[Check]) -> list[Result]:
     results: list[Result] = []
-    for check in load_checks(root / "queries" / "checks"):
+    for check in checks:
         results += run_check_text(store, check.text, check.rule)
     return results
 
@@ -208,8 +214,9 @@ def validate_full(
     if compiled is None and engine == "oxigraph":
         raise UnsupportedShapes(why)
     ontology, units = corpus_units(root)
+    rules = all_checks(root)
     if compiled is None:
-        return _validate_pyshacl(root, shapes, ontology, units, why, checks=checks)
+        return _validate_pyshacl(shapes, rules, ontology, units, why, checks=checks)
     stats = Stats("oxigraph", "full", units=len(units))
     timer = _Timer(stats)
     store = ox.Store()
@@ -219,17 +226,17 @@ def validate_full(
     results = run_constraints(store, compiled.constraints)
     timer.lap("shapes")
     if checks:
-        results += _checks(store, root)
+        results += _checks(store, rules)
         timer.lap("checks")
     locate_results(store, results, [ontology, *units])
-    report = _report(results, shapes, root, [ontology, *units])
+    report = _report(results, shapes, rules, [ontology, *units])
     timer.lap("report")
     return CorpusValidation(report, stats)
 
 
 def _validate_pyshacl(
-    root: Path,
     shapes: rdflib.Graph,
+    rules: list[Check],
     ontology: Unit,
     units: list[Unit],
     why: str,
@@ -242,10 +249,9 @@ def _validate_pyshacl(
     stats = Stats("pyshacl", "full", units=len(units), reason=why)
     timer = _Timer(stats)
     loaded = load([p for u in units for p in u.files], ontology.files, timer.lap)
-    rules = load_checks(root / "queries" / "checks") if checks else []
-    results = run_rules(loaded, shapes, rules, timer.lap)
+    results = run_rules(loaded, shapes, rules if checks else [], timer.lap)
     loaded.locate(results)
-    return CorpusValidation(_report(results, shapes, root, [ontology, *units]), stats)
+    return CorpusValidation(_report(results, shapes, rules, [ontology, *units]), stats)
 
 
 def run_files(
@@ -263,10 +269,11 @@ def run_files(
     """
     root = root or default_root()
     ontology, _ = corpus_units(root)
-    units = [Unit(p.resolve().as_uri(), p.resolve().as_uri(), (p,)) for p in data]
+    units = [Unit(loading.base_iri(p), loading.base_iri(p), (p,)) for p in data]
     shapes = shapes if shapes is not None else _shapes(root)
+    rules = all_checks(root)
     if engine == "pyshacl":
-        run = _validate_pyshacl(root, shapes, ontology, units, "", checks=checks)
+        run = _validate_pyshacl(shapes, rules, ontology, units, "", checks=checks)
         return run.report.results
     compiled = compile_shapes(shapes)
     store = ox.Store()
@@ -274,7 +281,7 @@ def run_files(
     mark_ill_typed(store, compiled)
     results = run_constraints(store, compiled.constraints)
     if checks:
-        results += _checks(store, root)
+        results += _checks(store, rules)
     return dedupe(results)
 
 
