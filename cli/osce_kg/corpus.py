@@ -19,6 +19,7 @@ from pathlib import Path
 from . import namespaces as ns
 from .atomic import atomic_directory
 from .errors import InputError
+from .layout import DataLayout
 from .sparql_bind import quote_string
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -79,14 +80,14 @@ def parse_date(value: str, param: str = "--published") -> dt.date:
         raise InputError(f"{param}: {value!r} is not a date in the form YYYY-MM-DD") from None
 
 
-def add_source(graph_dir: Path, slug: str, text_file: Path, title: str, published: str) -> Path:
+def add_source(layout: DataLayout, slug: str, text_file: Path, title: str, published: str) -> Path:
     """Scaffold ``graph/sources/<slug>/`` from a text file; returns the new folder."""
     if not SLUG_RE.match(slug):
         raise InputError(f"SLUG: {slug!r} must be lower-case words joined by hyphens")
     if not title.strip():
         raise InputError("--title: must not be empty")
     date = parse_date(published)
-    target = graph_dir / "sources" / slug
+    target = layout.source_dir(slug)
     if target.exists():
         raise InputError(f"{target}: a source with slug {slug!r} exists already")
     try:
@@ -108,18 +109,19 @@ def add_source(graph_dir: Path, slug: str, text_file: Path, title: str, publishe
     return target
 
 
-def list_sources(graph_dir: Path) -> list[SourceInfo]:
+def list_sources(layout: DataLayout) -> list[SourceInfo]:
     """Every source with its title, date, triple count and whether its text is intact."""
     import pyoxigraph
 
-    from .loading import ox_triples, rdf_files, source_slugs
+    from .layout import rdf_files
+    from .loading import ox_triples
 
     infos: list[SourceInfo] = []
     title_p = pyoxigraph.NamedNode("http://purl.org/dc/terms/title")
     issued_p = pyoxigraph.NamedNode("http://purl.org/dc/terms/issued")
     sha_p = pyoxigraph.NamedNode(ns.ONTOLOGY_NS + "sha256")
-    for slug in source_slugs(graph_dir):
-        folder = graph_dir / "sources" / slug
+    for slug in layout.source_slugs():
+        folder = layout.source_dir(slug)
         iri = pyoxigraph.NamedNode(ns.thing("source", slug))
         triples = 0
         title = published = digest = None
@@ -134,7 +136,7 @@ def list_sources(graph_dir: Path) -> list[SourceInfo]:
                     published = t.object.value
                 elif t.predicate == sha_p:
                     digest = t.object.value
-        text_path = folder / "source.txt"
+        text_path = layout.source_text(slug)
         ok = text_path.is_file() and hashlib.sha256(text_path.read_bytes()).hexdigest() == digest
         infos.append(SourceInfo(slug, title, published, triples, ok))
     return infos

@@ -22,7 +22,6 @@ import hashlib
 import logging
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -30,24 +29,11 @@ import pyoxigraph
 
 from . import namespaces as ns
 from .errors import InputError, ParseError
-from .paths import data_dir
+from .layout import RDF_SUFFIXES, DataLayout, RdfFile
 
 if TYPE_CHECKING:
     import rdflib
 
-RDF_SUFFIXES: dict[str, str] = {
-    ".ttl": "turtle",
-    ".turtle": "turtle",
-    ".nt": "nt",
-    ".ntriples": "nt",
-    ".nq": "nquads",
-    ".trig": "trig",
-    ".jsonld": "json-ld",
-    ".json": "json-ld",
-    ".rdf": "xml",
-    ".owl": "xml",
-    ".xml": "xml",
-}
 
 OX_FORMATS: dict[str, pyoxigraph.RdfFormat] = {
     "turtle": pyoxigraph.RdfFormat.TURTLE,
@@ -62,14 +48,6 @@ OX_FORMATS: dict[str, pyoxigraph.RdfFormat] = {
 # column 7: …", "… between line 2 column 7 and line 3 column 1: …"); the
 # position is also on the exception, so the message keeps only what is wrong.
 _POSITION_PREFIX = re.compile(r"^Parser error [^:]*: ")
-
-
-@dataclass(frozen=True)
-class RdfFile:
-    """A file of the dataset and the named graph it belongs to."""
-
-    path: Path
-    graph: str
 
 
 def guess_format(path: Path) -> str:
@@ -87,7 +65,7 @@ def _read(path: Path) -> bytes:
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
     except IsADirectoryError:
-        raise InputError(f"{path}: is a directory, not an RDF file") from None
+        raise InputError(f"{path}: is a directory, not a file") from None
     except OSError as exc:
         raise InputError(f"{path}: cannot read: {exc.strerror}") from None
 
@@ -99,6 +77,12 @@ def _decode(path: Path, data: bytes) -> str:
         line = data[: exc.start].count(b"\n") + 1
         col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
         raise ParseError(str(path), line, col, "not valid UTF-8") from None
+
+
+def read_text(path: Path) -> str:
+    """A text file's contents: InputError if it cannot be read, ParseError
+    (``FILE:LINE:COL``) if it is not UTF-8."""
+    return _decode(path, _read(path))
 
 
 def base_iri(path: Path) -> str:
@@ -241,52 +225,6 @@ def parse_file(path: Path, fmt: str | None = None, base: str | None = None) -> r
     return parse_into(rdflib.Graph(), path, fmt, base)
 
 
-def rdf_files(folder: Path) -> list[Path]:
-    """The RDF files directly in ``folder`` (by suffix, any case), sorted."""
-    return sorted(p for p in folder.glob("*") if p.suffix.lower() in RDF_SUFFIXES and p.is_file())
-
-
-def source_slugs(graph_dir: Path | None = None) -> list[str]:
-    """Slugs of the sources, in sorted order."""
-    root = (graph_dir or data_dir("graph")) / "sources"
-    if not root.is_dir():
-        return []
-    return sorted(p.name for p in root.iterdir() if p.is_dir())
-
-
-def source_text_path(slug: str, graph_dir: Path | None = None) -> Path:
-    """Where a source's verbatim text is kept."""
-    return (graph_dir or data_dir("graph")) / "sources" / slug / "source.txt"
-
-
-def ontology_files(folder: Path | None = None) -> list[RdfFile]:
-    """The ontology's files (default: the project's ``ontology/``)."""
-    return [RdfFile(p, ns.ONTOLOGY_GRAPH) for p in rdf_files(folder or data_dir("ontology"))]
-
-
-def graph_files(graph_dir: Path | None = None) -> list[RdfFile]:
-    """Every RDF file under ``graph/`` with the named graph it belongs to."""
-    root = graph_dir or data_dir("graph")
-    files = [RdfFile(p, ns.SHARED_GRAPH) for p in rdf_files(root / "shared")]
-    files += [RdfFile(p, ns.REFERENCE_GRAPH) for p in rdf_files(root / "reference")]
-    for slug in source_slugs(root):
-        graph = ns.source_graph(slug)
-        files += [RdfFile(p, graph) for p in rdf_files(root / "sources" / slug)]
-    return files
-
-
-def dataset_files(
-    *, ontology: bool = True, graph: bool = True, graph_dir: Path | None = None
-) -> list[RdfFile]:
-    """The files of the shipped dataset, in a stable order."""
-    files: list[RdfFile] = []
-    if ontology:
-        files += ontology_files()
-    if graph:
-        files += graph_files(graph_dir)
-    return files
-
-
 def load_graph(files: Iterable[RdfFile]) -> rdflib.Graph:
     """All the files' triples in one graph (the union of the named graphs)."""
     import rdflib
@@ -297,20 +235,6 @@ def load_graph(files: Iterable[RdfFile]) -> rdflib.Graph:
     for f in files:
         parse_into(g, f.path)
     return g
-
-
-def load_default(*, ontology: bool = True, graph: bool = True) -> rdflib.Graph:
-    """The shipped ontology and graph as one rdflib graph."""
-    return load_graph(dataset_files(ontology=ontology, graph=graph))
-
-
-def dataset_fingerprint() -> str:
-    """A digest of the shipped data files (graphs, names and bytes) and of osce-kg's version.
-
-    Stores built from the data (the quick path's cache, ``--store oxigraph:DIR``)
-    are reused only while it is unchanged.
-    """
-    return files_digest("dataset", [(f"{f.graph}\n{f.path.name}", f.path) for f in dataset_files()])
 
 
 def files_digest(salt: str, items: Iterable[tuple[str, Path]]) -> str:
@@ -333,7 +257,7 @@ def files_digest(salt: str, items: Iterable[tuple[str, Path]]) -> str:
 def bulk_load_files(store: pyoxigraph.Store, files: Iterable[RdfFile] | None = None) -> None:
     """The dataset files straight into ``store``'s default graph, by Oxigraph's
     strict parsers and bulk loader (no rdflib); ParseError names file, line, column."""
-    for f in files if files is not None else dataset_files():
+    for f in files if files is not None else DataLayout.default().dataset_files():
         try:
             store.bulk_load(
                 path=str(f.path), format=OX_FORMATS[guess_format(f.path)], base_iri=base_iri(f.path)
@@ -348,15 +272,18 @@ def close_in_store(store: pyoxigraph.Store, ontology: Iterable[RdfFile] | None =
     run by Oxigraph as one update (:func:`osce_kg.inference.sparql_closure`)."""
     from .inference import ox_rules, sparql_closure
 
-    files = ontology_files() if ontology is None else ontology
+    files = DataLayout.default().ontology_files() if ontology is None else ontology
     rules = ox_rules(t for f in files for t in ox_triples(f.path))
     if rules.supers or rules.derive:
         store.update(sparql_closure(rules))
 
 
-def bulk_load_dataset(store: pyoxigraph.Store, *, inferred: bool = True) -> None:
+def bulk_load_dataset(
+    store: pyoxigraph.Store, layout: DataLayout | None = None, *, inferred: bool = True
+) -> None:
     """The dataset (+ its inferred triples) in ``store``: the same triples as the
     embedded store holds, so every back end answers alike."""
-    bulk_load_files(store)
+    layout = layout or DataLayout.default()
+    bulk_load_files(store, layout.dataset_files())
     if inferred:
-        close_in_store(store)
+        close_in_store(store, layout.ontology_files())

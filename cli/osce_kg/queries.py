@@ -18,6 +18,8 @@ Or a ``params:`` list in the header names ordinary variables explicitly
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import difflib
 import re
 from collections.abc import Iterator, Mapping
@@ -26,7 +28,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import namespaces as ns
+from .atomic import atomic_write_text
 from .errors import DataError, InputError, ParseError
+from .layout import DataLayout
 from .sparql_bind import check_iri, iri_term, literal_term
 
 if TYPE_CHECKING:
@@ -345,15 +349,9 @@ def bind_values(query: StoredQuery, values: Mapping[str, str]) -> dict[str, Iden
 # --------------------------------------------------------------------------- catalogue
 
 
-def queries_dir() -> Path:
-    from .paths import data_dir
-
-    return data_dir("queries")
-
-
 def query_files(root: Path | None = None, *, all_folders: bool = False) -> dict[str, Path]:
     """Stored query names → files: ``queries/*.rq``, and with ``all_folders`` ``sub/NAME`` too."""
-    root = root or queries_dir()
+    root = root or DataLayout.default().queries_dir
     files = {p.stem: p for p in sorted(root.glob("*.rq"))}
     if all_folders:
         for p in sorted(root.glob("*/*.rq")):
@@ -361,12 +359,54 @@ def query_files(root: Path | None = None, *, all_folders: bool = False) -> dict[
     return files
 
 
+# Bump when the memo's JSON changes shape, so that old memos are not read.
+MEMO_FORMAT = 1
+
+
 def load_query(path: Path, name: str | None = None) -> StoredQuery:
+    """One stored query, parsed; memoised by content in the cache folder, so that
+    listing or running queries does not parse them with rdflib every time."""
+    import hashlib
+    import json
+
+    from . import __version__
+    from .layout import cache_root
+
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"{path}: cannot read: {exc}") from None
-    return StoredQuery.from_text(text, name or path.stem, path)
+    name = name or path.stem
+    key = f"{MEMO_FORMAT}\n{__version__}\n{text}".encode()
+    memo = cache_root() / "queries" / f"{hashlib.sha256(key).hexdigest()[:32]}.json"
+    try:
+        e = json.loads(memo.read_text(encoding="utf-8"))
+        return StoredQuery(
+            name,
+            path,
+            text,
+            e["kind"],
+            summary=e["summary"],
+            description=e["description"],
+            tags=list(e["tags"]),
+            params=[Param(**p) for p in e["params"]],
+            ordered=bool(e["ordered"]),
+        )
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        pass
+    q = StoredQuery.from_text(text, name, path)
+    entry = {
+        "kind": q.kind,
+        "summary": q.summary,
+        "description": q.description,
+        "tags": q.tags,
+        "params": [dataclasses.asdict(p) for p in q.params],
+        "ordered": q.ordered,
+    }
+    with contextlib.suppress(OSError):  # no cache folder: parse again next time
+        memo.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_text(memo, json.dumps(entry, ensure_ascii=False, sort_keys=True))
+    return q
 
 
 def catalogue(root: Path | None = None, *, all_folders: bool = False) -> list[StoredQuery]:

@@ -25,10 +25,11 @@ def dataset_ntriples(*, inferred: bool = True) -> tuple[bytes, int]:
     """The shipped dataset as N-Triples bytes, and its number of triples."""
     import pyoxigraph
 
+    from .layout import DataLayout
     from .loading import bulk_load_dataset
 
     store = pyoxigraph.Store()
-    bulk_load_dataset(store, inferred=inferred)
+    bulk_load_dataset(store, DataLayout.default(), inferred=inferred)
     data = store.dump(format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=pyoxigraph.DefaultGraph())
     assert data is not None  # dump() returns the bytes when given no output
     return data, len(store)

@@ -1,26 +1,33 @@
-"""Where queries run: the store protocol, its three back ends and a factory.
+"""Where queries run: the store protocol, its back ends and a factory.
 
 Every command that reads the graph goes through a :class:`Store`, so the same
 stored queries run on
 
-* :class:`EmbeddedStore` — rdflib, in memory, over ontology + graph + inferred
-  standard types (the default);
-* :class:`OxigraphStore` — pyoxigraph, in memory or persistent in a folder;
+* :class:`OxigraphStore` — the default: the one persistent Oxigraph store of the
+  dataset (ontology + graph + inferred triples), built once per version of the
+  data into the cache folder (:func:`dataset_store`) and opened read-only;
+* :class:`RdflibStore` — rdflib, in memory: a copy of the same store's triples,
+  the reference the tests compare every query on;
 * :class:`~osce_kg.endpoint.EndpointStore` — any SPARQL 1.1 endpoint.
 
 Parameters are passed as RDF terms in ``bindings`` and checked by
 :func:`osce_kg.sparql_bind.check_bindings`; no back end pastes them into query
 text as such.  rdflib gets them as initBindings (and in its join planning);
 Oxigraph and remote endpoints get a VALUES block of escaped terms first in the
-WHERE group (:func:`osce_kg.sparql_bind.bind`).  Both mean "the variable has
-this value"; stored queries use parameter variables in the required patterns
-of the WHERE group, where the two agree exactly.  Results come back as
-rdflib terms; ``xsd:string`` literals are returned as plain literals (they are
-the same RDF term, but rdflib would compare them unequal).
+WHERE group (:func:`osce_kg.sparql_bind.bind`).  Results come back as rdflib
+terms; ``xsd:string`` literals are returned as plain literals (they are the
+same RDF term, but rdflib would compare them unequal).  The rdflib copy is made
+from the Oxigraph store, so literals that Oxigraph normalises (a derived
+integer type becomes ``xsd:integer``) are the same in both: no answer depends
+on which store ran.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
+import shutil
+import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, cast
@@ -30,7 +37,8 @@ from rdflib.namespace import XSD
 from rdflib.term import Identifier, Literal, Variable
 
 from .errors import InputError
-from .loading import TermConverter, bulk_load_dataset, dataset_fingerprint, quiet_rdflib_terms
+from .layout import DataLayout, cache_root
+from .loading import TermConverter, bulk_load_dataset, quiet_rdflib_terms
 from .resultset import SelectResult as SelectResult
 from .sparql_bind import bind, check_bindings
 
@@ -68,15 +76,16 @@ def normalise(term: Any) -> Any:
 # --------------------------------------------------------------------------- embedded
 
 
-class EmbeddedStore:
+class RdflibStore:
     """An in-memory rdflib graph: the ontology, the graph and their inferred triples."""
 
     def __init__(self, graph: rdflib.Graph) -> None:
         self.graph = graph
 
     @classmethod
-    def default(cls) -> EmbeddedStore:
-        return cls(default_graph())
+    def default(cls, layout: DataLayout | None = None) -> RdflibStore:
+        """A copy of the dataset store's triples (:func:`dataset_store`)."""
+        return cls(rdflib_graph(dataset_store(layout)))
 
     def _query(self, query: str, bindings: Bindings) -> Any:
         from rdflib.plugins.sparql import prepareQuery
@@ -136,22 +145,58 @@ def _substitute(node: Any, values: Mapping[Variable, Identifier]) -> None:
             _substitute(child, values)
 
 
-def default_graph() -> rdflib.Graph:
-    """Ontology + shipped graph + their inferred standard-vocabulary triples."""
-    from .inference import infer
-    from .loading import load_default, load_graph, ontology_files
+def rdflib_graph(store: pyoxigraph.Store) -> rdflib.Graph:
+    """The store's triples as an rdflib graph, bound to the project's prefixes."""
+    from . import namespaces as ns
 
-    ontology = load_graph(ontology_files())
-    data = load_default(ontology=False)
-    data += ontology
-    data += infer(ontology, data)
-    return data
+    graph = rdflib.Graph()
+    for prefix, iri in ns.PREFIXES.items():
+        graph.bind(prefix, iri)
+    conv = TermConverter(fresh_bnodes=False)
+    with quiet_rdflib_terms():
+        for q in store:
+            graph.add((conv(q.subject), conv(q.predicate), conv(q.object)))
+    return graph
+
+
+def dataset_store(layout: DataLayout | None = None) -> pyoxigraph.Store:
+    """The one persistent store of the dataset, opened read-only.
+
+    It lives in the cache folder (:func:`osce_kg.layout.cache_root`) under the
+    fingerprint of the layout's files, so a store is only ever opened for the
+    data it was built from.  A missing one is built beside (in a temporary
+    folder) and renamed into place, so a process that dies half-way leaves no
+    half-built store, and two processes building at once both end with a whole
+    one; older stores are removed.
+    """
+    import pyoxigraph as ox
+
+    layout = layout or DataLayout.default()
+    root = cache_root()
+    path = root / f"store-{layout.fingerprint()[:24]}"
+    if not path.is_dir():
+        try:
+            root.mkdir(parents=True, exist_ok=True)
+            tmp = Path(tempfile.mkdtemp(prefix=".store-", dir=root))
+        except OSError as exc:
+            raise InputError(f"{root}: cannot write the store cache: {exc.strerror}") from None
+        try:
+            built = ox.Store(str(tmp / "db"))
+            bulk_load_dataset(built, layout)
+            built.flush()
+            del built
+            # If another process won the race, its copy is as good as ours.
+            with contextlib.suppress(OSError):
+                os.replace(tmp / "db", path)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        for old in root.glob("store-*"):
+            if old != path:
+                shutil.rmtree(old, ignore_errors=True)
+    return ox.Store.read_only(str(path))
 
 
 # --------------------------------------------------------------------------- oxigraph
-
-_META_GRAPH = "https://w3id.org/osce-kg/graph/store-meta"
-_FINGERPRINT = "https://w3id.org/osce-kg/ontology#datasetFingerprint"
 
 
 class OxigraphStore:
@@ -161,45 +206,9 @@ class OxigraphStore:
         self.store = store
 
     @classmethod
-    def from_graph(cls, graph: rdflib.Graph, path: Path | None = None) -> OxigraphStore:
-        import pyoxigraph as ox
-
-        store = ox.Store(str(path)) if path is not None else ox.Store()
-        data = graph.serialize(format="nt", encoding="utf-8")
-        store.load(data, format=ox.RdfFormat.N_TRIPLES)
-        return cls(store)
-
-    @classmethod
-    def open(cls, path: Path | None = None) -> OxigraphStore:
-        """The shipped dataset (+ inferred triples) in memory, or in ``path``.
-
-        A folder already holding the current dataset is used as it is (the fast
-        path: no parsing); one holding an older version is emptied and reloaded.
-        """
-        import pyoxigraph as ox
-
-        if path is None:
-            store = ox.Store()
-            bulk_load_dataset(store)
-            return cls(store)
-        if path.exists() and not path.is_dir():
-            raise InputError(f"{path}: not a folder (--store oxigraph:DIR)")
-        try:
-            store = ox.Store(str(path))
-        except OSError as exc:
-            raise InputError(f"{path}: cannot open the Oxigraph store: {exc}") from None
-        fingerprint = dataset_fingerprint()
-        meta = ox.NamedNode(_META_GRAPH)
-        stored = [
-            str(getattr(q.object, "value", ""))
-            for q in store.quads_for_pattern(meta, ox.NamedNode(_FINGERPRINT), None, meta)
-        ]
-        if stored != [fingerprint]:
-            store.clear()
-            bulk_load_dataset(store)
-            store.add(ox.Quad(meta, ox.NamedNode(_FINGERPRINT), ox.Literal(fingerprint), meta))
-            store.flush()
-        return cls(store)
+    def open(cls, layout: DataLayout | None = None) -> OxigraphStore:
+        """The dataset store (:func:`dataset_store`)."""
+        return cls(dataset_store(layout))
 
     def _query(self, query: str, bindings: Bindings) -> Any:
         # pyoxigraph's own `substitutions` only binds projected variables, so
@@ -244,26 +253,26 @@ class OxigraphStore:
 # --------------------------------------------------------------------------- factory
 
 
+STORES = ("oxigraph", "rdflib")
+
+
 def open_store(
     store_spec: str | None = None,
     endpoint: str | None = None,
     *,
     timeout: float = 30.0,
     retries: int = 2,
+    layout: DataLayout | None = None,
 ) -> Store:
-    """The store a command should read: ``--endpoint URL`` wins, else ``--store``.
-
-    ``store_spec`` is ``embedded`` (default), ``oxigraph`` (in memory) or
-    ``oxigraph:DIR`` (persistent in DIR).
-    """
+    """The store a command should read: ``--endpoint URL`` wins, else ``--store``:
+    ``oxigraph`` (the default) or ``rdflib``."""
     if endpoint:
         from .endpoint import EndpointStore
 
         return EndpointStore(endpoint, timeout=timeout, retries=retries)
-    spec = (store_spec or "embedded").strip()
-    kind, _, where = spec.partition(":")
-    if kind == "embedded" and not where:
-        return EmbeddedStore.default()
+    kind = (store_spec or "oxigraph").strip()
     if kind == "oxigraph":
-        return OxigraphStore.open(Path(where) if where else None)
-    raise InputError(f"--store: unknown store {spec!r} (use embedded, oxigraph or oxigraph:DIR)")
+        return OxigraphStore.open(layout)
+    if kind == "rdflib":
+        return RdflibStore.default(layout)
+    raise InputError(f"--store: unknown store {kind!r} (use {' or '.join(STORES)})")

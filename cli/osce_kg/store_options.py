@@ -62,9 +62,9 @@ def store_options(func: F) -> F:
     func = endpoint_options()(func)
     func = click.option(
         "--store",
-        metavar="embedded|oxigraph[:DIR]",
+        type=click.Choice(["oxigraph", "rdflib"]),
         default=None,
-        help="Local store: embedded (rdflib, default), oxigraph (in memory) "
-        "or oxigraph:DIR (persistent, reloaded only when the data change).",
+        help="Local store: oxigraph (default; the dataset's store, cached until the data "
+        "change) or rdflib (an in-memory copy of the same triples: same answers, slower).",
     )(func)
     return func

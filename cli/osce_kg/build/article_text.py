@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import DataError
-from ..loading import source_text_path
+from ..layout import DataLayout
 from .report_data import Quotation, Source, Speech
 
 
@@ -71,7 +71,7 @@ def articles(
 
 
 def _read_source(slug: str) -> str:
-    path: Path = source_text_path(slug)
+    path: Path = DataLayout.default().source_text(slug)
     try:
         return path.read_bytes().decode("utf-8")
     except FileNotFoundError:

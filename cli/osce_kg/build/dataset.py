@@ -28,7 +28,8 @@ from rdflib.term import BNode, Literal, Node
 from .. import namespaces as ns
 from ..errors import DataError
 from ..inference import infer
-from ..loading import RdfFile, parse_into
+from ..layout import RdfFile
+from ..loading import parse_into
 
 # Order of the named graphs in the TriG file: the ontology first, then what
 # the sources say, then outside reference data, then what was inferred.

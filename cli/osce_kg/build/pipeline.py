@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 
 from ..atomic import atomic_directory
 from ..errors import DataError, InputError, ValidationFailed
-from ..loading import dataset_files
+from ..layout import DataLayout
 from . import stages
 from .dataset import BuiltDataset, load_built_dataset, write_dataset
 from .report import OutputFile, ValidationStatus, render_report
@@ -78,11 +78,13 @@ Stage = tuple[str, Callable[[BuildState], None]]
 
 
 def _load(state: BuildState) -> None:
-    from ..store import EmbeddedStore
+    from ..store import OxigraphStore
 
-    # The shipped ontology and graph: the validation stage validates the same files.
-    state.built = load_built_dataset(dataset_files())
-    state.store = EmbeddedStore(state.built.union)
+    # The shipped ontology and graph: the validation stage validates the same files,
+    # and the stored queries run on the dataset's one store.
+    layout = DataLayout.default()
+    state.built = load_built_dataset(layout.dataset_files())
+    state.store = OxigraphStore.open(layout)
 
 
 def _connect(state: BuildState) -> None:

@@ -17,7 +17,7 @@ from rdflib.term import Identifier, Literal, URIRef
 
 from .. import namespaces as ns
 from ..errors import DataError
-from ..store import EmbeddedStore
+from ..store import RdflibStore
 from .dataset import row_key
 
 PREFIXES = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in sorted(ns.PREFIXES.items()))
@@ -26,7 +26,7 @@ PREFIXES = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in sorted(ns.PREFIXES.ite
 def _select(graph: rdflib.Graph, query: str) -> list[dict[str, Identifier | None]]:
     """The rows of a SELECT, sorted: where a resource has two values of a property
     that the report shows once, the one shown must not depend on hash order."""
-    result = EmbeddedStore(graph).select(PREFIXES + query)
+    result = RdflibStore(graph).select(PREFIXES + query)
     result.rows.sort(key=row_key)
     return result.dicts()
 

@@ -66,17 +66,9 @@ def list_queries(all_folders: bool, fmt: str, output: Path | None) -> None:
         osce-kg query list --all --format markdown
     """
     from ..output import write_rows
-    from ..quick import complete_catalogue
+    from ..queries import catalogue
 
-    # The quick catalogue (no rdflib) when every query parses; else the full
-    # path, which names the broken file.
-    cached = complete_catalogue()
-    if cached is not None:
-        found = [q for name, q in cached.items() if all_folders or "/" not in name]
-    else:
-        from ..queries import catalogue
-
-        found = catalogue(all_folders=all_folders)
+    found = catalogue(all_folders=all_folders)
     rows = [(q.name, q.kind, " ".join(p.describe() for p in q.params), q.summary) for q in found]
     write_rows(("name", "kind", "parameters", "summary"), rows, fmt, output)
 
@@ -90,13 +82,9 @@ def show(name: str) -> None:
     Example:
         osce-kg query show speeches
     """
-    from ..quick import complete_catalogue
+    from ..queries import find_query
 
-    q = (complete_catalogue() or {}).get(name.removesuffix(".rq"))
-    if q is None:  # unknown or broken: the full path explains
-        from ..queries import find_query
-
-        q = find_query(name)
+    q = find_query(name)
     lines = [
         f"name:        {q.name}",
         f"kind:        {q.kind}",
@@ -171,16 +159,11 @@ def run(
         osce-kg query run speeches --format json -o speeches.srj
         osce-kg query run speeches --endpoint http://127.0.0.1:7878/query
 
-    Without --store or --endpoint, a SELECT query runs on a cached Oxigraph
-    copy of the embedded store (same triples, same answers; built on first use
-    in $OSCE_KG_CACHE or ~/.cache/osce-kg), so that everyday questions answer
-    at once; --store embedded runs it on rdflib in memory.
+    Without --store or --endpoint, the query runs on the dataset's Oxigraph
+    store (built on first use in $OSCE_KG_CACHE or ~/.cache/osce-kg, and
+    again whenever the data change); --store rdflib runs it on an rdflib copy
+    of the same triples (same answers, slower).
     """
-    if store is None and endpoint is None:
-        from ..quick import quick_run
-
-        if quick_run(name, _parse_params(params), fmt, output):
-            return
     from ..queries import find_query
 
     _execute(find_query(name), params, fmt, output, store, endpoint, timeout, retries)

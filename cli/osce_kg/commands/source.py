@@ -3,23 +3,29 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from ..output import output_options, write_rows
 
+if TYPE_CHECKING:
+    from ..layout import DataLayout
+
 graph_dir_option = click.option(
-    "--graph-dir",
+    "--data",
+    "data",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="The corpus folder (default: the project's graph/, or $OSCE_KG_DATA/graph).",
+    help="The data folder, which holds graph/sources/ (default: $OSCE_KG_DATA, else the "
+    "project's own).",
 )
 
 
-def _graph_dir(value: Path | None) -> Path:
-    from ..paths import data_dir
+def _layout(value: Path | None) -> DataLayout:
+    from ..layout import DataLayout
 
-    return value if value is not None else data_dir("graph")
+    return DataLayout(value) if value is not None else DataLayout.default()
 
 
 @click.group()
@@ -39,7 +45,7 @@ def source() -> None:
 @click.option("--title", required=True, help="The source's title, as published.")
 @click.option("--published", required=True, metavar="YYYY-MM-DD", help="Publication date.")
 @graph_dir_option
-def add(slug: str, text_file: Path, title: str, published: str, graph_dir: Path | None) -> None:
+def add(slug: str, text_file: Path, title: str, published: str, data: Path | None) -> None:
     """Scaffold a new source that validates at once.
 
     Writes graph/sources/SLUG/ with source.txt (the text, byte for byte),
@@ -53,14 +59,14 @@ def add(slug: str, text_file: Path, title: str, published: str, graph_dir: Path 
     """
     from ..corpus import add_source
 
-    folder = add_source(_graph_dir(graph_dir), slug, text_file, title, published)
+    folder = add_source(_layout(data), slug, text_file, title, published)
     click.echo(f"added {folder}")
 
 
 @source.command("list")
 @graph_dir_option
 @output_options()
-def list_(graph_dir: Path | None, fmt: str, output: Path | None) -> None:
+def list_(data: Path | None, fmt: str, output: Path | None) -> None:
     """List the sources with their title, date, triple count and status.
 
     Status is "ok" when source.txt still has the SHA-256 recorded in
@@ -75,6 +81,6 @@ def list_(graph_dir: Path | None, fmt: str, output: Path | None) -> None:
 
     rows = [
         (s.slug, s.title, s.published, s.triples, "ok" if s.text_ok else "text changed")
-        for s in list_sources(_graph_dir(graph_dir))
+        for s in list_sources(_layout(data))
     ]
     write_rows(("slug", "title", "published", "triples", "status"), rows, fmt, output)

@@ -7,9 +7,9 @@ from pathlib import Path
 import click
 
 from ..output import emit, output_options
-from ..validate_options import scale_options
 
 FORMATS = ("text", "json", "turtle", "junit", "sarif", "github")
+ENGINES = ("oxigraph", "pyshacl")  # osce_kg.validation.ENGINES, without importing it for --help
 
 EPILOG = """\b
 Exit codes:
@@ -34,7 +34,34 @@ Exit codes:
     help="With FILES: validate them without loading the shipped graph beside them.",
 )
 @output_options(FORMATS, default="text")
-@scale_options
+@click.option(
+    "--engine",
+    type=click.Choice(ENGINES),
+    default="oxigraph",
+    show_default=True,
+    help="Who runs the SHACL shapes: oxigraph (compiled to SPARQL, fast) or pyshacl (the "
+    "reference).  Same rules, same results; the SPARQL checks run on Oxigraph either way.",
+)
+@click.option(
+    "--incremental",
+    is_flag=True,
+    help="Keep a cache and re-check only what changed since the last run (oxigraph engine; "
+    "the data folder, not FILES).",
+)
+@click.option(
+    "--cache",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Folder of the --incremental cache (default: .osce-kg-cache in the data folder).",
+)
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="With --incremental: worker processes for the SPARQL checks, and for the "
+    "shapes when every focus node is re-checked (changed shapes or checks).",
+)
 def validate(
     files: tuple[Path, ...],
     fail_on: str,
@@ -42,7 +69,7 @@ def validate(
     fmt: str,
     output: Path | None,
     engine: str,
-    incremental: bool | None,
+    incremental: bool,
     cache: Path | None,
     jobs: int,
 ) -> None:
@@ -64,18 +91,23 @@ def validate(
         osce-kg validate my-additions.ttl --fail-on warning
         osce-kg validate --format sarif -o osce-kg.sarif
         osce-kg validate --format github   # annotations in GitHub Actions
-        osce-kg validate --engine oxigraph --incremental   # a large corpus, re-checked fast
+        osce-kg validate --incremental   # a large corpus, re-checked fast
+        osce-kg validate --engine pyshacl  # the reference SHACL engine, same results
     """
     from ..errors import ValidationFailed
-    from ..validate_options import run_scaled
     from ..validation import Severity
     from ..validation import validate as run_validation
     from ..validation.reports import render
 
     threshold = Severity.parse(fail_on)
-    report = run_scaled(
-        files, engine=engine, incremental=incremental, cache=cache, jobs=jobs
-    ) or run_validation(list(files), include_graph=not no_graph)
+    report = run_validation(
+        list(files),
+        engine=engine,
+        include_graph=not no_graph,
+        incremental=incremental or cache is not None,
+        cache=cache,
+        jobs=jobs,
+    )
     emit(render(report, fmt, threshold), output)
     if not report.conforms(threshold):
         failing = len(report.failing(threshold))

@@ -11,13 +11,13 @@ from functools import cache
 from pathlib import Path
 
 from ..errors import DataError, ParseError
-from ..paths import data_dir
+from ..layout import DataLayout
 from ..queries import StoredQuery
 from ..queries import load_query as _load
 
 
 def queries_dir() -> Path:
-    return data_dir("queries") / "network"
+    return DataLayout.default().network_queries_dir
 
 
 @cache

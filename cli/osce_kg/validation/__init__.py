@@ -8,7 +8,7 @@ SARIF or GitHub workflow commands.
 
 from __future__ import annotations
 
-from .engine import validate
 from .model import Report, Result, Rule, Severity
+from .run import ENGINES, validate
 
-__all__ = ["Report", "Result", "Rule", "Severity", "validate"]
+__all__ = ["ENGINES", "Report", "Result", "Rule", "Severity", "validate"]

@@ -42,43 +42,79 @@ import pyoxigraph as ox
 from .. import __version__
 from ..atomic import atomic_write_text
 from ..errors import InputError
-from ..paths import data_root as default_root
-from .checks import Check, check_predicates
-from .compiled import Compiled, Constraint, UnsupportedShapes
+from ..layout import DataLayout
+from ..loading import files_digest
+from .checks import Check, check_predicates, load_checks
+from .compiled import Compiled, Constraint, compile_shapes
 from .model import Result, Rule
 from .oxistore import (
     CONTROL,
     SUBCLASS,
     Closure,
     inferred_graph,
-    load_files,
     mark_ill_typed,
     run_check_text,
     run_constraints,
     set_focus,
     to_rdflib,
 )
-from .placement import deserialise, focus_key, locate_results, serialise
-from .scale import (
-    ENGINES,
+from .placement import deserialise, focus_key, serialise
+from .run import (
     CorpusValidation,
     Stats,
+    Timer,
     Unit,
-    _checks,
-    _graph_triples,
-    _load_all,
-    _report,
-    _rule_key,
-    _shapes,
-    _Timer,
-    affected_nodes,
-    all_checks,
-    compile_or_none,
     corpus_units,
-    validate_full,
+    finish,
+    load_shapes,
+    load_units,
+    run_checks,
+    unit_quads,
 )
 
 CACHE_DIR = ".osce-kg-cache"
+CACHE_FORMAT = 3  # 3: the checks are SPARQL only, source texts in the store
+
+
+def _rule_key(layout: DataLayout) -> str:
+    """What every result depends on besides the data: shapes, checks, this engine."""
+    files = [
+        (f"{folder.name}/{path.name}", path)
+        for folder in (layout.shapes_dir, layout.checks_dir)
+        for path in (sorted(folder.glob("*")) if folder.is_dir() else [])
+        if path.is_file()
+    ]
+    return files_digest(f"rules {CACHE_FORMAT}", files)
+
+
+def affected_nodes(store: ox.Store, delta: set[tuple[Any, Any, Any]]) -> set[Any]:
+    """The focus nodes whose results a change of the triples ``delta`` can change.
+
+    With the supported constraints a result about a focus node depends on the
+    node's own triples (its types, its values), on the types of its values,
+    and, for ``sh:targetObjectsOf``, on the triples pointing at it: so the
+    subjects and objects of the changed triples, and the subjects of triples
+    whose object is a changed subject.
+    """
+    nodes: set[Any] = set()
+    subjects: set[Any] = set()
+    for s, _, o in delta:
+        nodes.add(s)
+        subjects.add(s)
+        if not isinstance(o, ox.Literal):
+            nodes.add(o)
+    for v in subjects:
+        for q in store.quads_for_pattern(None, None, v, None):
+            nodes.add(q.subject)
+    return {n for n in nodes if isinstance(n, (ox.NamedNode, ox.BlankNode))}
+
+
+def _graph_triples(store: ox.Store, graph: str) -> set[tuple[Any, Any, Any]]:
+    out = set()
+    for g in (graph, inferred_graph(graph)):
+        for q in store.quads_for_pattern(None, None, None, ox.NamedNode(g)):
+            out.add((q.subject, q.predicate, q.object))
+    return out
 
 
 def _read_json(path: Path) -> Any:
@@ -179,18 +215,15 @@ def _by_focus(results: list[Result]) -> dict[str, list[Result]]:
 
 
 def validate_corpus(
-    root: Path | None = None,
+    layout: DataLayout | None = None,
     *,
-    engine: str = "auto",
-    incremental: bool = True,
     cache: Path | None = None,
     checks: bool = True,
     jobs: int = 1,
 ) -> CorpusValidation:
-    """Validate the data folder ``root``; with ``incremental``, re-check only what changed.
+    """Validate the data of ``layout`` on the oxigraph engine, re-checking only what
+    changed since the run that filled the cache (``cache``, default in the data folder).
 
-    ``engine``: ``"oxigraph"`` (compiled shapes), ``"pyshacl"`` (reference; never
-    incremental) or ``"auto"`` (oxigraph when it supports every shape).
     ``checks=False`` leaves out the SPARQL checks (shapes only); ``jobs`` > 1
     runs them in that many worker processes, each reading the cached store.
     """
@@ -203,23 +236,16 @@ def validate_corpus(
             "validate_corpus() called while a worker process starts: put the calling "
             "code under `if __name__ == '__main__':`"
         )
-    root = root or default_root()
-    if engine not in ENGINES:
-        raise InputError(f"--engine: unknown engine {engine!r} (one of {', '.join(ENGINES)})")
-    if not incremental or engine == "pyshacl":
-        return validate_full(root, engine=engine, checks=checks)
-    shapes = _shapes(root)
-    compiled, why = compile_or_none(shapes)
-    if compiled is None:
-        if engine == "oxigraph":
-            raise UnsupportedShapes(why)
-        return validate_full(root, engine="pyshacl", checks=checks)
+    layout = layout or DataLayout.default()
+    root = layout.root
+    shapes = load_shapes(layout.shapes_dir)
+    compiled = compile_shapes(shapes)
     folder = cache or default_cache(root)
     if folder.exists() and not folder.is_dir():
         raise InputError(f"--cache: {folder} is not a folder")
-    ontology, units = corpus_units(root)
-    rules = all_checks(root)
-    run = _Run(_Cache(folder), compiled, ontology, units, _rule_key(root), jobs)
+    ontology, units = corpus_units(layout)
+    rules = load_checks(layout.checks_dir)
+    run = _Run(_Cache(folder), compiled, ontology, units, _rule_key(layout), jobs)
     try:
         results = run.execute()
         if checks:
@@ -233,7 +259,7 @@ def validate_corpus(
                     kept, workers = parallel_checks(run.cache.store_path, rules, jobs)
                     run.stats.workers = max(run.stats.workers, workers)
                 else:
-                    kept = _checks(run.store, rules)
+                    kept = run_checks(run.store, rules)
                 run.stats.checks_rerun = len(rules)
             if not run.stats.checks_from_cache:
                 run.cache.save_checks(kept)
@@ -241,8 +267,7 @@ def validate_corpus(
             run.timer.lap("checks")
         elif not run.unchanged:
             run.cache.checks_path.unlink(missing_ok=True)  # they no longer describe the data
-        locate_results(run.store, results, [ontology, *units])
-        report = _report(results, shapes, rules, [ontology, *units])
+        report = finish(run.store, results, shapes, rules if checks else [], [ontology, *units])
         run.timer.lap("report")
         run.persist()
         return CorpusValidation(report, run.stats)
@@ -367,7 +392,7 @@ class _Run:
         self.digests = {u.name: u.digest() for u in units}
         self.onto_digest = ontology.digest()
         self.stats = Stats("oxigraph", "incremental", units=len(units))
-        self.timer = _Timer(self.stats)
+        self.timer = Timer(self.stats)
         self.store: ox.Store = ox.Store()
         self.build = ""
         self.unchanged = False  # no data and no rule changed since the cached run
@@ -424,7 +449,7 @@ class _Run:
             self.store.remove_graph(ox.NamedNode(graph))
             self.store.remove_graph(ox.NamedNode(inferred_graph(graph)))
         for u in changed:
-            load_files(self.store, u.graph, u.files)
+            self.store.extend(list(unit_quads(u)))
             self.store.extend(closure.infer(self.store, u.graph))
             delta ^= _graph_triples(self.store, u.graph)
         self.stats.reloaded = [u.name for u in changed] + removed
@@ -491,7 +516,7 @@ class _Run:
         self.cache.manifest_path.unlink(missing_ok=True)
         self.cache.folder.mkdir(parents=True, exist_ok=True)
         self.store = ox.Store()
-        _load_all(self.store, self.ontology, self.units, bulk=True)
+        load_units(self.store, [self.ontology, *self.units], bulk=True)
         self.build = uuid.uuid4().hex
         self.store.add(ox.Quad(BUILD, BUILD, ox.Literal(self.build), CONTROL))
         self.stats.reloaded = [u.name for u in self.units]
@@ -537,4 +562,4 @@ class _Run:
         self.timer.lap("persist")
 
 
-__all__ = ["CACHE_DIR", "default_cache", "validate_corpus", "validate_full"]
+__all__ = ["CACHE_DIR", "default_cache", "validate_corpus"]

@@ -1,13 +1,12 @@
 """Point a reader at the place a result is about.
 
-* :class:`Locator` finds the file and line where a node is defined: the file
-  that types it (else the first that has it as a subject), and in that file the
+* :class:`FileIndex` finds the line where a node is defined in one file: the
   first line where a statement starts with it.  The scan is textual and
   tolerant: prefixed names are expanded with the file's own ``@prefix``
   lines, relative IRIs resolved against its ``@base``; a file that cannot be
   scanned that way (JSON-LD, RDF/XML) falls back to the first line that
-  mentions the IRI.
-* :class:`Passages` finds the article passage a node derives from: the
+  mentions the IRI.  (:mod:`.placement` picks the file.)
+* :func:`passage_of` finds the article passage a node derives from: the
   ``oa:exact`` of the first (by ``oa:start``) annotation whose body it is.
 * :func:`display_path` is how every report names a file.
 """
@@ -15,15 +14,12 @@
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from pathlib import Path
+from typing import Any
 from urllib.parse import urljoin
 
-import rdflib
-from rdflib.namespace import RDF
-from rdflib.term import BNode, Literal, Node
-
-from .model import OA
+import pyoxigraph as ox
+from rdflib.term import BNode, Node, URIRef
 
 _PREFIX = re.compile(r"^\s*(?:@prefix|PREFIX)\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>", re.I)
 _BASE = re.compile(r"^\s*(?:@base|BASE)\s+<([^>]*)>", re.I)
@@ -113,78 +109,57 @@ class FileIndex:
         return None
 
 
-class Locator:
-    """File and line of a node's definition, among the files that were loaded."""
-
-    def __init__(self, display: dict[Path, str]) -> None:
-        self._display = display  # path -> how to print it
-        self._typed_in: dict[Node, Path] = {}
-        self._subject_in: dict[Node, Path] = {}
-        self._parents: dict[BNode, Node] = {}
-        self._indexes: dict[Path, FileIndex] = {}
-
-    def add(self, path: Path, graph: rdflib.Graph) -> None:
-        """Record what ``graph`` (the triples of ``path``) defines; call in priority order."""
-        for s, p, o in graph:
-            if p == RDF.type:
-                self._typed_in.setdefault(s, path)
-            self._subject_in.setdefault(s, path)
-            if isinstance(o, BNode):
-                self._parents.setdefault(o, s)
-
-    def locate(self, node: Node) -> tuple[str | None, int | None]:
-        """``(file, line)`` where ``node`` is defined, or ``(None, None)``."""
-        seen: set[Node] = set()
-        # A blank node has no name to search for: point at what refers to it.
-        while isinstance(node, BNode) and node in self._parents and node not in seen:
-            seen.add(node)
-            node = self._parents[node]
-        path = self._typed_in.get(node) or self._subject_in.get(node)
-        if path is None or isinstance(node, (BNode, Literal)):
-            return (self._display.get(path) if path else None), None
-        index = self._indexes.get(path)
-        if index is None:
-            index = self._indexes[path] = FileIndex(path)
-        return self._display.get(path, str(path)), index.line_of(str(node))
+_OA = "http://www.w3.org/ns/oa#"
+_HAS_BODY, _HAS_TARGET, _HAS_SELECTOR = (
+    ox.NamedNode(_OA + name) for name in ("hasBody", "hasTarget", "hasSelector")
+)
+_EXACT, _START = ox.NamedNode(_OA + "exact"), ox.NamedNode(_OA + "start")
 
 
-class Passages:
-    """The article passage each annotated node derives from."""
+def _objects(store: ox.Store, subject: Any, predicate: ox.NamedNode) -> list[Any]:
+    return [q.object for q in store.quads_for_pattern(subject, predicate, None, None)]
 
-    def __init__(self, graph: rdflib.Graph) -> None:
-        self._graph = graph
-        self._by_body: dict[Node, list[tuple[int, str]]] = defaultdict(list)
-        self._own: dict[Node, tuple[int, str]] = {}
-        for annotation, target in graph.subject_objects(OA.hasTarget):
-            found = self._passage_of_target(target)
-            if found is None:
-                continue
-            self._own[annotation] = found
-            self._own[target] = found
-            for selector in graph.objects(target, OA.hasSelector):
-                self._own[selector] = found
-            for body in graph.objects(annotation, OA.hasBody):
-                self._by_body[body].append(found)
 
-    def _passage_of_target(self, target: Node) -> tuple[int, str] | None:
-        exact: str | None = None
-        start = 0
-        for selector in self._graph.objects(target, OA.hasSelector):
-            value = self._graph.value(selector, OA.exact)
-            if value is not None:
-                exact = str(value)
-            position = self._graph.value(selector, OA.start)
-            if isinstance(position, Literal):
-                try:
-                    start = int(position)
-                except (TypeError, ValueError):
-                    start = 0
-        return (start, exact) if exact is not None else None
+def _subjects(store: ox.Store, predicate: ox.NamedNode, obj: Any) -> list[Any]:
+    return [q.subject for q in store.quads_for_pattern(None, predicate, obj, None)]
 
-    def passage(self, node: Node) -> str | None:
-        """The quoted passage for ``node`` (its own, if it is an annotation or selector)."""
-        found = sorted(self._by_body.get(node, []))
-        if found:
-            return found[0][1]
-        own = self._own.get(node)
-        return own[1] if own else None
+
+def _target_passage(store: ox.Store, target: Any) -> tuple[int, str] | None:
+    """(start, exact) of a target's selectors, or None without an oa:exact."""
+    exact: str | None = None
+    start = 0
+    for selector in _objects(store, target, _HAS_SELECTOR):
+        for value in _objects(store, selector, _EXACT):
+            exact = value.value
+        for position in _objects(store, selector, _START):
+            try:
+                start = int(position.value)
+            except ValueError:
+                start = 0
+    return (start, exact) if exact is not None else None
+
+
+def passage_of(store: ox.Store, node: Node) -> str | None:
+    """The article passage ``node`` derives from: the ``oa:exact`` of the first (by
+    ``oa:start``) annotation whose body it is; for an annotation, its target or a
+    selector, its own passage."""
+    if not isinstance(node, URIRef | BNode):
+        return None
+    term = ox.NamedNode(str(node)) if isinstance(node, URIRef) else ox.BlankNode(str(node))
+    found = [
+        passage
+        for annotation in _subjects(store, _HAS_BODY, term)
+        for target in _objects(store, annotation, _HAS_TARGET)
+        if (passage := _target_passage(store, target)) is not None
+    ]
+    if found:
+        return min(found)[1]
+    targets = _objects(store, term, _HAS_TARGET)
+    if not targets and _objects(store, term, _HAS_SELECTOR):
+        targets = [term]
+    targets = targets or _subjects(store, _HAS_SELECTOR, term)
+    for target in targets:
+        passage = _target_passage(store, target)
+        if passage is not None:
+            return passage[1]
+    return None

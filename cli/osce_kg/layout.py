@@ -1,0 +1,176 @@
+"""Where everything is: one :class:`DataLayout` answers every "where is …" question.
+
+A data folder holds ``ontology/``, ``shapes/``, ``queries/`` (with ``checks/`` and
+``network/``) and ``graph/`` (``shared/``, ``reference/``, ``sources/<slug>/``).
+:meth:`DataLayout.default` finds the project's own:
+
+* a source checkout or an editable install: the package lives in
+  ``<repo>/cli/osce_kg`` and the folders are at ``<repo>/``;
+* a built wheel: the folders are copied into the package as ``osce_kg/_data``;
+* ``OSCE_KG_DATA`` overrides both, for a user's own copy of the data.
+
+No other module joins folder names: they ask the layout.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import namespaces as ns
+from .errors import InputError
+
+_PACKAGE_DIR = Path(__file__).resolve().parent
+
+# The RDF files osce-kg reads, by suffix (any case), and their rdflib format names.
+RDF_SUFFIXES: dict[str, str] = {
+    ".ttl": "turtle",
+    ".turtle": "turtle",
+    ".nt": "nt",
+    ".ntriples": "nt",
+    ".nq": "nquads",
+    ".trig": "trig",
+    ".jsonld": "json-ld",
+    ".json": "json-ld",
+    ".rdf": "xml",
+    ".owl": "xml",
+    ".xml": "xml",
+}
+
+
+@dataclass(frozen=True)
+class RdfFile:
+    """A file of the dataset and the named graph it belongs to."""
+
+    path: Path
+    graph: str
+
+
+def rdf_files(folder: Path) -> list[Path]:
+    """The RDF files directly in ``folder`` (by suffix, any case), sorted."""
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.glob("*") if p.suffix.lower() in RDF_SUFFIXES and p.is_file())
+
+
+@dataclass(frozen=True)
+class DataLayout:
+    """The folders and files of one data folder (``root``)."""
+
+    root: Path
+
+    @classmethod
+    def default(cls) -> DataLayout:
+        """``$OSCE_KG_DATA``, else the data shipped with osce-kg."""
+        override = os.environ.get("OSCE_KG_DATA")
+        if override:
+            root = Path(override)
+            if not (root / "ontology").is_dir():
+                raise InputError(
+                    f"OSCE_KG_DATA: {root} is not an osce-kg data folder (no ontology/ in it)"
+                )
+            return cls(root)
+        bundled = _PACKAGE_DIR / "_data"
+        if (bundled / "ontology").is_dir():
+            return cls(bundled)
+        checkout = _PACKAGE_DIR.parent.parent
+        if (checkout / "ontology").is_dir():
+            return cls(checkout)
+        raise InputError(
+            f"osce-kg data folders not found (looked in {bundled} and {checkout}); "
+            "set OSCE_KG_DATA to the folder that holds ontology/ and graph/"
+        )
+
+    # -- folders ----------------------------------------------------------------------
+
+    @property
+    def ontology_dir(self) -> Path:
+        return self.root / "ontology"
+
+    @property
+    def shapes_dir(self) -> Path:
+        return self.root / "shapes"
+
+    @property
+    def queries_dir(self) -> Path:
+        return self.root / "queries"
+
+    @property
+    def checks_dir(self) -> Path:
+        return self.queries_dir / "checks"
+
+    @property
+    def network_queries_dir(self) -> Path:
+        return self.queries_dir / "network"
+
+    @property
+    def graph_dir(self) -> Path:
+        return self.root / "graph"
+
+    @property
+    def shared_dir(self) -> Path:
+        return self.graph_dir / "shared"
+
+    @property
+    def reference_dir(self) -> Path:
+        return self.graph_dir / "reference"
+
+    @property
+    def sources_dir(self) -> Path:
+        return self.graph_dir / "sources"
+
+    def source_dir(self, slug: str) -> Path:
+        return self.sources_dir / slug
+
+    def source_text(self, slug: str) -> Path:
+        """Where a source's verbatim text is kept."""
+        return self.source_dir(slug) / "source.txt"
+
+    # -- files ------------------------------------------------------------------------
+
+    def source_slugs(self) -> list[str]:
+        """Slugs of the sources, sorted."""
+        if not self.sources_dir.is_dir():
+            return []
+        return sorted(p.name for p in self.sources_dir.iterdir() if p.is_dir())
+
+    def ontology_files(self) -> list[RdfFile]:
+        return [RdfFile(p, ns.ONTOLOGY_GRAPH) for p in rdf_files(self.ontology_dir)]
+
+    def graph_files(self) -> list[RdfFile]:
+        """Every RDF file under ``graph/`` with the named graph it belongs to."""
+        files = [RdfFile(p, ns.SHARED_GRAPH) for p in rdf_files(self.shared_dir)]
+        files += [RdfFile(p, ns.REFERENCE_GRAPH) for p in rdf_files(self.reference_dir)]
+        for slug in self.source_slugs():
+            graph = ns.source_graph(slug)
+            files += [RdfFile(p, graph) for p in rdf_files(self.source_dir(slug))]
+        return files
+
+    def dataset_files(self, *, ontology: bool = True, graph: bool = True) -> list[RdfFile]:
+        """The files of the dataset, in a stable order: ontology, shared, reference, sources."""
+        return (self.ontology_files() if ontology else []) + (self.graph_files() if graph else [])
+
+    def fingerprint(self) -> str:
+        """A digest of the dataset's files (graphs, names and bytes, source texts
+        included) and of the programs that read them: the key of every store and
+        cache built from this data."""
+        from .loading import files_digest
+
+        items = [(f"{f.graph}\n{f.path.name}", f.path) for f in self.dataset_files()]
+        items += [
+            (f"source.txt {slug}", text)
+            for slug in self.source_slugs()
+            if (text := self.source_text(slug)).is_file()
+        ]
+        return files_digest("dataset", items)
+
+
+def cache_root() -> Path:
+    """Where osce-kg keeps what it can rebuild: ``$OSCE_KG_CACHE``, else
+    ``$XDG_CACHE_HOME/osce-kg``, else ``~/.cache/osce-kg``."""
+    explicit = os.environ.get("OSCE_KG_CACHE")
+    if explicit:
+        return Path(explicit)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return (Path(xdg) if xdg else Path.home() / ".cache") / "osce-kg"
