@@ -188,11 +188,11 @@ def queries(data: Path, engine: str, names: list[str], limit: float | None) -> N
     from osce_kg.queries import find_query
     from osce_kg.sparql_bind import bind_terms, iri_term
     from osce_kg.sparql_results import tsv_term
-    from osce_kg.store import EmbeddedStore, OxigraphStore
+    from osce_kg.store import RdflibStore, OxigraphStore
 
     t = time.perf_counter()
     if engine == "rdflib":
-        store: Any = EmbeddedStore.default()
+        store: Any = RdflibStore.default()
     else:
         raw = ox.Store()
         bulk_load_dataset(raw)

@@ -37,18 +37,20 @@ def article_text() -> str:
 @pytest.fixture(scope="session")
 def kg() -> rdflib.Graph:
     """Ontology + graph, as shipped, without inference."""
-    from osce_kg.loading import load_default
+    from osce_kg.layout import DataLayout
+    from osce_kg.loading import load_graph
 
-    return load_default()
+    return load_graph(DataLayout.default().dataset_files())
 
 
 @pytest.fixture(scope="session")
 def kg_inferred(kg: rdflib.Graph) -> rdflib.Graph:
     """Ontology + graph + the materialised standard-vocabulary triples."""
     from osce_kg.inference import materialise
-    from osce_kg.loading import load_graph, ontology_files
+    from osce_kg.layout import DataLayout
+    from osce_kg.loading import load_graph
 
-    return materialise(load_graph(ontology_files()), kg)
+    return materialise(load_graph(DataLayout.default().ontology_files()), kg)
 
 
 @pytest.fixture
@@ -69,7 +71,7 @@ def osce_kg_exe() -> list[str]:
 
 @pytest.fixture(autouse=True, scope="session")
 def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
-    """Caches (the quick query path's store) go to a folder of the test run, not ~/.cache."""
+    """Caches (the dataset store, the query memos) go to a folder of the test run, not ~/.cache."""
     os.environ["OSCE_KG_CACHE"] = str(tmp_path_factory.mktemp("osce-kg-cache"))
 
 

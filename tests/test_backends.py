@@ -37,7 +37,7 @@ from osce_kg.errors import EndpointError
 from osce_kg.queries import StoredQuery, bind_values, catalogue
 from osce_kg.serving import oxigraph_binary
 from osce_kg.sparql_results import SELECT_FORMATS, render_select
-from osce_kg.store import EmbeddedStore, OxigraphStore, Store, open_store
+from osce_kg.store import OxigraphStore, RdflibStore, Store, open_store
 
 ID = "https://w3id.org/osce-kg/id/"
 SAMPLE = {
@@ -103,12 +103,9 @@ def loaded(server: str) -> str:
 
 @pytest.fixture(scope="module")
 def stores(loaded: str, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Store]:
-    embedded = EmbeddedStore.default()
-    folder = tmp_path_factory.mktemp("oxigraph-store") / "db"
     return {
-        "embedded": embedded,
-        "oxigraph": OxigraphStore.from_graph(embedded.graph),
-        "oxigraph:DIR": open_store(f"oxigraph:{folder}"),
+        "embedded": RdflibStore.default(),
+        "oxigraph": OxigraphStore.open(),
         "server": open_store(None, loaded, timeout=30),
     }
 
@@ -162,16 +159,68 @@ def test_native_oxigraph_rows_are_written_as_converted_ones(
         assert render_select(native, fmt) == render_select(converted, fmt), fmt
 
 
-def test_persistent_oxigraph_store_is_reused(tmp_path: Path) -> None:
-    folder = tmp_path / "db"
-    first = open_store(f"oxigraph:{folder}")
-    n = int(first.select(COUNT_ALL).rows[0][0])  # type: ignore[arg-type]
+def test_dataset_store_is_built_once_and_reused() -> None:
+    from osce_kg.layout import DataLayout
+    from osce_kg.store import dataset_store
+
+    first = dataset_store()
+    n = len(first)
     del first
-    started = time.monotonic()
-    again = open_store(f"oxigraph:{folder}")
-    assert int(again.select(COUNT_ALL).rows[0][0]) == n  # type: ignore[arg-type]
-    # Reopening does not parse the data again: well under the cost of a load.
-    assert time.monotonic() - started < 2.0
+    [folder] = _store_folders(DataLayout.default())
+    built = folder.stat().st_mtime_ns
+    again = dataset_store()
+    assert len(again) == n
+    assert folder.stat().st_mtime_ns == built  # opened as it was, not rebuilt
+
+
+def _store_folders(layout: Any) -> list[Path]:
+    """The cached stores of one data folder."""
+    import hashlib
+
+    from osce_kg.layout import cache_root
+
+    where = hashlib.sha256(str(layout.root.resolve()).encode()).hexdigest()[:12]
+    return list(cache_root().glob(f"store-{where}-*"))
+
+
+def test_dataset_store_is_rebuilt_when_the_data_change(tmp_path: Path) -> None:
+    import shutil
+
+    from osce_kg.layout import DataLayout
+    from osce_kg.store import dataset_store
+
+    data = tmp_path / "data"
+    for name in ("ontology", "shapes", "queries", "graph"):
+        shutil.copytree(DataLayout.default().root / name, data / name)
+    layout = DataLayout(data)
+    before = len(dataset_store(layout))
+    (data / "graph" / "shared" / "extra.ttl").write_text(
+        '<https://w3id.org/osce-kg/id/x> <http://www.w3.org/2000/01/rdf-schema#label> "x" .\n',
+        encoding="utf-8",
+    )
+    assert len(dataset_store(layout)) == before + 1
+    # Only the store of the current data is kept.
+    assert len(_store_folders(layout)) == 1
+
+
+def test_two_processes_building_the_store_at_once_both_get_it() -> None:
+    import shutil
+    import subprocess
+    import sys
+
+    from osce_kg.layout import DataLayout, cache_root
+
+    for old in _store_folders(DataLayout.default()):
+        shutil.rmtree(old)
+    code = "from osce_kg.store import dataset_store; print(len(dataset_store()))"
+    procs = [
+        subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+        for _ in range(2)
+    ]
+    counts = {p.communicate(timeout=300)[0].strip() for p in procs}
+    assert all(p.returncode == 0 for p in procs)
+    assert len(counts) == 1 and int(counts.pop()) > 0
+    assert not list(cache_root().glob(".store-*")), "a temporary build folder was left behind"
 
 
 @pytest.mark.parametrize(

@@ -31,7 +31,7 @@ from conftest import clean_env, osce_kg_exe
 from osce_kg.network import analysis
 from osce_kg.network.build import NETWORKS, Facts, build_all, build_network, network_from_facts
 from osce_kg.network.queries import load_query, queries_dir, query_names
-from osce_kg.store import EmbeddedStore
+from osce_kg.store import RdflibStore
 
 ID = "https://w3id.org/osce-kg/id/"
 SOLIEVA, OLEARY = ID + "person/zumrad-solieva", ID + "person/eoin-oleary"
@@ -66,7 +66,7 @@ MISSIONS = {f"{ID}organization/osce-mission-in-{p}" for p in MISSION_PLACES}
 class RecordingStore:
     """The embedded store, remembering every query text it was asked."""
 
-    def __init__(self, inner: EmbeddedStore) -> None:
+    def __init__(self, inner: RdflibStore) -> None:
         self.inner = inner
         self.queries: list[str] = []
 
@@ -76,12 +76,12 @@ class RecordingStore:
 
 
 @pytest.fixture(scope="module")
-def store() -> EmbeddedStore:
-    return EmbeddedStore.default()
+def store() -> RdflibStore:
+    return RdflibStore.default()
 
 
 @pytest.fixture(scope="module")
-def facts(store: EmbeddedStore) -> Facts:
+def facts(store: RdflibStore) -> Facts:
     return Facts.fetch(store)
 
 
@@ -102,7 +102,7 @@ def spoke(graph: nx.MultiDiGraph) -> dict[str, tuple[str, dict[str, Any]]]:
 # --------------------------------------------------------------------------- stored queries
 
 
-def test_networks_come_only_from_the_stored_queries(store: EmbeddedStore) -> None:
+def test_networks_come_only_from_the_stored_queries(store: RdflibStore) -> None:
     recorder = RecordingStore(store)
     build_network(recorder, "multigraph")  # type: ignore[arg-type]
     stored = {load_query(n).text for n in query_names()}
@@ -274,7 +274,7 @@ def test_multigraph_holds_every_kind(facts: Facts) -> None:
     assert (SESSION, MEETING, "precedes") in relations
 
 
-def test_build_all_runs_each_stored_query_once(store: EmbeddedStore, facts: Facts) -> None:
+def test_build_all_runs_each_stored_query_once(store: RdflibStore, facts: Facts) -> None:
     recorder = RecordingStore(store)
     graphs = build_all(recorder)  # type: ignore[arg-type]
     assert sorted(recorder.queries) == sorted(load_query(n).text for n in query_names())
@@ -326,7 +326,7 @@ def test_one_figure_draws_the_same_pictures(facts: Facts) -> None:
     assert both == {fmt: draw.draw_bytes(graph, fmt) for fmt in ("png", "svg")}
 
 
-def test_build_is_deterministic(store: EmbeddedStore) -> None:
+def test_build_is_deterministic(store: RdflibStore) -> None:
     for name in NETWORKS:
         a, b = build_network(store, name), build_network(store, name)
         assert list(a.nodes(data=True)) == list(b.nodes(data=True))

@@ -21,7 +21,7 @@ from network_support import GexfSchemas, graphology_parse
 from osce_kg.network.analysis import annotate
 from osce_kg.network.build import NETWORKS, Facts, network_from_facts
 from osce_kg.network.exports import FORMATS, export_network
-from osce_kg.store import EmbeddedStore
+from osce_kg.store import RdflibStore
 
 ID = "https://w3id.org/osce-kg/id/"
 MEETING = ID + "event/2012-annual-police-experts-meeting"
@@ -43,7 +43,7 @@ def _paths(base: Path, case: str) -> dict[str, Path]:
 def exported(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> dict[str, tuple[nx.MultiDiGraph, dict[str, Path]]]:
-    facts = Facts.fetch(EmbeddedStore.default())
+    facts = Facts.fetch(RdflibStore.default())
     base = tmp_path_factory.mktemp("exports")
     out = {}
     for (name, roll_up), case in zip(CASES, CASE_IDS, strict=True):

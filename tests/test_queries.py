@@ -19,7 +19,7 @@ from rdflib.namespace import RDFS
 
 from osce_kg.errors import DataError, InputError, ParseError
 from osce_kg.queries import StoredQuery, bind_values, catalogue, find_query, query_files
-from osce_kg.store import EmbeddedStore, SelectResult
+from osce_kg.store import RdflibStore, SelectResult
 
 ID = "https://w3id.org/osce-kg/id/"
 OKG = "https://w3id.org/osce-kg/ontology#"
@@ -55,11 +55,11 @@ def u(local: str) -> URIRef:
 
 
 @pytest.fixture(scope="module")
-def store() -> EmbeddedStore:
-    return EmbeddedStore.default()
+def store() -> RdflibStore:
+    return RdflibStore.default()
 
 
-def run(store: EmbeddedStore, name: str, **params: str) -> SelectResult:
+def run(store: RdflibStore, name: str, **params: str) -> SelectResult:
     q = find_query(name)
     assert q.kind == "SELECT"
     return store.select(q.text, bind_values(q, params))
@@ -179,7 +179,7 @@ def test_a_broken_stored_query_is_a_data_error(tmp_path: Path) -> None:
 # --------------------------------------------------------------------------- answers
 
 
-def test_speeches(store: EmbeddedStore) -> None:
+def test_speeches(store: RdflibStore) -> None:
     r = run(store, "speeches")
     rows = {(d["speaker"], d["event"], d["capacity"]) for d in r.dicts()}
     assert rows == {
@@ -229,7 +229,7 @@ def test_speeches(store: EmbeddedStore) -> None:
     assert by_speaker[u("person/zumrad-solieva")]["eventEnd"] is None
 
 
-def test_statements_by_person_with_passages(store: EmbeddedStore) -> None:
+def test_statements_by_person_with_passages(store: RdflibStore) -> None:
     r = run(store, "statements-by-person", person=ID + "person/eoin-oleary")
     text = (
         Path(__file__).parents[1]
@@ -253,7 +253,7 @@ def test_statements_by_person_with_passages(store: EmbeddedStore) -> None:
         assert "O’Leary" in text[start - 200 : end + 40]
 
 
-def test_person_posts_and_organisation_chain(store: EmbeddedStore) -> None:
+def test_person_posts_and_organisation_chain(store: RdflibStore) -> None:
     r = run(store, "person-posts", person=ID + "person/knut-dreyer")
     chain = sorted((int(d["level"]), d["organisation"]) for d in r.dicts())
     # Head of the Strategic Police Matters Unit at the OSCE Secretariat.
@@ -275,7 +275,7 @@ def test_person_posts_and_organisation_chain(store: EmbeddedStore) -> None:
     assert len(posts) == 5  # Solieva holds two posts, the three others one each
 
 
-def test_organisation_hierarchy(store: EmbeddedStore) -> None:
+def test_organisation_hierarchy(store: RdflibStore) -> None:
     r = run(store, "organisation-hierarchy")
     links = {(d["organisation"], d["parent"]) for d in r.dicts()}
     assert (
@@ -293,7 +293,7 @@ def test_organisation_hierarchy(store: EmbeddedStore) -> None:
     assert len(r.rows) == len(links)  # one most specific kind each
 
 
-def test_organisation_tree_is_a_graph(store: EmbeddedStore) -> None:
+def test_organisation_tree_is_a_graph(store: RdflibStore) -> None:
     g = store.construct(find_query("organisation-tree").text)
     sub = URIRef(ORG + "subOrganizationOf")
     assert (u("organization/osce-secretariat"), sub, u("organization/osce")) in g
@@ -301,7 +301,7 @@ def test_organisation_tree_is_a_graph(store: EmbeddedStore) -> None:
     assert set(g.predicates()) <= {sub, RDFS.label, rdflib.RDF.type}
 
 
-def test_field_operations(store: EmbeddedStore) -> None:
+def test_field_operations(store: RdflibStore) -> None:
     r = run(store, "field-operations")
     found = {d["operation"]: d["place"] for d in r.dicts()}
     expected = {u(f"organization/osce-mission-in-{k}"): u(v) for k, v in MISSION_PLACES.items()}
@@ -313,7 +313,7 @@ def test_field_operations(store: EmbeddedStore) -> None:
     assert kinds[u("country/albania")] == "country"
 
 
-def test_timeline(store: EmbeddedStore) -> None:
+def test_timeline(store: RdflibStore) -> None:
     r = run(store, "timeline")
     events = {d["event"]: d for d in r.dicts()}
     meeting = events[URIRef(MEETING)]
@@ -329,7 +329,7 @@ def test_timeline(store: EmbeddedStore) -> None:
     assert r.rows[-1][0] == URIRef(MEETING)
 
 
-def test_event_participants(store: EmbeddedStore) -> None:
+def test_event_participants(store: RdflibStore) -> None:
     r = run(store, "event-participants", event=MEETING)
     roles = {(d["participant"], str(d["role"])) for d in r.dicts()}
     assert (u("person/knut-dreyer"), "chair") in roles
@@ -346,7 +346,7 @@ def test_event_participants(store: EmbeddedStore) -> None:
     assert u("country/ukraine") in who and u("person/zumrad-solieva") in who
 
 
-def test_countries_and_roles(store: EmbeddedStore) -> None:
+def test_countries_and_roles(store: RdflibStore) -> None:
     r = run(store, "countries")
     roles = {(d["place"], str(d["role"]), d["resource"]) for d in r.dicts()}
     assert (u("country/austria"), "contains place", u("city/vienna")) in roles
@@ -366,7 +366,7 @@ def test_countries_and_roles(store: EmbeddedStore) -> None:
     assert kinds[u("territory/kosovo")] == "territory"
 
 
-def test_agreements(store: EmbeddedStore) -> None:
+def test_agreements(store: RdflibStore) -> None:
     r = run(store, "agreements")
     assert {d["party"] for d in r.dicts()} == {
         u("organization/tajikistan-government"),
@@ -379,7 +379,7 @@ def test_agreements(store: EmbeddedStore) -> None:
         assert d["inForce"] == Literal("2012-02-25", datatype=XSD.date)
 
 
-def test_event_outcomes(store: EmbeddedStore) -> None:
+def test_event_outcomes(store: RdflibStore) -> None:
     r = run(store, "event-outcomes", event=MEETING)
     kinds = Counter(str(k) for k in column(r, "kind"))
     assert kinds == {"recommendation": 1, "agenda item": 3}
@@ -389,7 +389,7 @@ def test_event_outcomes(store: EmbeddedStore) -> None:
     assert len(run(store, "event-outcomes").rows) == 4  # no other event has outcomes
 
 
-def test_proposed_events(store: EmbeddedStore) -> None:
+def test_proposed_events(store: RdflibStore) -> None:
     r = run(store, "proposed-events")
     assert len(r.rows) == 1
     d = r.dicts()[0]
@@ -400,7 +400,7 @@ def test_proposed_events(store: EmbeddedStore) -> None:
     assert d["respondsTo"] == u("speech/dzhurakhon-zoirov-2012-annual-police-experts-meeting")
 
 
-def test_statements_on_topic(store: EmbeddedStore) -> None:
+def test_statements_on_topic(store: RdflibStore) -> None:
     r = run(store, "statements-on-topic", topic=ID + "topic/cyber-crime")
     assert {d["statement"] for d in r.dicts()} == {u("claim/cyber-crime-a-serious-concern")}
     assert r.dicts()[0]["speaker"] == u("person/eoin-oleary")
@@ -413,7 +413,7 @@ def test_statements_on_topic(store: EmbeddedStore) -> None:
     }
 
 
-def test_provenance(store: EmbeddedStore) -> None:
+def test_provenance(store: RdflibStore) -> None:
     r = run(store, "provenance", resource=ID + "agreement/tajikistan-osce-mou-police-reform")
     assert r.rows
     passages = [str(p) for p in column(r, "passage")]
@@ -423,7 +423,7 @@ def test_provenance(store: EmbeddedStore) -> None:
     assert starts == sorted(starts)
 
 
-def test_class_and_property_statistics(store: EmbeddedStore) -> None:
+def test_class_and_property_statistics(store: RdflibStore) -> None:
     classes = {d["class"]: int(d["instances"]) for d in run(store, "class-statistics").dicts()}
     assert classes[URIRef(OKG + "Person")] == 4  # Solieva, O'Leary, Zoirov, Dreyer
     assert classes[URIRef(OKG + "Speech")] == 4
@@ -436,7 +436,7 @@ def test_class_and_property_statistics(store: EmbeddedStore) -> None:
     assert (int(speaker["triples"]), int(speaker["subjects"]), int(speaker["objects"])) == (4, 4, 4)
 
 
-def test_people_in_standard_vocabularies(store: EmbeddedStore) -> None:
+def test_people_in_standard_vocabularies(store: RdflibStore) -> None:
     r = run(store, "people")
     ranks = {str(d["name"]): d["rank"] for d in r.dicts()}
     assert ranks["Eoin O’Leary"] == Literal("Ambassador", lang="en")
@@ -444,18 +444,18 @@ def test_people_in_standard_vocabularies(store: EmbeddedStore) -> None:
     assert set(ranks) == {"Zumrad Solieva", "Eoin O’Leary", "Dzhurakhon Zoirov", "Knut Dreyer"}
 
 
-def test_topics(store: EmbeddedStore) -> None:
+def test_topics(store: RdflibStore) -> None:
     topics = {d["topic"]: int(d["resources"]) for d in run(store, "topics").dicts()}
     assert topics[u("topic/police-reform")] >= 3  # the MoU, the session, Solieva's speech
 
 
-def test_describe(store: EmbeddedStore) -> None:
+def test_describe(store: RdflibStore) -> None:
     q = find_query("describe")
     g = store.construct(q.text, bind_values(q, {"resource": ID + "person/zumrad-solieva"}))
     assert (u("person/zumrad-solieva"), RDFS.label, Literal("Zumrad Solieva", lang="en")) in g
 
 
-def test_event_subgraph(store: EmbeddedStore) -> None:
+def test_event_subgraph(store: RdflibStore) -> None:
     q = find_query("event-subgraph")
     g = store.construct(q.text, bind_values(q, {}))  # the default: the 2012 meeting
     okg = rdflib.Namespace(OKG)

@@ -16,7 +16,7 @@ from rdflib.compare import isomorphic
 from conftest import osce
 from osce_kg.queries import StoredQuery, bind_values, find_query, parse_sparql
 from osce_kg.sparql_bind import bind
-from osce_kg.store import EmbeddedStore
+from osce_kg.store import RdflibStore
 
 ID = "https://w3id.org/osce-kg/id/"
 MEETING = ID + "event/2012-annual-police-experts-meeting"
@@ -30,8 +30,8 @@ def assert_usage_error(code: int, err: str, pattern: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def store() -> EmbeddedStore:
-    return EmbeddedStore.default()
+def store() -> RdflibStore:
+    return RdflibStore.default()
 
 
 # --------------------------------------------------------------------------- list / show
@@ -115,7 +115,7 @@ def test_table_and_markdown(capsys: pytest.CaptureFixture[str]) -> None:
     ("fmt", "rdflib_format"), [("turtle", "turtle"), ("nt", "nt"), ("jsonld", "json-ld")]
 )
 def test_construct_formats(
-    capsys: pytest.CaptureFixture[str], store: EmbeddedStore, fmt: str, rdflib_format: str
+    capsys: pytest.CaptureFixture[str], store: RdflibStore, fmt: str, rdflib_format: str
 ) -> None:
     code, out, _ = osce(capsys, "query", "run", "organisation-tree", "--format", fmt)
     assert code == 0
@@ -264,7 +264,7 @@ def test_payload_cannot_change_the_query_shape(payload: str) -> None:
     assert _shape(bound) == _shape(harmless)
 
 
-@pytest.mark.parametrize("backend", ["embedded", "oxigraph"])
+@pytest.mark.parametrize("backend", ["rdflib", "oxigraph"])
 def test_payloads_come_back_unchanged(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, backend: str
 ) -> None:

@@ -37,9 +37,10 @@ def _consistent(graph: rdflib.Graph, tmp_path: Path) -> tuple[bool, str]:
 
 
 def test_ontology_is_consistent(tmp_path: Path) -> None:
-    from osce_kg.loading import load_graph, ontology_files
+    from osce_kg.layout import DataLayout
+    from osce_kg.loading import load_graph
 
-    ok, why = _consistent(load_graph(ontology_files()), tmp_path)
+    ok, why = _consistent(load_graph(DataLayout.default().ontology_files()), tmp_path)
     assert ok, why
 
 

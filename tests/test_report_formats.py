@@ -18,7 +18,7 @@ from junitparser import Failure, JUnitXml
 from rdflib.namespace import RDF, SH
 
 from osce_kg.validation import Report, Severity, validate
-from osce_kg.validation.engine import display_path
+from osce_kg.validation.locate import display_path
 from osce_kg.validation.reports import render
 
 EXAMPLES = Path(__file__).parent / "data" / "shapes"

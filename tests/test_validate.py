@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from osce_kg.cli import main
-from osce_kg.paths import data_root
+from osce_kg.layout import DataLayout
 
 SLUG = "2012-09-22-osce-annual-police-experts-meeting"
 ID = "https://w3id.org/osce-kg/id/"
@@ -41,7 +41,7 @@ def data_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A private copy of ontology/ shapes/ graph/ queries/, used through OSCE_KG_DATA."""
     root = tmp_path / "data"
     for name in ("ontology", "shapes", "graph", "queries"):
-        shutil.copytree(data_root() / name, root / name)
+        shutil.copytree(DataLayout.default().root / name, root / name)
     monkeypatch.setenv("OSCE_KG_DATA", str(root))
     return root
 

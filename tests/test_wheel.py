@@ -74,7 +74,11 @@ def test_cli_from_a_fresh_venv_uses_the_packaged_data(wheel: Path, tmp_path: Pat
     cwd.mkdir()
     env = clean_env()
     where = subprocess.run(
-        [str(py), "-c", "import osce_kg.paths as p; print(p.__file__); print(p.data_root())"],
+        [
+            str(py),
+            "-c",
+            "import osce_kg.layout as p; print(p.__file__); print(p.DataLayout.default().root)",
+        ],
         check=True,
         capture_output=True,
         text=True,

@@ -110,6 +110,8 @@ def ox_triples(path: Path) -> Iterator[pyoxigraph.Triple | pyoxigraph.Quad]:
     except SyntaxError as exc:
         raise parse_error_from(path, exc) from None
     except OSError as exc:
+        if not path.exists():
+            raise InputError(f"{path}: no such file") from None
         raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
 
 

@@ -25,6 +25,7 @@ on which store ran.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import shutil
 import tempfile
@@ -164,7 +165,8 @@ def dataset_store(layout: DataLayout | None = None) -> pyoxigraph.Store:
 
     It lives in the cache folder (:func:`osce_kg.layout.cache_root`) under the
     fingerprint of the layout's files, so a store is only ever opened for the
-    data it was built from.  A missing one is built beside (in a temporary
+    data it was built from (any change of a file, of osce-kg or of pyoxigraph
+    makes a new one).  A missing one is built beside (in a temporary
     folder) and renamed into place, so a process that dies half-way leaves no
     half-built store, and two processes building at once both end with a whole
     one; older stores are removed.
@@ -173,7 +175,10 @@ def dataset_store(layout: DataLayout | None = None) -> pyoxigraph.Store:
 
     layout = layout or DataLayout.default()
     root = cache_root()
-    path = root / f"store-{layout.fingerprint()[:24]}"
+    # One store per data folder: the folder's name carries where the data is and its
+    # fingerprint, and a rebuild removes only the same folder's older stores.
+    where = hashlib.sha256(str(layout.root.resolve()).encode()).hexdigest()[:12]
+    path = root / f"store-{where}-{layout.fingerprint()[:24]}"
     if not path.is_dir():
         try:
             root.mkdir(parents=True, exist_ok=True)
@@ -190,7 +195,7 @@ def dataset_store(layout: DataLayout | None = None) -> pyoxigraph.Store:
                 os.replace(tmp / "db", path)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
-        for old in root.glob("store-*"):
+        for old in root.glob(f"store-{where}-*"):
             if old != path:
                 shutil.rmtree(old, ignore_errors=True)
     return ox.Store.read_only(str(path))

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import pyoxigraph
 
+from .. import namespaces as ns
 from ..errors import DataError, ParseError
 from ..queries import parse_header
 from .model import Result, Rule, Severity
@@ -143,7 +144,9 @@ def run_check(check: Check, graph: rdflib.Graph) -> list[Result]:
 
 def check_predicates(check: Check) -> set[str] | None:
     """Every predicate IRI the check's patterns and property paths use, or None if one
-    of them is a variable or a negated path (then any triple may matter)."""
+    of them is a variable or a negated path (then any triple may matter).  Patterns
+    inside ``GRAPH <…/graph/ontology>`` are left out: only the ontology's triples can
+    match them, and a changed ontology re-checks everything."""
     from rdflib.paths import AlternativePath, InvPath, MulPath, NegatedPath, SequencePath
     from rdflib.term import URIRef, Variable
 
@@ -184,6 +187,9 @@ def check_predicates(check: Check) -> set[str] | None:
                     p = triple[1]
                     if isinstance(p, Variable) or not path_iris(p):
                         return False
+            name = getattr(node, "name", None)
+            if name == "Graph" and str(node.get("term")) == ns.ONTOLOGY_GRAPH:
+                return True  # the ontology's graph: a change there rebuilds the cache
             if getattr(node, "name", None) in ("Graph", "ServiceGraphPattern"):
                 return False
             return all(walk(v) for v in dict.values(node))

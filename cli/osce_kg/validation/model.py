@@ -132,7 +132,9 @@ class Result:
     line: int | None = None
     passage: str | None = None
 
-    def sort_key(self) -> tuple[int, str, int, str, str, str]:
+    def sort_key(self) -> tuple[int, str, int, str, str, str, str, str, str]:
+        """A total order, so that a report does not depend on the order an engine found
+        its results in."""
         return (
             -int(self.severity),
             self.file or "~",
@@ -140,6 +142,9 @@ class Result:
             str(self.focus),
             self.rule,
             self.message,
+            "" if self.path is None else self.path.n3(),
+            "" if self.value is None else self.value.n3(),
+            self.component or "",
         )
 
 

@@ -87,6 +87,12 @@ def _locate(
     for path in unit.files:
         if iri in index_of(path).line_heads:
             return display_path(path), index_of(path).line_of(iri)
+    # A file the scan cannot read statement by statement (JSON-LD, RDF/XML, a TriG
+    # graph block): the first line that names the node.
+    for path in unit.files:
+        line = index_of(path).line_of(iri)
+        if line is not None:
+            return display_path(path), line
     return display_path(unit.files[0]), None
 
 
