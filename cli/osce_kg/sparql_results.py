@@ -16,7 +16,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from . import namespaces as ns
-from .output import ROW_FORMATS, render_rows
+from .rows import ROW_FORMATS, render_rows
 from .sparql_bind import quote_string
 
 if TYPE_CHECKING:

@@ -130,7 +130,7 @@ def networks(store: Store, folder: Path, root: Path) -> list[str]:
     """
     from ..network import analysis, draw, exports, style
     from ..network.build import NETWORKS, build_all
-    from ..output import render_rows
+    from ..rows import render_rows
 
     graphs = build_all(store)
     pictures: list[str] = []

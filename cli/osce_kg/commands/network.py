@@ -5,12 +5,14 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from ..output import ROW_FORMATS, output_options
-from ..store_options import store_options
+from .options import emit, output_options, store_options
+
+if TYPE_CHECKING:
+    from ..specs import StoreSpec
 
 # Kept here (not imported from osce_kg.network) so that --help loads no networkx;
 # a test checks that they agree with the library's.
@@ -31,7 +33,7 @@ LAYOUT_SEED = 7  # osce_kg.network.style.LAYOUT_SEED
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def _network_args(func: F) -> F:
+def _network_args(func: Callable[..., None]) -> Callable[..., None]:
     func = click.option(
         "--roll-up",
         is_flag=True,
@@ -89,15 +91,10 @@ def _jobs_option(func: F) -> F:
     )(func)
 
 
-def _build(
-    name: str, roll_up: bool, store: str | None, endpoint: str | None, timeout: float, retries: int
-) -> Any:
+def _build(name: str, roll_up: bool, store_spec: StoreSpec) -> Any:
     from ..network.build import build_network
-    from ..store import open_store
 
-    return build_network(
-        open_store(store, endpoint, timeout=timeout, retries=retries), name, roll_up=roll_up
-    )
+    return build_network(store_spec.open(), name, roll_up=roll_up)
 
 
 @click.group()
@@ -135,14 +132,11 @@ def network() -> None:
     help="Seed of community detection.",
 )
 @_jobs_option
-@output_options(ROW_FORMATS, "table", help="Output format (csv/tsv need one --section).")
+@output_options(default="table", help="Output format (csv/tsv need one --section).")
 def analyze(
     name: str,
     roll_up: bool,
-    store: str | None,
-    endpoint: str | None,
-    timeout: float,
-    retries: int,
+    store_spec: StoreSpec,
     section: str,
     seed: int,
     jobs: int,
@@ -159,10 +153,10 @@ def analyze(
         osce-kg network analyze multigraph --jobs 4     # with nx-parallel installed
     """
     _load_networkx(jobs)
-    from ..network.report import render_report
+    from ..network.report import report_text
 
-    graph = _build(name, roll_up, store, endpoint, timeout, retries)
-    render_report(graph, section, fmt, output, seed=seed)
+    graph = _build(name, roll_up, store_spec)
+    emit(report_text(graph, section, fmt, seed=seed), output)
 
 
 @network.command()
@@ -186,10 +180,7 @@ def analyze(
 def export(
     name: str,
     roll_up: bool,
-    store: str | None,
-    endpoint: str | None,
-    timeout: float,
-    retries: int,
+    store_spec: StoreSpec,
     fmt: str,
     output: Path,
     jobs: int,
@@ -205,7 +196,7 @@ def export(
     from ..network.analysis import annotate
     from ..network.exports import export_network
 
-    export_network(annotate(_build(name, roll_up, store, endpoint, timeout, retries)), fmt, output)
+    export_network(annotate(_build(name, roll_up, store_spec)), fmt, output)
 
 
 @network.command()
@@ -223,10 +214,7 @@ def export(
 def draw(
     name: str,
     roll_up: bool,
-    store: str | None,
-    endpoint: str | None,
-    timeout: float,
-    retries: int,
+    store_spec: StoreSpec,
     output: Path,
     seed: int,
 ) -> None:
@@ -241,6 +229,6 @@ def draw(
     from ..network.draw import draw_network, picture_format
 
     picture_format(output)  # a bad file name fails before the graph is read
-    graph = _build(name, roll_up, store, endpoint, timeout, retries)
+    graph = _build(name, roll_up, store_spec)
     title = f"osce-kg {name}" + (" (rolled up)" if roll_up else "")
     draw_network(graph, output, title=title, seed=seed)

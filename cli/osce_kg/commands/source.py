@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ..output import output_options, write_rows
+from .options import emit, output_options
 
 graph_dir_option = click.option(
     "--graph-dir",
@@ -72,9 +72,10 @@ def list_(graph_dir: Path | None, fmt: str, output: Path | None) -> None:
         osce-kg source list --format csv
     """
     from ..corpus import list_sources
+    from ..rows import render_rows
 
     rows = [
         (s.slug, s.title, s.published, s.triples, "ok" if s.text_ok else "text changed")
         for s in list_sources(_graph_dir(graph_dir))
     ]
-    write_rows(("slug", "title", "published", "triples", "status"), rows, fmt, output)
+    emit(render_rows(("slug", "title", "published", "triples", "status"), rows, fmt), output)

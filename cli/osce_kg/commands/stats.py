@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ..output import output_options, write_rows
+from .options import emit, output_options
 
 
 @click.command()
@@ -24,7 +24,8 @@ def stats(no_ontology: bool, fmt: str, output: Path | None) -> None:
         osce-kg stats --format csv -o stats.csv
     """
     from ..loading import load_default
+    from ..rows import render_rows
     from ..stats import graph_stats, stats_rows
 
     graph = load_default(ontology=not no_ontology)
-    write_rows(("section", "name", "count"), stats_rows(graph_stats(graph)), fmt, output)
+    emit(render_rows(("section", "name", "count"), stats_rows(graph_stats(graph)), fmt), output)

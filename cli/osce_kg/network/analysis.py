@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from ..output import Value
+from ..rows import Value
 from .values import LIST_SEPARATOR
 
 SEED = 42

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import networkx as nx
 
 from ..errors import InputError
-from ..output import emit, render_rows
+from ..rows import render_rows
 from .analysis import SECTIONS, SEED, measure, section_table
 
 
@@ -46,9 +45,3 @@ def report_text(graph: nx.Graph, section: str, fmt: str, *, seed: int = SEED) ->
             parts.append("\n")
         parts.append(render_rows(cols, rows, fmt))
     return "".join(parts)
-
-
-def render_report(
-    graph: nx.Graph, section: str, fmt: str, output: Path | None, *, seed: int = SEED
-) -> None:
-    emit(report_text(graph, section, fmt, seed=seed), output)
