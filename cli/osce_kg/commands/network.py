@@ -3,32 +3,20 @@
 from __future__ import annotations
 
 import importlib
+import textwrap
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+# The registries, which import no NetworkX (so --help stays fast).
+from ..network import COMMUNITY_SEED, LAYOUT_SEED, NETWORKS, SECTIONS
+from ..network.exports import EXPORTERS
 from .options import emit, output_options, store_options
 
 if TYPE_CHECKING:
     from ..specs import StoreSpec
-
-# Kept here (not imported from osce_kg.network) so that --help loads no networkx;
-# a test checks that they agree with the library's.
-NETWORK_NAMES = ("speaker-event", "actor-event", "person-organisation", "multigraph")
-SECTION_NAMES = (
-    "all",
-    "nodes",
-    "persons",
-    "events",
-    "components",
-    "communities",
-    "who-spoke-where",
-)
-EXPORT_FORMATS = ("gexf", "graphml", "csv", "json")
-COMMUNITY_SEED = 42  # osce_kg.network.analysis.SEED
-LAYOUT_SEED = 7  # osce_kg.network.style.LAYOUT_SEED
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -40,7 +28,7 @@ def _network_args(func: Callable[..., None]) -> Callable[..., None]:
         help="Replace each part of an event (an opening ceremony) by the event it belongs to.",
     )(func)
     func = store_options(func)
-    return click.argument("name", type=click.Choice(NETWORK_NAMES), metavar="NAME")(func)
+    return click.argument("name", type=click.Choice(list(NETWORKS)), metavar="NAME")(func)
 
 
 def _load_networkx(jobs: int = 1) -> None:
@@ -97,28 +85,41 @@ def _build(name: str, roll_up: bool, store_spec: StoreSpec) -> Any:
     return build_network(store_spec.open(), name, roll_up=roll_up)
 
 
-@click.group()
+_WIDTH = max(len(name) for name in NETWORKS) + 2
+_HELP = (
+    "Networks of actors and events: analyses, Gephi exports, pictures.\n\n"
+    "\b\nNAME is one of:\n"
+    + "".join(
+        textwrap.fill(
+            about,
+            76,
+            initial_indent=f"  {name.ljust(_WIDTH)}",
+            subsequent_indent=" " * (_WIDTH + 2),
+        )
+        + "\n"
+        for name, about in NETWORKS.items()
+    )
+    + """
+\b
+Example:
+    osce-kg network analyze speaker-event --roll-up
+    osce-kg network export multigraph --format gexf -o osce.gexf
+    osce-kg network draw actor-event -o actor-event.svg
+"""
+)
+
+
+@click.group(help=_HELP)
 def network() -> None:
-    """Networks of actors and events: analyses, Gephi exports, pictures.
-
-    NAME is one of: speaker-event (who spoke where), actor-event (spoke,
-    chaired, attended, participated, proposed, organised), person-organisation
-    (posts held, organisation hierarchy), multigraph (all of these, plus
-    countries and places).
-
-    \b
-    Example:
-        osce-kg network analyze speaker-event --roll-up
-        osce-kg network export multigraph --format gexf -o osce.gexf
-        osce-kg network draw actor-event -o actor-event.svg
-    """
+    # The help is generated from the registry of networks (osce_kg.network.NETWORKS).
+    pass
 
 
 @network.command()
 @_network_args
 @click.option(
     "--section",
-    type=click.Choice(SECTION_NAMES),
+    type=click.Choice(["all", *SECTIONS]),
     default="all",
     show_default=True,
     help="Which table: nodes (degree, betweenness, PageRank, component, community), "
@@ -164,17 +165,18 @@ def analyze(
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(EXPORT_FORMATS),
+    type=click.Choice(list(EXPORTERS)),
     required=True,
-    help="gexf (Gephi, Gephi Lite), graphml (Cytoscape, yEd), csv (a folder with "
-    "Gephi's nodes.csv and edges.csv), json (NetworkX node-link).",
+    help=", ".join(f"{e.name} ({e.description})" for e in EXPORTERS.values()) + ".",
 )
 @click.option(
     "-o",
     "--output",
     type=click.Path(path_type=Path),
     required=True,
-    help="File to write (for csv: a folder), replaced atomically.",
+    help="File to write (for "
+    + ", ".join(e.name for e in EXPORTERS.values() if e.folder)
+    + ": a folder), replaced atomically.",
 )
 @_jobs_option
 def export(

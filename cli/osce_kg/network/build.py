@@ -30,15 +30,9 @@ from rdflib.term import Identifier
 from ..errors import InputError
 from ..namespaces import ONTOLOGY_NS
 from ..store import Store
+from . import NETWORKS
 from .queries import load_query
 from .values import LIST_SEPARATOR
-
-NETWORKS: dict[str, str] = {
-    "speaker-event": "who spoke at which event (capacity, on behalf of, date)",
-    "actor-event": "spoke, chaired, attended, participated, proposed, organised",
-    "person-organisation": "posts held and the organisation hierarchy",
-    "multigraph": "persons, organisations, missions, countries and events, every relation",
-}
 
 # The most specific class decides a node's kind (the store holds inferred
 # super-classes too, so an okg:FieldOperation is also an okg:Organization).

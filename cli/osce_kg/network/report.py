@@ -8,7 +8,8 @@ import networkx as nx
 
 from ..errors import InputError
 from ..rows import render_rows
-from .analysis import SECTIONS, SEED, measure, section_table
+from . import SECTIONS
+from .analysis import SEED, measure, section_table
 
 
 def report_text(graph: nx.Graph, section: str, fmt: str, *, seed: int = SEED) -> str:

@@ -10,7 +10,7 @@ import math
 
 import networkx as nx
 
-LAYOUT_SEED = 7
+from . import LAYOUT_SEED
 
 Positions = dict[object, tuple[float, float]]
 """Node -> (x, y) in [-1, 1], as :func:`layout` gives."""
