@@ -34,3 +34,17 @@ def test_an_epilog_lists_the_codes_it_is_given() -> None:
     assert epilog.startswith("\b\nExit codes:\n  0  success")
     assert "\n  1  " in epilog and "\n  2 " not in epilog and "130" not in epilog
     assert all(len(line) <= 76 for line in epilog.splitlines())
+
+
+def test_query_formats_come_from_the_result_writers() -> None:
+    import click
+
+    from osce_kg.commands.query import query
+    from osce_kg.sparql_results import GRAPH_WRITERS, SELECT_WRITERS, formats_help
+
+    for name in ("run", "sparql"):
+        param = next(p for p in query.commands[name].params if p.name == "fmt")
+        assert isinstance(param.type, click.Choice)
+        assert list(param.type.choices) == [*SELECT_WRITERS, *GRAPH_WRITERS]
+        assert param.help == formats_help()
+    assert all(name in formats_help() for name in [*SELECT_WRITERS, *GRAPH_WRITERS])

@@ -12,18 +12,16 @@ from rdflib.term import Identifier
 
 from .errors import InputError
 from .queries import StoredQuery
-from .sparql_results import GRAPH_FORMATS, SELECT_FORMATS
+from .sparql_results import ASK_FORMATS, GRAPH_FORMATS, SELECT_FORMATS
 from .specs import StoreSpec
 
 
 def output_format(kind: str, fmt: str | None) -> str:
     """The format to write a ``kind`` answer in; InputError if ``fmt`` does not fit it."""
     graph_answer = kind in ("CONSTRUCT", "DESCRIBE")
+    allowed = GRAPH_FORMATS if graph_answer else ASK_FORMATS if kind == "ASK" else SELECT_FORMATS
     if fmt is None:
-        return "turtle" if graph_answer else "table"
-    allowed: tuple[str, ...] = GRAPH_FORMATS if graph_answer else SELECT_FORMATS
-    if kind == "ASK":
-        allowed = ("table", "json")
+        return allowed[0]
     if fmt not in allowed:
         raise InputError(
             f"--format {fmt}: a {kind} query gives "

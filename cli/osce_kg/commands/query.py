@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ..sparql_results import GRAPH_FORMATS, SELECT_FORMATS
+from ..sparql_results import GRAPH_FORMATS, SELECT_FORMATS, formats_help
 from .options import emit, output_options, store_options
 
 if TYPE_CHECKING:
@@ -33,8 +33,7 @@ def query() -> None:
 _format_option = output_options(
     ALL_FORMATS,
     default=None,
-    help="SELECT: table (default), csv, tsv, json (W3C SPARQL results), markdown; "
-    "CONSTRUCT/DESCRIBE: turtle (default), nt, jsonld.",
+    help=formats_help(),
 )
 
 
