@@ -18,8 +18,9 @@ import pytest
 from lxml import etree
 
 from network_support import GexfSchemas, graphology_parse
+from osce_kg.network import NETWORKS
 from osce_kg.network.analysis import annotate
-from osce_kg.network.build import NETWORKS, Facts, network_from_facts
+from osce_kg.network.build import Facts, network_from_facts
 from osce_kg.network.exports import FORMATS, export_network
 from osce_kg.store import RdflibStore
 

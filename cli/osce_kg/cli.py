@@ -15,7 +15,7 @@ from typing import Any
 import click
 
 from . import __version__
-from .errors import EXIT_INTERRUPTED, OsceKgError
+from .errors import EXIT_INTERRUPTED, OsceKgError, exit_codes_epilog
 
 # name -> "module:attribute" under osce_kg.commands; a command whose module is
 # absent (a trimmed install) is simply not listed.
@@ -30,14 +30,7 @@ COMMANDS: dict[str, str] = {
     "validate": "validate:validate",
 }
 
-EPILOG = """\b
-Exit codes:
-  0    success (validate: the data conforms)
-  1    validation results at or above --fail-on
-  2    cannot run: missing or malformed file, bad option or parameter
-  3    a remote SPARQL endpoint failed (down, timeout, 5xx, refused)
-  130  interrupted
-"""
+EPILOG = exit_codes_epilog()
 
 
 class LazyGroup(click.Group):

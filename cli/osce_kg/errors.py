@@ -1,22 +1,95 @@
 """The exception tree of osce-kg and the exit codes the CLI maps it to.
 
 Library code raises these; only the CLI turns them into a one-line message
-and an exit code.  Exit codes (documented in ``osce-kg --help`` and README):
-
-* 0 — success (for ``validate``: the data conforms)
-* 1 — the data does not conform (validation results at or above ``--fail-on``)
-* 2 — cannot run: a missing or malformed file, a bad option or parameter
-* 3 — a remote SPARQL endpoint failed (down, timed out, refused, 5xx)
-* 130 — interrupted (Ctrl-C)
+and an exit code.  :data:`EXIT_CODES` is the one table of exit codes: the
+epilogs of ``osce-kg --help`` and of the commands, and the README's table
+(``python -m osce_kg.docs``), are generated from it.
 """
 
 from __future__ import annotations
 
-EXIT_OK = 0
-EXIT_NONCONFORMANT = 1
-EXIT_USAGE = 2
-EXIT_REMOTE = 3
-EXIT_INTERRUPTED = 130
+import textwrap
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+# click indents an epilog by two columns and, under the no-rewrap marker,
+# leaves its lines as they are: wrapped here to fit an 80-column terminal.
+_EPILOG_WIDTH = 76
+
+
+@dataclass(frozen=True)
+class ExitCode:
+    """One exit code: its number, a short name, and what it means (Markdown:
+    backticks mark option and command names)."""
+
+    code: int
+    name: str
+    meaning: str
+
+    @property
+    def plain(self) -> str:
+        """The meaning as plain text, for ``--help``."""
+        return self.meaning.replace("`", "")
+
+
+EXIT_CODES: tuple[ExitCode, ...] = (
+    ExitCode(0, "ok", "success (`validate`: the data conforms)"),
+    ExitCode(
+        1,
+        "nonconformant",
+        "validation results at or above `--fail-on` (`validate`, and `build` unless "
+        "`--no-validate`)",
+    ),
+    ExitCode(
+        2,
+        "usage",
+        "cannot run: a missing or malformed file (`FILE:LINE:COL: message`), a bad option "
+        "or parameter",
+    ),
+    ExitCode(
+        3,
+        "remote",
+        "a remote SPARQL endpoint failed: it is down, timed out, refused the credentials, "
+        "or answered 5xx after retries",
+    ),
+    ExitCode(130, "interrupted", "interrupted"),
+)
+
+_BY_NAME = {e.name: e.code for e in EXIT_CODES}
+EXIT_OK = _BY_NAME["ok"]
+EXIT_NONCONFORMANT = _BY_NAME["nonconformant"]
+EXIT_USAGE = _BY_NAME["usage"]
+EXIT_REMOTE = _BY_NAME["remote"]
+EXIT_INTERRUPTED = _BY_NAME["interrupted"]
+
+
+def exit_codes_epilog(codes: Iterable[int] | None = None) -> str:
+    """A ``--help`` epilog listing ``codes`` (default: all) with their meanings.
+
+    Starts with click's no-rewrap marker, so the columns stay as written.
+    """
+    wanted = None if codes is None else set(codes)
+    rows = [e for e in EXIT_CODES if wanted is None or e.code in wanted]
+    width = max(len(str(e.code)) for e in rows) + 2
+    lines = [
+        textwrap.fill(
+            e.plain,
+            _EPILOG_WIDTH,
+            initial_indent=f"  {str(e.code).ljust(width)}",
+            subsequent_indent=" " * (2 + width),
+            break_long_words=False,
+            break_on_hyphens=False,  # keep options such as --fail-on whole
+        )
+        for e in rows
+    ]
+    return "\b\nExit codes:\n" + "\n".join(lines) + "\n"
+
+
+def exit_codes_markdown() -> str:
+    """The exit codes as a Markdown table (the README's)."""
+    lines = ["| code | name | meaning |", "| --- | --- | --- |"]
+    lines += [f"| {e.code} | {e.name} | {e.meaning} |" for e in EXIT_CODES]
+    return "\n".join(lines) + "\n"
 
 
 class OsceKgError(Exception):

@@ -1,29 +1,27 @@
-"""Run a parsed query on the chosen store and write its answer in the chosen format.
+"""Run a parsed query on the chosen store and render its answer in the chosen format.
 
 Kept apart from the click command so that tests and other commands can run a
-stored query the way ``osce-kg query run`` does.
+stored query the way ``osce-kg query run`` does; the command writes the text.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from pathlib import Path
 
 from rdflib.term import Identifier
 
 from .errors import InputError
 from .queries import StoredQuery
-from .sparql_results import GRAPH_FORMATS, SELECT_FORMATS
+from .sparql_results import ASK_FORMATS, GRAPH_FORMATS, SELECT_FORMATS
+from .specs import StoreSpec
 
 
 def output_format(kind: str, fmt: str | None) -> str:
     """The format to write a ``kind`` answer in; InputError if ``fmt`` does not fit it."""
     graph_answer = kind in ("CONSTRUCT", "DESCRIBE")
+    allowed = GRAPH_FORMATS if graph_answer else ASK_FORMATS if kind == "ASK" else SELECT_FORMATS
     if fmt is None:
-        return "turtle" if graph_answer else "table"
-    allowed: tuple[str, ...] = GRAPH_FORMATS if graph_answer else SELECT_FORMATS
-    if kind == "ASK":
-        allowed = ("table", "json")
+        return allowed[0]
     if fmt not in allowed:
         raise InputError(
             f"--format {fmt}: a {kind} query gives "
@@ -32,27 +30,21 @@ def output_format(kind: str, fmt: str | None) -> str:
     return fmt
 
 
-def run_and_render(
+def render_answer(
     q: StoredQuery,
     bindings: Mapping[str, Identifier],
     fmt: str | None,
-    output: Path | None,
-    *,
-    store: str | None = None,
-    endpoint: str | None = None,
-    timeout: float = 30.0,
-    retries: int = 2,
-) -> None:
-    from .output import emit
+    store: StoreSpec,
+) -> str:
+    """The answer of ``q`` on ``store`` as text in ``fmt`` (None: the kind's default)."""
     from .sparql_results import render_boolean, render_graph, render_select
-    from .store import open_store
 
     fmt = output_format(q.kind, fmt)
-    s = open_store(store, endpoint, timeout=timeout, retries=retries)
+    s = store.open()
     if q.kind == "SELECT":
         text = render_select(s.select(q.text, bindings, native=True), fmt)
     elif q.kind == "ASK":
         text = render_boolean(s.ask(q.text, bindings), fmt)
     else:
         text = render_graph(s.construct(q.text, bindings), fmt)
-    emit(text, output)
+    return text

@@ -81,10 +81,13 @@ def serve(
     host: str,
     port: int,
     *,
+    announce: Callable[[str], None],
     inferred: bool = True,
-    announce: Callable[[str], None] = print,
 ) -> int:
-    """Serve the dataset read-only at http://HOST:PORT/query until interrupted; an exit code."""
+    """Serve the dataset read-only at http://HOST:PORT/query until interrupted; an exit code.
+
+    ``announce`` shows the server's address and state to the user (the command
+    layer's output)."""
     binary = oxigraph_binary()
     with tempfile.TemporaryDirectory(prefix="osce-kg-serve-") as tmp:
         data, count = dataset_ntriples(inferred=inferred)

@@ -6,6 +6,10 @@ tables, graphs as Turtle / N-Triples / JSON-LD.
   literals as their lexical form), CRLF line ends, RFC 4180 quoting;
 * ``tsv`` — SPARQL 1.1 TSV: header of ``?var``, every term in SPARQL/Turtle syntax;
 * ``table`` / ``markdown`` — for people: IRIs shortened with the project's prefixes.
+
+:data:`SELECT_WRITERS` and :data:`GRAPH_WRITERS` are the registries of these
+formats; ``osce-kg query``'s choices and ``--help`` read them.  This module
+imports no rdflib at import time, so the command line can.
 """
 
 from __future__ import annotations
@@ -13,10 +17,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from . import namespaces as ns
-from .output import ROW_FORMATS, render_rows
+from .rows import render_rows
 from .sparql_bind import quote_string
 
 if TYPE_CHECKING:
@@ -24,9 +30,6 @@ if TYPE_CHECKING:
 
     from .resultset import SelectResult
 
-SELECT_FORMATS = ROW_FORMATS
-GRAPH_FORMATS = ("turtle", "nt", "jsonld")
-_RDFLIB_GRAPH_FORMAT = {"turtle": "turtle", "nt": "nt", "jsonld": "json-ld"}
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
@@ -165,25 +168,86 @@ def short(term: Any) -> str:
     return value
 
 
+def _for_people(fmt: str) -> Callable[[SelectResult], str]:
+    def render(result: SelectResult) -> str:
+        rows = [[short(t) for t in row] for row in result.rows]
+        return render_rows(result.variables, rows, fmt)
+
+    return render
+
+
+def _plain_boolean(value: bool) -> str:
+    return ("true" if value else "false") + "\n"
+
+
+@dataclass(frozen=True)
+class SelectWriter:
+    """A format of SELECT answers; ``boolean`` writes an ASK answer in it, if it can."""
+
+    name: str
+    description: str
+    rows: Callable[[SelectResult], str]
+    boolean: Callable[[bool], str] | None = None
+
+
+@dataclass(frozen=True)
+class GraphWriter:
+    """A format of CONSTRUCT/DESCRIBE answers: rdflib's serializer ``rdflib_format``."""
+
+    name: str
+    description: str
+    rdflib_format: str
+
+
+SELECT_WRITERS: dict[str, SelectWriter] = {
+    w.name: w
+    for w in (
+        SelectWriter("table", "aligned text", _for_people("table"), _plain_boolean),
+        SelectWriter("csv", "W3C SPARQL results CSV", to_csv),
+        SelectWriter("tsv", "W3C SPARQL results TSV", to_tsv),
+        SelectWriter("json", "W3C SPARQL results JSON", to_json, boolean_json),
+        SelectWriter("markdown", "a Markdown table", _for_people("markdown")),
+    )
+}
+"""The formats of SELECT answers, the default (``table``) first."""
+
+GRAPH_WRITERS: dict[str, GraphWriter] = {
+    w.name: w
+    for w in (
+        GraphWriter("turtle", "Turtle", "turtle"),
+        GraphWriter("nt", "N-Triples", "nt"),
+        GraphWriter("jsonld", "JSON-LD", "json-ld"),
+    )
+}
+"""The formats of CONSTRUCT/DESCRIBE answers, the default (``turtle``) first."""
+
+SELECT_FORMATS = tuple(SELECT_WRITERS)
+ASK_FORMATS = tuple(name for name, w in SELECT_WRITERS.items() if w.boolean is not None)
+GRAPH_FORMATS = tuple(GRAPH_WRITERS)
+
+
+def formats_help() -> str:
+    """The ``--format`` help of ``osce-kg query``: every format, by kind of answer."""
+
+    def listed(writers: dict[str, Any]) -> str:
+        items = [f"{name} ({w.description})" for name, w in writers.items()]
+        items[0] = items[0].replace(" (", " (default; ", 1)
+        return ", ".join(items)
+
+    return f"SELECT: {listed(SELECT_WRITERS)}; CONSTRUCT/DESCRIBE: {listed(GRAPH_WRITERS)}."
+
+
 def render_select(result: SelectResult, fmt: str) -> str:
-    if fmt == "json":
-        return to_json(result)
-    if fmt == "csv":
-        return to_csv(result)
-    if fmt == "tsv":
-        return to_tsv(result)
-    rows = [[short(t) for t in row] for row in result.rows]
-    return render_rows(result.variables, rows, fmt)
+    return SELECT_WRITERS[fmt].rows(result)
 
 
 def render_boolean(value: bool, fmt: str) -> str:
-    if fmt == "json":
-        return boolean_json(value)
-    return ("true" if value else "false") + "\n"
+    write = SELECT_WRITERS[fmt].boolean
+    return (write or _plain_boolean)(value)
 
 
 def render_graph(graph: Any, fmt: str) -> str:
     for prefix, iri in ns.PREFIXES.items():
         graph.bind(prefix, iri)
-    text: str = graph.serialize(format=_RDFLIB_GRAPH_FORMAT[fmt])
+    text: str = graph.serialize(format=GRAPH_WRITERS[fmt].rdflib_format)
     return text

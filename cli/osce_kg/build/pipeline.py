@@ -20,8 +20,7 @@ local files, which a corpus on a server has outgrown.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -34,6 +33,7 @@ from .dataset import BuiltDataset, load_built_dataset, write_dataset
 from .report import OutputFile, ValidationStatus, render_report
 
 if TYPE_CHECKING:
+    from ..specs import StoreSpec
     from ..store import Store
 
 
@@ -41,9 +41,7 @@ if TYPE_CHECKING:
 class BuildOptions:
     output: Path
     validate: bool = True
-    endpoint: str | None = None  # make the query and network outputs from this server
-    timeout: float = 30.0
-    retries: int = 2
+    source: StoreSpec | None = None  # make the query and network outputs from this endpoint
 
 
 @dataclass
@@ -88,10 +86,10 @@ def _load(state: BuildState) -> None:
 
 
 def _connect(state: BuildState) -> None:
-    from ..store import open_store
-
-    opts = state.options
-    state.store = open_store(None, opts.endpoint, timeout=opts.timeout, retries=opts.retries)
+    source = state.options.source
+    if source is None:  # pragma: no cover - plan() connects only with a source
+        raise DataError("internal: no endpoint to connect to")
+    state.store = source.open()
 
 
 def _store(state: BuildState) -> Store:
@@ -147,7 +145,7 @@ def _report(state: BuildState) -> None:
 
 def plan(options: BuildOptions) -> list[Stage]:
     """The stages a build with ``options`` runs, with a label for progress."""
-    if options.endpoint is not None:
+    if options.source is not None:
         return [
             ("Connecting to the endpoint", _connect),
             ("Running the stored queries", _queries),
@@ -223,29 +221,3 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
         files = list_files(tmp)
     triples = None if state.built is None else len(state.built.union)
     return BuildResult(options.output, files, state.validation, triples)
-
-
-@contextmanager
-def terminal_progress(enabled: bool) -> Iterator[Progress | None]:
-    """A rich progress bar on stderr when ``enabled`` (stderr is a terminal), else nothing."""
-    if not enabled:
-        yield None
-        return
-    from rich.console import Console
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        TextColumn("{task.completed}/{task.total}"),
-        TimeElapsedColumn(),
-        console=Console(stderr=True),
-        transient=True,
-    ) as bar:
-        task = bar.add_task("Building", total=None)
-
-        def update(label: str, done: int, total: int) -> None:
-            # refresh=True: show every stage, however quickly it ends.
-            bar.update(task, description=label, completed=done, total=total, refresh=True)
-
-        yield update

@@ -119,9 +119,6 @@ def validate(built: BuiltDataset, folder: Path) -> ValidationStatus:
 # ---------------------------------------------------------------------------
 
 
-NETWORK_EXPORTS = (("gexf", ".gexf"), ("graphml", ".graphml"), ("json", ".json"))
-
-
 def networks(store: Store, folder: Path, root: Path) -> list[str]:
     """Build every network from ``store`` (the built graph, or a SPARQL endpoint);
     write its exports, pictures and analyses into ``folder/<name>/``.
@@ -132,9 +129,9 @@ def networks(store: Store, folder: Path, root: Path) -> list[str]:
     laid out once (the GEXF positions and both pictures).  Returns the
     pictures' paths relative to ``root`` (the build folder), for the report.
     """
-    from ..network import analysis, draw, exports, style
-    from ..network.build import NETWORKS, build_all
-    from ..output import render_rows
+    from ..network import NETWORKS, SECTIONS, analysis, draw, exports, style
+    from ..network.build import build_all
+    from ..rows import render_rows
 
     graphs = build_all(store)
     pictures: list[str] = []
@@ -146,16 +143,16 @@ def networks(store: Store, folder: Path, root: Path) -> list[str]:
         positions = style.layout(graph)
         out = folder / name
         out.mkdir(parents=True, exist_ok=True)
-        for fmt, suffix in NETWORK_EXPORTS:
-            exports.export_network(graph, fmt, out / f"{name}{suffix}", positions=positions)
-        # Gephi's spreadsheet import: nodes.csv and edges.csv in a folder.
-        exports.export_network(graph, "csv", out / "csv")
+        for exporter in exports.EXPORTERS.values():
+            # A folder format (Gephi's spreadsheet import) gets a folder named after it.
+            target = out / (exporter.name if exporter.folder else f"{name}{exporter.suffix}")
+            exports.export_network(graph, exporter.name, target, positions=positions)
         paths = [out / f"{name}{suffix}" for suffix in (".png", ".svg")]
         draw.draw_networks(graph, paths, title=f"{name}: {description}", positions=positions)
         pictures += [path.relative_to(root).as_posix() for path in paths]
         (out / "analysis").mkdir(exist_ok=True)
         entry: dict[str, Any] = {"name": name, "description": description, "analyses": {}}
-        for section in analysis.SECTIONS:
+        for section in SECTIONS:
             reason = analysis.inapplicable(graph, section)
             if reason is not None:
                 entry["analyses"][section] = f"not applicable: {reason}"

@@ -3,12 +3,45 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from ..errors import DataError, InputError
-from ..store_options import endpoint_options
+from .options import endpoint_options
+
+if TYPE_CHECKING:
+    from ..build.pipeline import Progress
+
+
+@contextmanager
+def terminal_progress(enabled: bool) -> Iterator[Progress | None]:
+    """A rich progress bar on stderr when ``enabled`` (stderr is a terminal), else nothing."""
+    if not enabled:
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, TextColumn, TimeElapsedColumn
+    from rich.progress import Progress as ProgressBar
+
+    with ProgressBar(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as bar:
+        task = bar.add_task("Building", total=None)
+
+        def update(label: str, done: int, total: int) -> None:
+            # refresh=True: show every stage, however quickly it ends.
+            bar.update(task, description=label, completed=done, total=total, refresh=True)
+
+        yield update
 
 
 @click.command()
@@ -59,12 +92,12 @@ def build(
     if endpoint is not None and no_validate:
         raise InputError("--no-validate: a build from --endpoint validates nothing")
     try:
-        from ..build.pipeline import BuildOptions, terminal_progress
+        from ..build.pipeline import BuildOptions
         from ..build.pipeline import build as run_build
+        from ..specs import StoreSpec
 
-        options = BuildOptions(
-            output, not no_validate, endpoint=endpoint, timeout=timeout, retries=retries
-        )
+        source = None if endpoint is None else StoreSpec(None, endpoint, timeout, retries)
+        options = BuildOptions(output, not no_validate, source=source)
         with terminal_progress(sys.stderr.isatty()) as progress:
             result = run_build(options, progress)
     except ModuleNotFoundError as exc:

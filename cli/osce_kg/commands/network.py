@@ -3,42 +3,32 @@
 from __future__ import annotations
 
 import importlib
+import textwrap
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from ..output import ROW_FORMATS, output_options
-from ..store_options import store_options
+# The registries, which import no NetworkX (so --help stays fast).
+from ..network import COMMUNITY_SEED, LAYOUT_SEED, NETWORKS, SECTIONS
+from ..network.exports import EXPORTERS
+from .options import emit, output_options, store_options
 
-# Kept here (not imported from osce_kg.network) so that --help loads no networkx;
-# a test checks that they agree with the library's.
-NETWORK_NAMES = ("speaker-event", "actor-event", "person-organisation", "multigraph")
-SECTION_NAMES = (
-    "all",
-    "nodes",
-    "persons",
-    "events",
-    "components",
-    "communities",
-    "who-spoke-where",
-)
-EXPORT_FORMATS = ("gexf", "graphml", "csv", "json")
-COMMUNITY_SEED = 42  # osce_kg.network.analysis.SEED
-LAYOUT_SEED = 7  # osce_kg.network.style.LAYOUT_SEED
+if TYPE_CHECKING:
+    from ..specs import StoreSpec
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def _network_args(func: F) -> F:
+def _network_args(func: Callable[..., None]) -> Callable[..., None]:
     func = click.option(
         "--roll-up",
         is_flag=True,
         help="Replace each part of an event (an opening ceremony) by the event it belongs to.",
     )(func)
     func = store_options(func)
-    return click.argument("name", type=click.Choice(NETWORK_NAMES), metavar="NAME")(func)
+    return click.argument("name", type=click.Choice(list(NETWORKS)), metavar="NAME")(func)
 
 
 def _load_networkx(jobs: int = 1) -> None:
@@ -89,39 +79,47 @@ def _jobs_option(func: F) -> F:
     )(func)
 
 
-def _build(
-    name: str, roll_up: bool, store: str | None, endpoint: str | None, timeout: float, retries: int
-) -> Any:
+def _build(name: str, roll_up: bool, store_spec: StoreSpec) -> Any:
     from ..network.build import build_network
-    from ..store import open_store
 
-    return build_network(
-        open_store(store, endpoint, timeout=timeout, retries=retries), name, roll_up=roll_up
+    return build_network(store_spec.open(), name, roll_up=roll_up)
+
+
+_WIDTH = max(len(name) for name in NETWORKS) + 2
+_HELP = (
+    "Networks of actors and events: analyses, Gephi exports, pictures.\n\n"
+    "\b\nNAME is one of:\n"
+    + "".join(
+        textwrap.fill(
+            about,
+            76,
+            initial_indent=f"  {name.ljust(_WIDTH)}",
+            subsequent_indent=" " * (_WIDTH + 2),
+        )
+        + "\n"
+        for name, about in NETWORKS.items()
     )
+    + """
+\b
+Example:
+    osce-kg network analyze speaker-event --roll-up
+    osce-kg network export multigraph --format gexf -o osce.gexf
+    osce-kg network draw actor-event -o actor-event.svg
+"""
+)
 
 
-@click.group()
+@click.group(help=_HELP)
 def network() -> None:
-    """Networks of actors and events: analyses, Gephi exports, pictures.
-
-    NAME is one of: speaker-event (who spoke where), actor-event (spoke,
-    chaired, attended, participated, proposed, organised), person-organisation
-    (posts held, organisation hierarchy), multigraph (all of these, plus
-    countries and places).
-
-    \b
-    Example:
-        osce-kg network analyze speaker-event --roll-up
-        osce-kg network export multigraph --format gexf -o osce.gexf
-        osce-kg network draw actor-event -o actor-event.svg
-    """
+    # The help is generated from the registry of networks (osce_kg.network.NETWORKS).
+    pass
 
 
 @network.command()
 @_network_args
 @click.option(
     "--section",
-    type=click.Choice(SECTION_NAMES),
+    type=click.Choice(["all", *SECTIONS]),
     default="all",
     show_default=True,
     help="Which table: nodes (degree, betweenness, PageRank, component, community), "
@@ -135,14 +133,11 @@ def network() -> None:
     help="Seed of community detection.",
 )
 @_jobs_option
-@output_options(ROW_FORMATS, "table", help="Output format (csv/tsv need one --section).")
+@output_options(default="table", help="Output format (csv/tsv need one --section).")
 def analyze(
     name: str,
     roll_up: bool,
-    store: str | None,
-    endpoint: str | None,
-    timeout: float,
-    retries: int,
+    store_spec: StoreSpec,
     section: str,
     seed: int,
     jobs: int,
@@ -159,10 +154,10 @@ def analyze(
         osce-kg network analyze multigraph --jobs 4     # with nx-parallel installed
     """
     _load_networkx(jobs)
-    from ..network.report import render_report
+    from ..network.report import report_text
 
-    graph = _build(name, roll_up, store, endpoint, timeout, retries)
-    render_report(graph, section, fmt, output, seed=seed)
+    graph = _build(name, roll_up, store_spec)
+    emit(report_text(graph, section, fmt, seed=seed), output)
 
 
 @network.command()
@@ -170,26 +165,24 @@ def analyze(
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(EXPORT_FORMATS),
+    type=click.Choice(list(EXPORTERS)),
     required=True,
-    help="gexf (Gephi, Gephi Lite), graphml (Cytoscape, yEd), csv (a folder with "
-    "Gephi's nodes.csv and edges.csv), json (NetworkX node-link).",
+    help=", ".join(f"{e.name} ({e.description})" for e in EXPORTERS.values()) + ".",
 )
 @click.option(
     "-o",
     "--output",
     type=click.Path(path_type=Path),
     required=True,
-    help="File to write (for csv: a folder), replaced atomically.",
+    help="File to write (for "
+    + ", ".join(e.name for e in EXPORTERS.values() if e.folder)
+    + ": a folder), replaced atomically.",
 )
 @_jobs_option
 def export(
     name: str,
     roll_up: bool,
-    store: str | None,
-    endpoint: str | None,
-    timeout: float,
-    retries: int,
+    store_spec: StoreSpec,
     fmt: str,
     output: Path,
     jobs: int,
@@ -205,7 +198,7 @@ def export(
     from ..network.analysis import annotate
     from ..network.exports import export_network
 
-    export_network(annotate(_build(name, roll_up, store, endpoint, timeout, retries)), fmt, output)
+    export_network(annotate(_build(name, roll_up, store_spec)), fmt, output)
 
 
 @network.command()
@@ -223,10 +216,7 @@ def export(
 def draw(
     name: str,
     roll_up: bool,
-    store: str | None,
-    endpoint: str | None,
-    timeout: float,
-    retries: int,
+    store_spec: StoreSpec,
     output: Path,
     seed: int,
 ) -> None:
@@ -241,6 +231,6 @@ def draw(
     from ..network.draw import draw_network, picture_format
 
     picture_format(output)  # a bad file name fails before the graph is read
-    graph = _build(name, roll_up, store, endpoint, timeout, retries)
+    graph = _build(name, roll_up, store_spec)
     title = f"osce-kg {name}" + (" (rolled up)" if roll_up else "")
     draw_network(graph, output, title=title, seed=seed)

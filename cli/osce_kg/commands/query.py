@@ -8,12 +8,12 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ..output import output_options
-from ..sparql_results import GRAPH_FORMATS, SELECT_FORMATS
-from ..store_options import store_options
+from ..sparql_results import GRAPH_FORMATS, SELECT_FORMATS, formats_help
+from .options import emit, output_options, store_options
 
 if TYPE_CHECKING:
     from ..queries import StoredQuery
+    from ..specs import StoreSpec
 
 ALL_FORMATS = SELECT_FORMATS + GRAPH_FORMATS
 
@@ -33,8 +33,7 @@ def query() -> None:
 _format_option = output_options(
     ALL_FORMATS,
     default=None,
-    help="SELECT: table (default), csv, tsv, json (W3C SPARQL results), markdown; "
-    "CONSTRUCT/DESCRIBE: turtle (default), nt, jsonld.",
+    help=formats_help(),
 )
 
 
@@ -65,12 +64,12 @@ def list_queries(all_folders: bool, fmt: str, output: Path | None) -> None:
         osce-kg query list
         osce-kg query list --all --format markdown
     """
-    from ..output import write_rows
     from ..queries import catalogue
+    from ..rows import render_rows
 
     found = catalogue(all_folders=all_folders)
     rows = [(q.name, q.kind, " ".join(p.describe() for p in q.params), q.summary) for q in found]
-    write_rows(("name", "kind", "parameters", "summary"), rows, fmt, output)
+    emit(render_rows(("name", "kind", "parameters", "summary"), rows, fmt), output)
 
 
 @query.command("show")
@@ -121,18 +120,13 @@ def _execute(
     params: tuple[str, ...],
     fmt: str | None,
     output: Path | None,
-    store: str | None,
-    endpoint: str | None,
-    timeout: float,
-    retries: int,
+    store_spec: StoreSpec,
 ) -> None:
     from ..queries import bind_values
-    from ..runner import run_and_render
+    from ..runner import render_answer
 
     bindings = bind_values(q, _parse_params(params))
-    run_and_render(
-        q, bindings, fmt, output, store=store, endpoint=endpoint, timeout=timeout, retries=retries
-    )
+    emit(render_answer(q, bindings, fmt, store_spec), output)
 
 
 @query.command("run")
@@ -145,10 +139,7 @@ def run(
     params: tuple[str, ...],
     fmt: str | None,
     output: Path | None,
-    store: str | None,
-    endpoint: str | None,
-    timeout: float,
-    retries: int,
+    store_spec: StoreSpec,
 ) -> None:
     """Run a stored query by name.
 
@@ -166,7 +157,7 @@ def run(
     """
     from ..queries import find_query
 
-    _execute(find_query(name), params, fmt, output, store, endpoint, timeout, retries)
+    _execute(find_query(name), params, fmt, output, store_spec)
 
 
 @query.command("sparql")
@@ -179,10 +170,7 @@ def sparql(
     params: tuple[str, ...],
     fmt: str | None,
     output: Path | None,
-    store: str | None,
-    endpoint: str | None,
-    timeout: float,
-    retries: int,
+    store_spec: StoreSpec,
 ) -> None:
     """Run an ad-hoc SPARQL query from FILE (or - for standard input).
 
@@ -206,4 +194,4 @@ def sparql(
         except (OSError, UnicodeDecodeError) as exc:
             raise InputError(f"{file}: cannot read: {exc}") from None
     q = StoredQuery.from_text(text, where, None if str(file) == "-" else file)
-    _execute(q, params, fmt, output, store, endpoint, timeout, retries)
+    _execute(q, params, fmt, output, store_spec)

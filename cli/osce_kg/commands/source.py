@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ..output import output_options, write_rows
+from .options import emit, output_options
 
 if TYPE_CHECKING:
     from ..layout import DataLayout
@@ -78,9 +78,10 @@ def list_(data: Path | None, fmt: str, output: Path | None) -> None:
         osce-kg source list --format csv
     """
     from ..corpus import list_sources
+    from ..rows import render_rows
 
     rows = [
         (s.slug, s.title, s.published, s.triples, "ok" if s.text_ok else "text changed")
         for s in list_sources(_layout(data))
     ]
-    write_rows(("slug", "title", "published", "triples", "status"), rows, fmt, output)
+    emit(render_rows(("slug", "title", "published", "triples", "status"), rows, fmt), output)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ..output import output_options, write_rows
+from .options import emit, output_options
 
 
 @click.command()
@@ -25,8 +25,9 @@ def stats(no_ontology: bool, fmt: str, output: Path | None) -> None:
     """
     from ..layout import DataLayout
     from ..loading import load_graph
+    from ..rows import render_rows
     from ..stats import graph_stats, stats_rows
 
     # The triples as stated in the files (no inferred ones), so the counts are the data's.
     graph = load_graph(DataLayout.default().dataset_files(ontology=not no_ontology))
-    write_rows(("section", "name", "count"), stats_rows(graph_stats(graph)), fmt, output)
+    emit(render_rows(("section", "name", "count"), stats_rows(graph_stats(graph)), fmt), output)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ..output import emit, output_options
+from .options import emit, output_options
 
 FORMATS = ("text", "json", "turtle", "junit", "sarif", "github")
 ENGINES = ("oxigraph", "pyshacl")  # osce_kg.validation.ENGINES, without importing it for --help

@@ -25,10 +25,11 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from ..output import Value
+from ..rows import Value
+from . import COMMUNITY_SEED
 from .values import LIST_SEPARATOR
 
-SEED = 42
+SEED = COMMUNITY_SEED
 PERSON_KINDS = frozenset({"person"})
 EVENT_KINDS = frozenset({"event"})
 ORGANISATION_KINDS = frozenset({"organisation", "mission"})
@@ -54,15 +55,6 @@ PROJECTIONS: dict[str, tuple[Side, Side]] = {
 
 Rows = list[tuple[Value, ...]]
 Table = tuple[tuple[str, ...], Rows]
-
-SECTIONS: dict[str, str] = {
-    "nodes": "degree, weighted degree, betweenness, PageRank, component, community per node",
-    "persons": "persons who share an event (bipartite projection)",
-    "events": "events that share a person or organisation (bipartite projection)",
-    "components": "connected components",
-    "communities": "Louvain communities (seeded)",
-    "who-spoke-where": "speaker, event, capacity, on behalf of, dates",
-}
 
 
 def simple_view(graph: nx.Graph) -> nx.Graph:
@@ -331,7 +323,8 @@ def who_spoke_where(graph: nx.Graph) -> Table:
 def section_table(
     graph: nx.Graph, section: str, seed: int = SEED, *, measures: Measures | None = None
 ) -> Table:
-    """One of :data:`SECTIONS` as columns and rows (``measures``: see :func:`measure`)."""
+    """One of :data:`osce_kg.network.SECTIONS` as columns and rows
+    (``measures``: see :func:`measure`)."""
     if section == "nodes":
         return nodes_table(graph, seed, measures=measures)
     if section in PROJECTIONS:

@@ -30,29 +30,9 @@ from rdflib.term import Identifier
 from ..errors import InputError
 from ..namespaces import ONTOLOGY_NS
 from ..store import Store
+from . import NETWORKS, NODE_KINDS, OTHER_KIND
 from .queries import load_query
 from .values import LIST_SEPARATOR
-
-NETWORKS: dict[str, str] = {
-    "speaker-event": "who spoke at which event (capacity, on behalf of, date)",
-    "actor-event": "spoke, chaired, attended, participated, proposed, organised",
-    "person-organisation": "posts held and the organisation hierarchy",
-    "multigraph": "persons, organisations, missions, countries and events, every relation",
-}
-
-# The most specific class decides a node's kind (the store holds inferred
-# super-classes too, so an okg:FieldOperation is also an okg:Organization).
-_KINDS: tuple[tuple[str, str], ...] = (
-    ("FieldOperation", "mission"),
-    ("Person", "person"),
-    ("Territory", "territory"),
-    ("Country", "country"),
-    ("City", "city"),
-    ("Event", "event"),
-    ("StakeholderGroup", "group"),
-    ("Organization", "organisation"),
-    ("Post", "post"),
-)
 
 Attrs = dict[str, str | float]
 
@@ -69,10 +49,11 @@ class NodeInfo:
 
     @property
     def kind(self) -> str:
-        for local, kind in _KINDS:
-            if ONTOLOGY_NS + local in self.types:
-                return kind
-        return "other"
+        # NODE_KINDS is ordered most specific class first.
+        for kind in NODE_KINDS:
+            if ONTOLOGY_NS + kind.ontology_class in self.types:
+                return kind.name
+        return OTHER_KIND
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ import networkx as nx
 
 from ..atomic import atomic_write_bytes
 from ..errors import InputError
-from . import style
+from . import LAYOUT_SEED, style
 
 DRAW_FORMATS = (".png", ".svg")
 
@@ -32,7 +32,7 @@ def draw_pictures(
     fmts: Sequence[str],
     *,
     title: str | None = None,
-    seed: int = style.LAYOUT_SEED,
+    seed: int = LAYOUT_SEED,
     positions: style.Positions | None = None,
 ) -> dict[str, bytes]:
     """The picture of ``graph`` in each of ``fmts`` (``png``, ``svg``), from one figure.
@@ -123,7 +123,7 @@ def draw_bytes(
     fmt: str,
     *,
     title: str | None = None,
-    seed: int = style.LAYOUT_SEED,
+    seed: int = LAYOUT_SEED,
     positions: style.Positions | None = None,
 ) -> bytes:
     """The picture of ``graph`` as PNG or SVG bytes (``fmt`` is ``png`` or ``svg``)."""
@@ -143,7 +143,7 @@ def draw_network(
     path: Path,
     *,
     title: str | None = None,
-    seed: int = style.LAYOUT_SEED,
+    seed: int = LAYOUT_SEED,
     positions: style.Positions | None = None,
 ) -> None:
     """Draw ``graph`` to ``path`` (``.png`` or ``.svg``), atomically."""
@@ -155,7 +155,7 @@ def draw_networks(
     paths: Sequence[Path],
     *,
     title: str | None = None,
-    seed: int = style.LAYOUT_SEED,
+    seed: int = LAYOUT_SEED,
     positions: style.Positions | None = None,
 ) -> None:
     """Draw ``graph`` to each of ``paths`` (``.png``, ``.svg``) from one figure, atomically."""

@@ -1,195 +1,101 @@
-"""Export a network for other tools: GEXF, GraphML, Gephi CSVs, node-link JSON.
+"""Export a network for other tools: the one registry of export formats.
 
-* ``gexf`` — Gephi and Gephi Lite (see :mod:`.gexf`);
-* ``graphml`` — Cytoscape, yEd; NetworkX's writer over a copy whose values
-  are made safe (:mod:`.values`), since it rejects ``None`` and lists;
-* ``csv`` — a folder with Gephi's spreadsheet-import files ``nodes.csv``
-  (``Id``, ``Label``, attributes…, ``Interval``) and ``edges.csv``
-  (``Source``, ``Target``, ``Type``, ``Id``, ``Label``, ``Weight``,
-  attributes…, ``Interval``);
-* ``json`` — NetworkX node-link JSON (``nodes``/``edges``), lists kept.
-
-Every file is written atomically; the CSV folder is replaced whole.
+Each :class:`Exporter` names a format, the suffix of its file (or that it
+writes a folder), what it is for, and its writer; the command line's choices
+and ``--help``, the build's exports and :func:`export_network` all read
+:data:`EXPORTERS`.  This module imports no NetworkX: each writer loads its
+module when it runs, so the command line can read the registry at once.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import json
-import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
-import networkx as nx
-from networkx.readwrite.graphml import GraphMLWriter
-
-from ..atomic import atomic_directory, atomic_write_text
 from ..errors import InputError
-from . import style, timeline
-from .gexf import attribute_keys, is_weight, write_gexf
-from .values import flatten, xml_safe
 
-FORMATS = ("gexf", "graphml", "csv", "json")
+if TYPE_CHECKING:
+    import networkx as nx
+
+    from .style import Positions
+
+Writer = Callable[["nx.Graph", Path, "Positions | None"], None]
+"""``(graph, path, positions)``: write ``graph`` to ``path``; ``positions`` is
+its layout (:func:`.style.layout`) if already computed, used by formats that
+carry one."""
 
 
-def _safe_copy(graph: nx.Graph) -> nx.Graph:
-    """A copy with text ids and only GraphML-writable values."""
-    out = graph.__class__()
-    out.graph.update(
-        {xml_safe(str(k)): f for k, v in graph.graph.items() if (f := flatten(v)) is not None}
+@dataclass(frozen=True)
+class Exporter:
+    """One export format."""
+
+    name: str
+    suffix: str
+    """The file's suffix (``.gexf``), or ``""`` for a format that writes a folder."""
+    description: str
+    """What reads it, for ``--help``."""
+    write: Writer
+
+    @property
+    def folder(self) -> bool:
+        return not self.suffix
+
+
+def _gexf(graph: nx.Graph, path: Path, positions: Positions | None) -> None:
+    from .gexf import write_gexf
+
+    write_gexf(graph, path, positions=positions)
+
+
+def _graphml(graph: nx.Graph, path: Path, positions: Positions | None) -> None:
+    from .writers import write_graphml
+
+    write_graphml(graph, path)
+
+
+def _gephi_csv(graph: nx.Graph, path: Path, positions: Positions | None) -> None:
+    from .writers import write_gephi_csv
+
+    write_gephi_csv(graph, path)
+
+
+def _node_link_json(graph: nx.Graph, path: Path, positions: Positions | None) -> None:
+    from .writers import write_json
+
+    write_json(graph, path)
+
+
+EXPORTERS: dict[str, Exporter] = {
+    e.name: e
+    for e in (
+        Exporter("gexf", ".gexf", "Gephi, Gephi Lite", _gexf),
+        Exporter("graphml", ".graphml", "Cytoscape, yEd", _graphml),
+        Exporter("csv", "", "a folder with Gephi's nodes.csv and edges.csv", _gephi_csv),
+        Exporter("json", ".json", "NetworkX node-link", _node_link_json),
     )
-
-    def clean(data: Mapping[object, object]) -> dict[str, Any]:
-        return {xml_safe(str(k)): f for k, v in data.items() if (f := flatten(v)) is not None}
-
-    ids = {n: xml_safe(str(n)) for n in graph.nodes()}
-    if len(set(ids.values())) != len(ids):
-        raise InputError("GraphML: two nodes have the same id once written as text")
-    for node, data in graph.nodes(data=True):
-        out.add_node(ids[node], **clean(data))
-    if graph.is_multigraph():
-        for i, (u, v, data) in enumerate(graph.edges(data=True)):
-            out.add_edge(ids[u], ids[v], key=str(i), **clean(data))
-    else:
-        for u, v, data in graph.edges(data=True):
-            out.add_edge(ids[u], ids[v], **clean(data))
-    return out
-
-
-def graphml_text(graph: nx.Graph) -> str:
-    # GraphMLWriter rather than generate_graphml, which splits lines (on "\r" too).
-    writer = GraphMLWriter(encoding="utf-8", prettyprint=True)
-    writer.add_graph_element(_safe_copy(graph))
-    text = str(writer)
-    # ElementTree leaves a carriage return in element text raw, and XML readers
-    # turn it into a line feed; as a character reference it survives.  (Raw CRs
-    # can only come from values: attributes are escaped, indentation is "\n".)
-    return text.replace("\r", "&#13;")
-
-
-def write_graphml(graph: nx.Graph, path: Path) -> None:
-    atomic_write_text(path, graphml_text(graph))
-
-
-def _csv_text(header: list[str], rows: list[list[object]]) -> str:
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return buf.getvalue()
-
-
-def _cell(value: object) -> object:
-    flat = flatten(value)
-    if flat is None:
-        return ""
-    if isinstance(flat, bool):
-        return "true" if flat else "false"
-    return flat
-
-
-def gephi_csv(graph: nx.Graph) -> tuple[str, str]:
-    """The texts of ``nodes.csv`` and ``edges.csv`` for Gephi's spreadsheet import."""
-    spells = timeline.node_spells(graph)
-    node_keys = attribute_keys((d for _, d in graph.nodes(data=True)), {"label"})
-    # Gephi's own column names come first; an attribute with the same name
-    # (case-insensitively) would be read as that column, so it is renamed.
-    reserved_nodes = {"id", "label", "interval"}
-    node_header = ["Id", "Label"] + [_rename(k, reserved_nodes) for k in node_keys] + ["Interval"]
-    node_rows: list[list[object]] = []
-    for node, data in graph.nodes(data=True):
-        by_title = {xml_safe(str(k)): v for k, v in data.items()}
-        label = flatten(data.get("label"))
-        node_rows.append(
-            [xml_safe(str(node)), "" if label is None else label]
-            + [_cell(by_title.get(k)) for k in node_keys]
-            + [timeline.gephi_interval(spells.get(node, []))]
-        )
-    edge_keys = attribute_keys((d for *_, d in graph.edges(data=True)), {"weight"})
-    reserved_edges = {"source", "target", "type", "id", "label", "weight", "interval"}
-    edge_header = ["Source", "Target", "Type", "Id", "Label", "Weight"]
-    edge_header += [_rename(k, reserved_edges) for k in edge_keys] + ["Interval"]
-    kind = "Directed" if graph.is_directed() else "Undirected"
-    edge_rows: list[list[object]] = []
-    for i, (u, v, data) in enumerate(graph.edges(data=True)):
-        by_title = {xml_safe(str(k)): val for k, val in data.items()}
-        weight = data.get("weight", 1.0)
-        spell = timeline.edge_spell(data)
-        relation = flatten(data.get("relation"))
-        edge_rows.append(
-            [xml_safe(str(u)), xml_safe(str(v)), kind, str(i), "" if relation is None else relation]
-            + [float(weight) if is_weight(weight) else 1.0]
-            + [_cell(by_title.get(k)) for k in edge_keys]
-            + [timeline.gephi_interval([spell] if spell else [])]
-        )
-    return _csv_text(node_header, node_rows), _csv_text(edge_header, edge_rows)
-
-
-def _rename(key: str, reserved: set[str]) -> str:
-    return f"{key}_attr" if key.lower() in reserved else key
-
-
-def write_gephi_csv(graph: nx.Graph, folder: Path) -> None:
-    nodes, edges = gephi_csv(graph)
-    with atomic_directory(folder) as tmp:
-        (tmp / "nodes.csv").write_text(nodes, encoding="utf-8", newline="")
-        (tmp / "edges.csv").write_text(edges, encoding="utf-8", newline="")
-
-
-def _json_value(value: object) -> object:
-    if value is None or isinstance(value, bool | int | str):
-        return value
-    if isinstance(value, float):
-        return value if math.isfinite(value) else str(value)
-    if isinstance(value, list | tuple):
-        return [_json_value(v) for v in value]
-    if isinstance(value, set | frozenset):
-        return sorted((_json_value(v) for v in value), key=lambda x: json.dumps(x, default=str))
-    if isinstance(value, dict):
-        return {str(k): _json_value(v) for k, v in value.items()}
-    return str(value)
-
-
-def node_link_json(graph: nx.Graph) -> str:
-    """NetworkX node-link JSON; lists stay lists, ``None`` stays ``null``."""
-    data = nx.node_link_data(graph, edges="edges")
-    return json.dumps(_json_value(data), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
-
-
-def write_json(graph: nx.Graph, path: Path) -> None:
-    atomic_write_text(path, node_link_json(graph))
-
-
-WRITERS: dict[str, Callable[[nx.Graph, Path], None]] = {
-    "gexf": write_gexf,
-    "graphml": write_graphml,
-    "csv": write_gephi_csv,
-    "json": write_json,
 }
+
+FORMATS = tuple(EXPORTERS)
 
 
 def export_network(
-    graph: nx.Graph, fmt: str, path: Path, *, positions: style.Positions | None = None
+    graph: nx.Graph, fmt: str, path: Path, *, positions: Positions | None = None
 ) -> None:
-    """Write ``graph`` to ``path`` in ``fmt`` (for ``csv``, ``path`` is a folder).
+    """Write ``graph`` to ``path`` in ``fmt`` (for a folder format, ``path`` is a folder).
 
-    ``positions``: the layout of ``graph`` (:func:`.style.layout`) for the GEXF
-    ``viz:position``, if already computed; the other formats carry no layout.
+    ``positions``: the layout of ``graph`` (:func:`.style.layout`), if already
+    computed; formats that carry a layout compute it otherwise.
     """
-    if fmt not in WRITERS:
+    exporter = EXPORTERS.get(fmt)
+    if exporter is None:
         raise InputError(f"--format: unknown export format {fmt!r} (known: {', '.join(FORMATS)})")
-    if fmt == "csv" and path.exists() and not path.is_dir():
-        raise InputError(
-            f"{path}: csv export writes a folder (nodes.csv, edges.csv); this is a file"
-        )
-    if fmt != "csv" and path.is_dir():
+    if exporter.folder and path.exists() and not path.is_dir():
+        raise InputError(f"{path}: {fmt} export writes a folder; this is a file")
+    if not exporter.folder and path.is_dir():
         raise InputError(f"{path}: is a folder; give a file name for {fmt}")
-    if fmt == "gexf":
-        write_gexf(graph, path, positions=positions)
-    else:
-        WRITERS[fmt](graph, path)
+    exporter.write(graph, path, positions)
 
 
-__all__ = ["FORMATS", "export_network"]
+__all__ = ["EXPORTERS", "FORMATS", "Exporter", "export_network"]

@@ -31,7 +31,7 @@ import networkx as nx
 
 from ..atomic import atomic_write_bytes
 from ..errors import InputError
-from . import style, timeline
+from . import LAYOUT_SEED, style, timeline
 from .values import Scalar, flatten, scalar_type, text_of, xml_safe
 
 GEXF_NS = "http://gexf.net/1.3"
@@ -143,7 +143,7 @@ def _node_ids(graph: nx.Graph) -> dict[object, str]:
 def gexf_tree(
     graph: nx.Graph,
     *,
-    layout_seed: int = style.LAYOUT_SEED,
+    layout_seed: int = LAYOUT_SEED,
     positions: style.Positions | None = None,
 ) -> ET.Element:
     """The GEXF 1.3 document for ``graph`` as an ElementTree element.
@@ -217,7 +217,7 @@ def gexf_tree(
 def gexf_bytes(
     graph: nx.Graph,
     *,
-    layout_seed: int = style.LAYOUT_SEED,
+    layout_seed: int = LAYOUT_SEED,
     positions: style.Positions | None = None,
 ) -> bytes:
     """The GEXF 1.3 document as UTF-8 bytes, indented (``positions``: see :func:`gexf_tree`)."""
@@ -236,7 +236,7 @@ def write_gexf(
     graph: nx.Graph,
     path: Path,
     *,
-    layout_seed: int = style.LAYOUT_SEED,
+    layout_seed: int = LAYOUT_SEED,
     positions: style.Positions | None = None,
 ) -> None:
     """Write ``graph`` to ``path`` as GEXF 1.3, atomically (``positions``: see

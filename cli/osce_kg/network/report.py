@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import networkx as nx
 
 from ..errors import InputError
-from ..output import emit, render_rows
-from .analysis import SECTIONS, SEED, measure, section_table
+from ..rows import render_rows
+from . import SECTIONS
+from .analysis import SEED, measure, section_table
 
 
 def report_text(graph: nx.Graph, section: str, fmt: str, *, seed: int = SEED) -> str:
@@ -46,9 +46,3 @@ def report_text(graph: nx.Graph, section: str, fmt: str, *, seed: int = SEED) ->
             parts.append("\n")
         parts.append(render_rows(cols, rows, fmt))
     return "".join(parts)
-
-
-def render_report(
-    graph: nx.Graph, section: str, fmt: str, output: Path | None, *, seed: int = SEED
-) -> None:
-    emit(report_text(graph, section, fmt, seed=seed), output)

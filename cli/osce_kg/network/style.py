@@ -10,28 +10,16 @@ import math
 
 import networkx as nx
 
-LAYOUT_SEED = 7
+from . import LAYOUT_SEED, NODE_KINDS, OTHER_COLOUR
 
 Positions = dict[object, tuple[float, float]]
 """Node -> (x, y) in [-1, 1], as :func:`layout` gives."""
 
-# A colour-blind-safe palette (Okabe–Ito), one colour per kind of node.
-KIND_COLOURS: dict[str, tuple[int, int, int]] = {
-    "person": (213, 94, 0),
-    "event": (0, 114, 178),
-    "organisation": (0, 158, 115),
-    "mission": (86, 180, 233),
-    "group": (204, 121, 167),
-    "country": (230, 159, 0),
-    "territory": (240, 228, 66),
-    "city": (153, 153, 153),
-    "post": (102, 102, 102),
-}
-OTHER_COLOUR = (0, 0, 0)
+_COLOURS = {kind.name: kind.colour for kind in NODE_KINDS}
 
 
 def kind_colour(kind: object) -> tuple[int, int, int]:
-    return KIND_COLOURS.get(str(kind), OTHER_COLOUR)
+    return _COLOURS.get(str(kind), OTHER_COLOUR)
 
 
 def hex_colour(rgb: tuple[int, int, int]) -> str:

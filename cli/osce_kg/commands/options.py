@@ -1,0 +1,138 @@
+"""The options several commands share, and the one place a command's text is written.
+
+* :func:`output_options` — ``--format`` and ``-o/--output``;
+* :func:`store_options` — ``--store``, ``--endpoint``, ``--timeout`` and
+  ``--retries``, handed to the command as one :class:`~osce_kg.specs.StoreSpec`
+  keyword argument ``store_spec``;
+* :func:`endpoint_options` — ``--endpoint``, ``--timeout`` and ``--retries``
+  alone (``osce-kg build``);
+* :func:`emit` — write a command's text to standard output or, atomically, to
+  the ``--output`` file.
+
+Library code returns text; only the command layer writes it.  This module
+imports only click and the standard library, so ``osce-kg --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+F = TypeVar("F", bound=Callable[..., Any])
+R = TypeVar("R")
+
+
+def output_options(
+    formats: Sequence[str] | None = None,
+    default: str | None = "table",
+    help: str = "Output format.",
+) -> Callable[[F], F]:
+    """Add ``--format`` (parameter ``fmt``; ``formats`` default to the row formats
+    of :mod:`osce_kg.rows`) and ``-o/--output`` to a command."""
+
+    def decorate(func: F) -> F:
+        if formats is None:
+            from ..rows import ROW_FORMATS  # read when a command module loads, not here
+
+            choices: Sequence[str] = ROW_FORMATS
+        else:
+            choices = formats
+        func = click.option(
+            "-o",
+            "--output",
+            type=click.Path(dir_okay=False, path_type=Path),
+            default=None,
+            help="Write to this file (atomically) instead of standard output.",
+        )(func)
+        func = click.option(
+            "--format",
+            "fmt",
+            type=click.Choice(list(choices)),
+            default=default,
+            show_default=default is not None,
+            help=help,
+        )(func)
+        return func
+
+    return decorate
+
+
+def endpoint_options(
+    *,
+    envvar: str | None = "OSCE_KG_ENDPOINT",
+    help: str = "Query this SPARQL 1.1 endpoint instead of a local store",
+) -> Callable[[F], F]:
+    """A decorator adding ``--endpoint``, ``--timeout`` and ``--retries`` to a command."""
+
+    def add(func: F) -> F:
+        func = click.option(
+            "--retries",
+            type=click.IntRange(0, 10),
+            default=2,
+            show_default=True,
+            help="With --endpoint: retries after a connection error, timeout or 5xx "
+            "(backoff 0.5 s, 1 s, ...).",
+        )(func)
+        func = click.option(
+            "--timeout",
+            type=click.FloatRange(min=0.1),
+            default=30.0,
+            show_default=True,
+            help="With --endpoint: seconds to wait for an answer.",
+        )(func)
+        return click.option(
+            "--endpoint",
+            metavar="URL",
+            default=None,
+            envvar=envvar,
+            help=f"{help} (credentials: OSCE_KG_ENDPOINT_USER/_PASSWORD or ~/.netrc).",
+        )(func)
+
+    return add
+
+
+def store_options(func: Callable[..., R]) -> Callable[..., R]:
+    """Add ``--store``, ``--endpoint``, ``--timeout`` and ``--retries`` to a command,
+    which receives them as one ``store_spec`` (:class:`~osce_kg.specs.StoreSpec`)."""
+
+    @functools.wraps(func)
+    def command(
+        *args: Any,
+        store: str | None,
+        endpoint: str | None,
+        timeout: float,
+        retries: int,
+        **kwargs: Any,
+    ) -> R:
+        from ..specs import StoreSpec
+
+        spec = StoreSpec(store, endpoint, timeout, retries)
+        return func(*args, store_spec=spec, **kwargs)
+
+    # functools.wraps copied the options declared below this decorator; these
+    # four join them.
+    command = endpoint_options()(command)
+    command = click.option(
+        "--store",
+        metavar="oxigraph|rdflib",
+        default=None,
+        help="Local store: oxigraph (default; the dataset's store, cached until the data "
+        "change) or rdflib (an in-memory copy of the same triples: same answers, slower).",
+    )(command)
+    return command
+
+
+def emit(text: str, output: Path | None) -> None:
+    """Write ``text`` to ``output`` atomically, or to standard output."""
+    if output is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    else:
+        from ..atomic import atomic_write_text
+
+        atomic_write_text(output, text)

@@ -1,0 +1,63 @@
+"""Rows of plain values as text, the same way in every command.
+
+:func:`render_rows` renders rows as an aligned text table, CSV, TSV, JSON (a
+list of objects) or a Markdown table; the command layer writes the text
+(:mod:`osce_kg.commands.options`).  SPARQL answers use the W3C result formats
+instead (see :mod:`osce_kg.sparql_results`).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+
+from .errors import InputError
+
+ROW_FORMATS = ("table", "csv", "tsv", "json", "markdown")
+
+Value = str | int | float | bool | None
+
+
+def _text(value: Value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    return str(value)
+
+
+def render_rows(columns: Sequence[str], rows: Sequence[Sequence[Value]], fmt: str) -> str:
+    """Rows as text in one of :data:`ROW_FORMATS`."""
+    if fmt in ("csv", "tsv"):
+        buf = io.StringIO()
+        writer = csv.writer(buf, delimiter="," if fmt == "csv" else "\t", lineterminator="\r\n")
+        writer.writerow(columns)
+        for row in rows:
+            writer.writerow([_text(v) for v in row])
+        return buf.getvalue()
+    if fmt == "json":
+        objs = [dict(zip(columns, row, strict=True)) for row in rows]
+        return json.dumps(objs, ensure_ascii=False, indent=2) + "\n"
+    if fmt == "markdown":
+
+        def cell(v: Value) -> str:
+            return _text(v).replace("|", "\\|").replace("\n", " ")
+
+        lines = ["| " + " | ".join(columns) + " |", "|" + "|".join("---" for _ in columns) + "|"]
+        lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
+        return "\n".join(lines) + "\n"
+    if fmt == "table":
+        cells = [[_text(v).replace("\n", " ") for v in row] for row in rows]
+        widths = [len(c) for c in columns]
+        for row in cells:
+            widths = [max(w, len(c)) for w, c in zip(widths, row, strict=True)]
+
+        def line(values: Sequence[str]) -> str:
+            return "  ".join(v.ljust(w) for v, w in zip(values, widths, strict=True)).rstrip()
+
+        out = [line(columns), line(["-" * w for w in widths])]
+        out += [line(row) for row in cells]
+        return "\n".join(out) + "\n"
+    raise InputError(f"--format: unknown format {fmt!r} (known: {', '.join(ROW_FORMATS)})")
