@@ -69,9 +69,10 @@ def load_raw(data: Path) -> None:
     """Oxigraph's own bulk loader over the files: the yardstick."""
     import pyoxigraph as ox
 
-    from osce_kg.loading import OX_FORMATS, base_iri, dataset_files, guess_format
+    from osce_kg.layout import DataLayout
+    from osce_kg.loading import OX_FORMATS, base_iri, guess_format
 
-    files = dataset_files()
+    files = DataLayout.default().dataset_files()
     times, quads = [], 0
     for _ in range(LOAD_REPEATS):
         store = ox.Store()
@@ -90,16 +91,19 @@ def load_oxigraph(data: Path) -> None:
     """What osce-kg's Oxigraph store does: the same bulk load, then the closure in place."""
     import pyoxigraph as ox
 
+    from osce_kg.layout import DataLayout
     from osce_kg.loading import bulk_load_files, close_in_store
+
+    layout = DataLayout.default()
 
     runs: list[tuple[float, float]] = []
     quads = 0
     for _ in range(LOAD_REPEATS):
         store = ox.Store()
         t = time.perf_counter()
-        bulk_load_files(store)
+        bulk_load_files(store, layout.dataset_files())
         loaded = time.perf_counter()
-        close_in_store(store)
+        close_in_store(store, layout.ontology_files())
         end = time.perf_counter()
         runs.append((end - t, loaded - t))
         quads = len(store)
@@ -116,12 +120,14 @@ def load_oxigraph(data: Path) -> None:
 
 def load_rdflib(data: Path) -> None:
     from osce_kg.inference import infer
-    from osce_kg.loading import dataset_files, load_graph, ontology_files
+    from osce_kg.layout import DataLayout
+    from osce_kg.loading import load_graph
 
+    layout = DataLayout.default()
     t = time.perf_counter()
-    graph = load_graph(dataset_files())
+    graph = load_graph(layout.dataset_files())
     parsed = time.perf_counter()
-    graph += infer(load_graph(ontology_files()), graph)
+    graph += infer(load_graph(layout.ontology_files()), graph)
     end = time.perf_counter()
     emit(
         "load-rdflib",
@@ -132,10 +138,11 @@ def load_rdflib(data: Path) -> None:
 
 
 def validate_full(data: Path, engine: str, checks: bool) -> None:
-    from osce_kg.validation.scale import validate_full as run
+    from osce_kg.layout import DataLayout
+    from osce_kg.validation.run import validate_run
 
     t = time.perf_counter()
-    done = run(data, engine=engine, checks=checks)
+    done = validate_run(layout=DataLayout(data), engine=engine, checks=checks)
     n, d = result_digest(done.report)
     emit(
         f"validate-{engine}",
@@ -147,11 +154,12 @@ def validate_full(data: Path, engine: str, checks: bool) -> None:
 
 
 def validate_incremental(data: Path, change: bool, jobs: int = 1) -> None:
+    from osce_kg.layout import DataLayout
     from osce_kg.validation.incremental import validate_corpus
 
     cache = data / (".validation-cache" if jobs == 1 else f".validation-cache-jobs{jobs}")
     if change:
-        validate_corpus(data, engine="oxigraph", incremental=True, cache=cache)  # warm, untimed
+        validate_corpus(DataLayout(data), cache=cache)  # warm, untimed
         facts = sorted((data / "graph" / "sources").glob("*/facts.ttl"))[
             len(list((data / "graph" / "sources").iterdir())) // 2
         ]
@@ -161,7 +169,7 @@ def validate_incremental(data: Path, change: bool, jobs: int = 1) -> None:
             encoding="utf-8",
         )
     t = time.perf_counter()
-    done = validate_corpus(data, engine="oxigraph", incremental=True, cache=cache, jobs=jobs)
+    done = validate_corpus(DataLayout(data), cache=cache, jobs=jobs)
     n, d = result_digest(done.report)
     emit(
         "validate-incremental",
@@ -188,7 +196,7 @@ def queries(data: Path, engine: str, names: list[str], limit: float | None) -> N
     from osce_kg.queries import find_query
     from osce_kg.sparql_bind import bind_terms, iri_term
     from osce_kg.sparql_results import tsv_term
-    from osce_kg.store import RdflibStore, OxigraphStore
+    from osce_kg.store import OxigraphStore, RdflibStore
 
     t = time.perf_counter()
     if engine == "rdflib":
@@ -248,7 +256,7 @@ def network(data: Path, name: str) -> None:
     from osce_kg.network.gexf import write_gexf
     from osce_kg.store import OxigraphStore
 
-    store = OxigraphStore.open(None)
+    store = OxigraphStore.open()
     t = time.perf_counter()
     graph = build_network(store, name)
     built = time.perf_counter()

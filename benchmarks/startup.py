@@ -44,9 +44,9 @@ def main() -> None:
             rows.append((f"osce-kg query run {name}", median_wall(cmd, args.repeat, env)))
         rows.append(
             (
-                "osce-kg query run speeches --store embedded",
+                "osce-kg query run speeches --store rdflib",
                 median_wall(
-                    [str(BIN / "osce-kg"), "query", "run", "speeches", "--store", "embedded"],
+                    [str(BIN / "osce-kg"), "query", "run", "speeches", "--store", "rdflib"],
                     args.repeat,
                     env,
                 ),

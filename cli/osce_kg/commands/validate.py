@@ -1,4 +1,4 @@
-"""``osce-kg validate``: SHACL shapes, SPARQL checks and built-in checks, one report."""
+"""``osce-kg validate``: the SHACL shapes and the SPARQL checks, one report."""
 
 from __future__ import annotations
 
@@ -79,11 +79,11 @@ def validate(
     JSON-LD, TriG, N-Quads; a folder stands for the RDF files in it), checks
     them together with the ontology, the shapes and the shipped graph, so
     they may refer to its entities.  One report gathers the SHACL results
-    (shapes/), the SPARQL checks (queries/checks/*-violation.rq) and the
-    built-in checks (undeclared terms, undocumented ontology terms,
-    selectors that do not match the source text).  Each result gives the
+    (shapes/) and the SPARQL checks (queries/checks/*-violation.rq: among
+    them undeclared terms, undocumented ontology terms, and selectors or
+    articles that do not match the source text).  Each result gives the
     file and line where its focus node is defined and the article passage it
-    derives from.
+    derives from.  Both engines give the same report; oxigraph is faster.
 
     \b
     Example:
