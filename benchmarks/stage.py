@@ -139,7 +139,7 @@ def load_rdflib(data: Path) -> None:
 
 def validate_full(data: Path, engine: str, checks: bool) -> None:
     from osce_kg.layout import DataLayout
-    from osce_kg.validation.run import validate_run
+    from osce_kg.validation import validate_run
 
     t = time.perf_counter()
     done = validate_run(layout=DataLayout(data), engine=engine, checks=checks)
@@ -192,8 +192,9 @@ def queries(data: Path, engine: str, names: list[str], limit: float | None) -> N
     import pyoxigraph as ox
     from rdflib import URIRef
 
+    from osce_kg.catalogue import find_query
+    from osce_kg.layout import DataLayout
     from osce_kg.loading import bulk_load_dataset
-    from osce_kg.queries import find_query
     from osce_kg.sparql_bind import bind_terms, iri_term
     from osce_kg.sparql_results import tsv_term
     from osce_kg.store import OxigraphStore, RdflibStore
@@ -203,7 +204,7 @@ def queries(data: Path, engine: str, names: list[str], limit: float | None) -> N
         store: Any = RdflibStore.default()
     else:
         raw = ox.Store()
-        bulk_load_dataset(raw)
+        bulk_load_dataset(raw, DataLayout.default())
         store = OxigraphStore(raw)
     setup = time.perf_counter() - t
     per: dict[str, float] = {}

@@ -31,13 +31,16 @@ import rdflib
 from rdflib.compare import isomorphic
 
 from conftest import osce
+from osce_kg.catalogue import catalogue
 from osce_kg.cli import main
 from osce_kg.endpoint import EndpointStore, put_graph
 from osce_kg.errors import EndpointError
-from osce_kg.queries import StoredQuery, bind_values, catalogue
+from osce_kg.queries import StoredQuery, bind_values
+from osce_kg.resultset import Store
 from osce_kg.serving import oxigraph_binary
 from osce_kg.sparql_results import SELECT_FORMATS, render_select
-from osce_kg.store import OxigraphStore, RdflibStore, Store, open_store
+from osce_kg.specs import StoreSpec
+from osce_kg.store import OxigraphStore, RdflibStore
 
 ID = "https://w3id.org/osce-kg/id/"
 SAMPLE = {
@@ -106,7 +109,7 @@ def stores(loaded: str, tmp_path_factory: pytest.TempPathFactory) -> dict[str, S
     return {
         "embedded": RdflibStore.default(),
         "oxigraph": OxigraphStore.open(),
-        "server": open_store(None, loaded, timeout=30),
+        "server": StoreSpec(endpoint=loaded, timeout=30).open(),
     }
 
 

@@ -392,9 +392,9 @@ def test_cli_draw_is_deterministic(tmp_path: Path) -> None:
 
 def test_same_networks_on_oxigraph(facts: Facts) -> None:
     """The stored queries give the same networks on Oxigraph as on rdflib."""
-    from osce_kg.store import open_store
+    from osce_kg.specs import StoreSpec
 
-    on_oxigraph = Facts.fetch(open_store("oxigraph"))
+    on_oxigraph = Facts.fetch(StoreSpec("oxigraph").open())
     for name in NETWORKS:
         a, b = net(facts, name, roll_up=True), net(on_oxigraph, name, roll_up=True)
         assert list(a.nodes(data=True)) == list(b.nodes(data=True)), name

@@ -27,9 +27,9 @@ from typing import TypeVar
 import rdflib
 
 from .errors import EndpointError, InputError, ParseError
+from .resultset import Bindings, Row, SelectResult
 from .sparql_bind import bind, query_kind
 from .sparql_results import term_from_json
-from .store import Bindings, Row, SelectResult
 
 USER_ENV = "OSCE_KG_ENDPOINT_USER"
 PASSWORD_ENV = "OSCE_KG_ENDPOINT_PASSWORD"

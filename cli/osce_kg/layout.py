@@ -14,7 +14,9 @@ No other module joins folder names: they ask the layout.
 
 from __future__ import annotations
 
+import hashlib
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -155,8 +157,6 @@ class DataLayout:
         """A digest of the dataset's files (graphs, names and bytes, source texts
         included) and of the programs that read them: the key of every store and
         cache built from this data."""
-        from .loading import files_digest
-
         items = [(f"{f.graph}\n{f.path.name}", f.path) for f in self.dataset_files()]
         items += [
             (f"source.txt {slug}", text)
@@ -174,3 +174,22 @@ def cache_root() -> Path:
         return Path(explicit)
     xdg = os.environ.get("XDG_CACHE_HOME")
     return (Path(xdg) if xdg else Path.home() / ".cache") / "osce-kg"
+
+
+def files_digest(salt: str, items: Iterable[tuple[str, Path]]) -> str:
+    """SHA-256 over ``salt``, osce-kg's and pyoxigraph's versions, and each (name, file bytes).
+
+    The key of every cache built from files: it changes when a file, a name or
+    the program that built the cache changes.
+    """
+    from importlib.metadata import version
+
+    from . import __version__
+
+    h = hashlib.sha256(
+        f"{salt}\nosce-kg {__version__}\npyoxigraph {version('pyoxigraph')}\n".encode()
+    )
+    for name, path in items:
+        h.update(f"{name}\n".encode())
+        h.update(hashlib.sha256(path.read_bytes()).digest())
+    return h.hexdigest()

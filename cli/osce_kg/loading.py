@@ -18,7 +18,6 @@ The on-disk layout of the data (see README, "The data"):
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import logging
 import re
 from collections.abc import Iterable, Iterator
@@ -239,27 +238,10 @@ def load_graph(files: Iterable[RdfFile]) -> rdflib.Graph:
     return g
 
 
-def files_digest(salt: str, items: Iterable[tuple[str, Path]]) -> str:
-    """SHA-256 over ``salt``, osce-kg's and pyoxigraph's versions, and each (name, file bytes).
-
-    The key of every cache built from files: it changes when a file, a name or
-    the program that built the cache changes.
-    """
-    from . import __version__
-
-    h = hashlib.sha256(
-        f"{salt}\nosce-kg {__version__}\npyoxigraph {pyoxigraph.__version__}\n".encode()
-    )
-    for name, path in items:
-        h.update(f"{name}\n".encode())
-        h.update(hashlib.sha256(path.read_bytes()).digest())
-    return h.hexdigest()
-
-
-def bulk_load_files(store: pyoxigraph.Store, files: Iterable[RdfFile] | None = None) -> None:
+def bulk_load_files(store: pyoxigraph.Store, files: Iterable[RdfFile]) -> None:
     """The dataset files straight into ``store``'s default graph, by Oxigraph's
     strict parsers and bulk loader (no rdflib); ParseError names file, line, column."""
-    for f in files if files is not None else DataLayout.default().dataset_files():
+    for f in files:
         try:
             store.bulk_load(
                 path=str(f.path), format=OX_FORMATS[guess_format(f.path)], base_iri=base_iri(f.path)
@@ -268,24 +250,22 @@ def bulk_load_files(store: pyoxigraph.Store, files: Iterable[RdfFile] | None = N
             raise parse_error_from(f.path, exc) from None
 
 
-def close_in_store(store: pyoxigraph.Store, ontology: Iterable[RdfFile] | None = None) -> None:
-    """Add to ``store``'s default graph the triples the ontology (default: the
-    project's) implies over it: the rules of :func:`osce_kg.inference.infer`,
-    run by Oxigraph as one update (:func:`osce_kg.inference.sparql_closure`)."""
+def close_in_store(store: pyoxigraph.Store, ontology: Iterable[RdfFile]) -> None:
+    """Add to ``store``'s default graph the triples the ``ontology`` files imply over
+    it: the rules of :func:`osce_kg.inference.infer`, run by Oxigraph as one update
+    (:func:`osce_kg.inference.sparql_closure`)."""
     from .inference import ox_rules, sparql_closure
 
-    files = DataLayout.default().ontology_files() if ontology is None else ontology
-    rules = ox_rules(t for f in files for t in ox_triples(f.path))
+    rules = ox_rules(t for f in ontology for t in ox_triples(f.path))
     if rules.supers or rules.derive:
         store.update(sparql_closure(rules))
 
 
 def bulk_load_dataset(
-    store: pyoxigraph.Store, layout: DataLayout | None = None, *, inferred: bool = True
+    store: pyoxigraph.Store, layout: DataLayout, *, inferred: bool = True
 ) -> None:
     """The dataset (+ its inferred triples) in ``store``: the same triples as the
     embedded store holds, so every back end answers alike."""
-    layout = layout or DataLayout.default()
     bulk_load_files(store, layout.dataset_files())
     if inferred:
         close_in_store(store, layout.ontology_files())

@@ -1,21 +1,26 @@
-"""The answer to a SELECT query, shared by every back end (imports no RDF library)."""
+"""What every back end shares: the :class:`Store` protocol and the answer to a
+SELECT query (imports no RDF library)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
+    import rdflib
     from rdflib.term import Identifier
+
+Bindings = Mapping[str, "Identifier"] | None
+Row = tuple["Identifier | None", ...]
 
 
 @dataclass
 class SelectResult:
     """Variable names and rows of RDF terms (None = unbound).
 
-    The back ends give rdflib terms; the quick path of ``osce-kg query run``
-    gives pyoxigraph terms, which the writers of :mod:`osce_kg.sparql_results`
-    print identically.
+    The back ends give rdflib terms, or with ``native=True`` their own (pyoxigraph's
+    on Oxigraph), which the writers of :mod:`osce_kg.sparql_results` print identically.
     """
 
     variables: list[str]
@@ -23,3 +28,19 @@ class SelectResult:
 
     def dicts(self) -> list[dict[str, Identifier | None]]:
         return [dict(zip(self.variables, row, strict=True)) for row in self.rows]
+
+
+class Store(Protocol):
+    """A read-only SPARQL store."""
+
+    def select(
+        self, query: str, bindings: Bindings = None, *, native: bool = False
+    ) -> SelectResult:
+        """The answer's rows.  ``native=True`` lets a back end keep its own term
+        objects (pyoxigraph's, on Oxigraph) for a caller that only writes them
+        with :mod:`osce_kg.sparql_results`; otherwise the terms are rdflib's."""
+        ...
+
+    def construct(self, query: str, bindings: Bindings = None) -> rdflib.Graph: ...
+
+    def ask(self, query: str, bindings: Bindings = None) -> bool: ...

@@ -22,14 +22,20 @@ from .errors import InputError
 
 
 def dataset_ntriples(*, inferred: bool = True) -> tuple[bytes, int]:
-    """The shipped dataset as N-Triples bytes, and its number of triples."""
+    """The dataset as N-Triples bytes, and its number of triples: the dataset store
+    (:func:`osce_kg.store.dataset_store`) as it is, or without the inferred triples."""
     import pyoxigraph
 
     from .layout import DataLayout
     from .loading import bulk_load_dataset
+    from .store import dataset_store
 
-    store = pyoxigraph.Store()
-    bulk_load_dataset(store, DataLayout.default(), inferred=inferred)
+    layout = DataLayout.default()
+    if inferred:
+        store = dataset_store(layout)
+    else:
+        store = pyoxigraph.Store()
+        bulk_load_dataset(store, layout, inferred=False)
     data = store.dump(format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=pyoxigraph.DefaultGraph())
     assert data is not None  # dump() returns the bytes when given no output
     return data, len(store)

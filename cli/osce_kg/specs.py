@@ -12,7 +12,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .store import Store
+    from .layout import DataLayout
+    from .resultset import Store
+
+STORES = ("oxigraph", "rdflib")
 
 
 @dataclass(frozen=True)
@@ -28,8 +31,18 @@ class StoreSpec:
     timeout: float = 30.0
     retries: int = 2
 
-    def open(self) -> Store:
-        """The store these options name (see :func:`osce_kg.store.open_store`)."""
-        from .store import open_store
+    def open(self, layout: DataLayout | None = None) -> Store:
+        """The store these options name: ``endpoint`` if given, else ``store``:
+        ``oxigraph`` (the default, the dataset store of ``layout``) or ``rdflib``."""
+        from .errors import InputError
 
-        return open_store(self.store, self.endpoint, timeout=self.timeout, retries=self.retries)
+        if self.endpoint:
+            from .endpoint import EndpointStore
+
+            return EndpointStore(self.endpoint, timeout=self.timeout, retries=self.retries)
+        kind = (self.store or "oxigraph").strip()
+        if kind not in STORES:
+            raise InputError(f"--store: unknown store {kind!r} (use {' or '.join(STORES)})")
+        from .store import OxigraphStore, RdflibStore
+
+        return OxigraphStore.open(layout) if kind == "oxigraph" else RdflibStore.default(layout)

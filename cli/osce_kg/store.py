@@ -10,6 +10,9 @@ stored queries run on
   the reference the tests compare every query on;
 * :class:`~osce_kg.endpoint.EndpointStore` — any SPARQL 1.1 endpoint.
 
+(:class:`~osce_kg.resultset.Store` is the protocol; :meth:`osce_kg.specs.StoreSpec.open`
+picks the back end a command's options name.)
+
 Parameters are passed as RDF terms in ``bindings`` and checked by
 :func:`osce_kg.sparql_bind.check_bindings`; no back end pastes them into query
 text as such.  rdflib gets them as initBindings (and in its join planning);
@@ -31,7 +34,7 @@ import shutil
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import rdflib
 from rdflib.namespace import XSD
@@ -40,30 +43,11 @@ from rdflib.term import Identifier, Literal, Variable
 from .errors import InputError
 from .layout import DataLayout, cache_root
 from .loading import TermConverter, bulk_load_dataset, quiet_rdflib_terms
-from .resultset import SelectResult as SelectResult
+from .resultset import Bindings, Row, SelectResult
 from .sparql_bind import bind, check_bindings
 
 if TYPE_CHECKING:
     import pyoxigraph
-
-Bindings = Mapping[str, Identifier] | None
-Row = tuple[Identifier | None, ...]
-
-
-class Store(Protocol):
-    """A read-only SPARQL store."""
-
-    def select(
-        self, query: str, bindings: Bindings = None, *, native: bool = False
-    ) -> SelectResult:
-        """The answer's rows.  ``native=True`` lets a back end keep its own term
-        objects (pyoxigraph's, on Oxigraph) for a caller that only writes them
-        with :mod:`osce_kg.sparql_results`; otherwise the terms are rdflib's."""
-        ...
-
-    def construct(self, query: str, bindings: Bindings = None) -> rdflib.Graph: ...
-
-    def ask(self, query: str, bindings: Bindings = None) -> bool: ...
 
 
 def normalise(term: Any) -> Any:
@@ -253,31 +237,3 @@ class OxigraphStore:
 
     def ask(self, query: str, bindings: Bindings = None) -> bool:
         return bool(self._query(query, bindings))
-
-
-# --------------------------------------------------------------------------- factory
-
-
-STORES = ("oxigraph", "rdflib")
-
-
-def open_store(
-    store_spec: str | None = None,
-    endpoint: str | None = None,
-    *,
-    timeout: float = 30.0,
-    retries: int = 2,
-    layout: DataLayout | None = None,
-) -> Store:
-    """The store a command should read: ``--endpoint URL`` wins, else ``--store``:
-    ``oxigraph`` (the default) or ``rdflib``."""
-    if endpoint:
-        from .endpoint import EndpointStore
-
-        return EndpointStore(endpoint, timeout=timeout, retries=retries)
-    kind = (store_spec or "oxigraph").strip()
-    if kind == "oxigraph":
-        return OxigraphStore.open(layout)
-    if kind == "rdflib":
-        return RdflibStore.default(layout)
-    raise InputError(f"--store: unknown store {kind!r} (use {' or '.join(STORES)})")

@@ -1,7 +1,7 @@
 """Build the networks of actors and events from stored-query results.
 
 Every fact comes from a stored query (``queries/network/*.rq``) run through a
-:class:`~osce_kg.store.Store`, so the same networks come out of the embedded
+:class:`~osce_kg.resultset.Store`, so the same networks come out of the embedded
 store, Oxigraph or a remote endpoint.  Each network is a
 :class:`networkx.MultiDiGraph` whose nodes are IRIs (strings) in a stable,
 sorted order, with attributes:
@@ -29,7 +29,7 @@ from rdflib.term import Identifier
 
 from ..errors import InputError
 from ..namespaces import ONTOLOGY_NS
-from ..store import Store
+from ..resultset import Store
 from . import NETWORKS, NODE_KINDS, OTHER_KIND
 from .queries import load_query
 from .values import LIST_SEPARATOR
