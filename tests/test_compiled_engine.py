@@ -18,10 +18,12 @@ import pytest
 import rdflib
 
 from osce_kg.layout import DataLayout
-from osce_kg.validation.compiled import UnsupportedShapes, compile_shapes
+from osce_kg.validation import validate_run
+from osce_kg.validation.compiled import UnsupportedShapes
+from osce_kg.validation.compiler import compile_shapes
 from osce_kg.validation.model import Result
 from osce_kg.validation.oxistore import is_ill_typed
-from osce_kg.validation.run import CorpusValidation, validate_run
+from osce_kg.validation.run import CorpusValidation
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "tests" / "data" / "shapes"

@@ -20,9 +20,10 @@ import rdflib
 
 from osce_kg.errors import InputError, ParseError
 from osce_kg.layout import DataLayout
-from osce_kg.validation.incremental import CACHE_DIR, validate_corpus
+from osce_kg.validation import validate_run
+from osce_kg.validation.cache import CACHE_DIR
+from osce_kg.validation.incremental import validate_corpus
 from osce_kg.validation.model import Result
-from osce_kg.validation.run import validate_run
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -361,7 +362,7 @@ def test_a_result_is_placed_where_its_node_starts_a_statement(tmp_path: Path) ->
     from osce_kg.validation.locate import display_path
     from osce_kg.validation.model import Severity
     from osce_kg.validation.placement import locate_results
-    from osce_kg.validation.run import Unit, load_units
+    from osce_kg.validation.units import Unit, load_units
 
     # The unit's first file names the topic as an object on a line of its own; the
     # second file defines it.  The result belongs in the second.
@@ -386,7 +387,7 @@ def test_a_shipped_topic_is_placed_in_topics_ttl() -> None:
     from osce_kg.validation.locate import display_path
     from osce_kg.validation.model import Severity
     from osce_kg.validation.placement import locate_results
-    from osce_kg.validation.run import corpus_units, load_units
+    from osce_kg.validation.units import corpus_units, load_units
 
     topic = "https://w3id.org/osce-kg/id/topic/police-reform"
     shared = REPO / "graph" / "shared"
@@ -437,9 +438,9 @@ def test_the_oxigraph_engine_imports_neither_pyshacl_nor_rdflib_sparql(root: Pat
 def test_a_cold_run_interrupted_while_writing_the_cache_is_rebuilt(
     root: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from osce_kg.validation import incremental
+    from osce_kg.validation import cache as cache_module
 
-    real_open = incremental._open
+    real_open = cache_module.open_on_disk
 
     class Interrupted:
         def __init__(self, path: Path) -> None:
@@ -448,12 +449,12 @@ def test_a_cold_run_interrupted_while_writing_the_cache_is_rebuilt(
         def bulk_extend(self, quads: object) -> None:
             raise KeyboardInterrupt
 
-    monkeypatch.setattr(incremental, "_open", Interrupted)
+    monkeypatch.setattr(cache_module, "open_on_disk", Interrupted)
     with pytest.raises(KeyboardInterrupt):
         validate_corpus(DataLayout(root))
     cache = root / CACHE_DIR
     assert not (cache / "manifest.json").exists() and not list(cache.glob("*.nq"))
-    monkeypatch.setattr(incremental, "_open", real_open)
+    monkeypatch.setattr(cache_module, "open_on_disk", real_open)
     gc.collect()  # the interrupted run's store object holds the RocksDB lock until freed
     again = validate_corpus(DataLayout(root))
     assert again.stats.mode == "cold" and same_as_full(root, again.report.results)

@@ -1,21 +1,13 @@
-"""Incremental validation: a persistent store, a manifest of content hashes, cached results.
+"""Incremental validation: re-check only what changed since the run that filled the cache.
 
-The cache folder (default ``<data>/.osce-kg-cache``, git-ignored) holds:
-
-* ``store/`` — an Oxigraph (RocksDB) store laid out as :mod:`.oxistore`
-  describes: one named graph per unit and one per unit's closure;
-* ``manifest.json`` — the SHA-256 of every unit's files, of the ontology, and
-  of the rules (shapes, checks, osce-kg version);
-* ``results.json`` — the shape results, grouped by focus node.
-
-A run compares the manifest with the files.  Changed, added and removed units
-are reloaded (their graphs and closures replaced); the triples that changed
-decide which focus nodes are re-checked (:func:`~.scale.affected_nodes`), and
-only those; every other result comes from ``results.json``.  A changed
-ontology rebuilds the store; changed rules re-check every focus node on the
-stored data.  The whole-graph SPARQL checks run, each as one query, whenever
-anything changed (``checks.json`` keeps their results for a run in which
-nothing did).  A missing or unreadable cache is rebuilt from scratch.
+The cache folder (:mod:`.cache`: store, manifest, results) is compared with the
+files.  Changed, added and removed units are reloaded (their graphs and
+closures replaced); the triples that changed decide which focus nodes are
+re-checked (:func:`affected_nodes`), and only those; every other result comes
+from the cached results.  A changed ontology rebuilds the store; changed rules
+re-check every focus node on the stored data.  A SPARQL check runs again when
+the change touched one of its predicates (``checks.json`` keeps the others'
+rows).  A missing or unreadable cache is rebuilt from scratch.
 
 Before the store is changed, the manifest is rewritten with the changed units
 marked dirty, so a run that is interrupted half-way is repaired by the next.
@@ -24,29 +16,25 @@ marked dirty, so a run that is interrupted half-way is repaired by the next.
 from __future__ import annotations
 
 import gc
-import json
 import multiprocessing
 import os
 import shutil
-import sys
 import tempfile
 import uuid
-from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
 
 from .. import __version__
-from ..atomic import atomic_write_text
 from ..errors import InputError
-from ..layout import DataLayout
-from ..loading import files_digest
+from ..layout import DataLayout, files_digest
+from . import cache as cache_folder
+from .cache import BUILD, CACHE_DIR, ResultCache, build_of, default_cache
 from .checks import Check, check_predicates, load_checks
-from .compiled import Compiled, Constraint, compile_shapes
-from .model import Result, Rule
+from .compiled import Compiled
+from .compiler import compile_shapes
+from .model import Result
 from .oxistore import (
     CONTROL,
     SUBCLASS,
@@ -58,21 +46,11 @@ from .oxistore import (
     set_focus,
     to_rdflib,
 )
-from .placement import deserialise, focus_key, serialise
-from .run import (
-    CorpusValidation,
-    Stats,
-    Timer,
-    Unit,
-    corpus_units,
-    finish,
-    load_shapes,
-    load_units,
-    run_checks,
-    unit_quads,
-)
+from .placement import focus_key
+from .run import CorpusValidation, Stats, Timer, finish, load_shapes, run_checks
+from .units import Unit, corpus_units, load_units, unit_quads
+from .workers import parallel_checks, parallel_constraints
 
-CACHE_DIR = ".osce-kg-cache"
 CACHE_FORMAT = 3  # 3: the checks are SPARQL only, source texts in the store
 
 
@@ -117,96 +95,6 @@ def _graph_triples(store: ox.Store, graph: str) -> set[tuple[Any, Any, Any]]:
     return out
 
 
-def _read_json(path: Path) -> Any:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-
-
-def _open(path: Path) -> ox.Store:
-    """Open an on-disk store, after freeing any earlier store of this process on it.
-
-    A store is closed when its object is freed; reference cycles (rdflib's query
-    parser leaves some behind, with frames that hold a store) are only freed by
-    the cycle collector, so run it before RocksDB would refuse the lock.
-    """
-    try:
-        return ox.Store(str(path))
-    except OSError:
-        gc.collect()
-        return ox.Store(str(path))
-
-
-BUILD = ox.NamedNode("urn:osce-kg:validation:build")
-
-
-def _build_of(store: ox.Store) -> str | None:
-    """The id the store was built with (also in the manifest: the two must agree)."""
-    for q in store.quads_for_pattern(BUILD, BUILD, None, CONTROL):
-        return q.object.value if isinstance(q.object, ox.Literal) else None
-    return None
-
-
-class _Cache:
-    """The cache folder: store, manifest and results, read defensively."""
-
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-        self.manifest_path = folder / "manifest.json"
-        self.results_path = folder / "results.json"
-        self.checks_path = folder / "checks.json"
-        self.store_path = folder / "store"
-
-    def load(self) -> tuple[dict[str, Any], dict[str, list[Result]]] | None:
-        """Manifest and results, or None when either is missing or unreadable."""
-        manifest = _read_json(self.manifest_path)
-        stored = _read_json(self.results_path)
-        if not isinstance(manifest, dict) or not isinstance(stored, dict):
-            return None
-        if manifest.get("version") != __version__ or not isinstance(manifest.get("units"), dict):
-            return None
-        try:
-            results = {key: [deserialise(r) for r in rows] for key, rows in stored.items()}
-        except (KeyError, TypeError, ValueError):
-            return None
-        return manifest, results
-
-    def open_store(self) -> ox.Store | None:
-        """The stored store, or None if it is missing or unreadable (then it is rebuilt)."""
-        if not self.store_path.is_dir():
-            return None
-        try:
-            return _open(self.store_path)
-        except (OSError, RuntimeError) as exc:  # RocksDB reports damage as RuntimeError
-            if "lock" in str(exc).lower():
-                raise InputError(
-                    f"{self.folder}: the validation cache is in use by another process"
-                ) from None
-            return None
-
-    def save(self, manifest: dict[str, Any], results: dict[str, list[Result]]) -> None:
-        rows = {
-            key: [serialise(r) for r in found] for key, found in sorted(results.items()) if found
-        }
-        atomic_write_text(self.results_path, json.dumps(rows, separators=(",", ":")))
-        self.save_manifest(manifest)
-
-    def load_checks(self) -> list[Result] | None:
-        """The SPARQL checks' results of the last run, if they are readable."""
-        rows = _read_json(self.checks_path)
-        try:
-            return [deserialise(r) for r in rows] if isinstance(rows, list) else None
-        except (KeyError, TypeError, ValueError):
-            return None
-
-    def save_checks(self, results: list[Result]) -> None:
-        atomic_write_text(self.checks_path, json.dumps([serialise(r) for r in results]))
-
-    def save_manifest(self, manifest: dict[str, Any]) -> None:
-        atomic_write_text(self.manifest_path, json.dumps(manifest, indent=1, sort_keys=True))
-
-
 def _by_focus(results: list[Result]) -> dict[str, list[Result]]:
     out: dict[str, list[Result]] = {}
     for r in results:
@@ -245,7 +133,7 @@ def validate_corpus(
         raise InputError(f"--cache: {folder} is not a folder")
     ontology, units = corpus_units(layout)
     rules = load_checks(layout.checks_dir)
-    run = _Run(_Cache(folder), compiled, ontology, units, _rule_key(layout), jobs)
+    run = _Run(ResultCache(folder), compiled, ontology, units, _rule_key(layout), jobs)
     try:
         results = run.execute()
         if checks:
@@ -299,83 +187,10 @@ def rerun_touched_checks(run: _Run, checks: list[Check]) -> list[Result] | None:
     return results
 
 
-def _check_worker(store_path: str, items: list[tuple[str, Rule]]) -> list[dict[str, Any]]:
-    """Run checks given as (query text, rule) on the store at ``store_path``."""
-    store = ox.Store.read_only(store_path)
-    return [serialise(r) for text, rule in items for r in run_check_text(store, text, rule)]
-
-
-def _constraint_worker(store_path: str, constraints: list[Constraint]) -> list[dict[str, Any]]:
-    """Run compiled shape constraints on the store at ``store_path``."""
-    return [serialise(r) for r in run_constraints(ox.Store.read_only(store_path), constraints)]
-
-
-def _share_out(
-    worker: Callable[[str, list[Any]], list[dict[str, Any]]],
-    store_path: Path,
-    parts: list[list[Any]],
-    in_process: Callable[[], list[Result]],
-) -> tuple[list[Result], int]:
-    """``worker`` over each part in its own process, each opening the store read-only.
-
-    The caller flushes the store first.  If a worker cannot start (e.g. an
-    unguarded main script, see validate_corpus), ``in_process`` does the work here.
-    Returns the results and the number of processes that found them.
-    """
-    context = multiprocessing.get_context("forkserver" if sys.platform != "win32" else "spawn")
-    try:
-        with ProcessPoolExecutor(len(parts), mp_context=context) as pool:
-            found = list(pool.map(worker, [str(store_path)] * len(parts), parts))
-    except BrokenProcessPool:
-        return in_process(), 1
-    return [deserialise(row) for rows in found for row in rows], len(parts)
-
-
-def parallel_checks(store_path: Path, checks: list[Check], jobs: int) -> tuple[list[Result], int]:
-    """The SPARQL checks, shared out among ``jobs`` processes that open the store read-only.
-
-    An in-memory store cannot be shared, and pyoxigraph queries do not run in
-    parallel in threads; on the on-disk cache, at a million triples, the nine
-    checks take 5.9 s in one process and 4.3 s in two.
-    """
-    checks = list(checks)
-    # Costliest first (selector checks compare texts), dealt out in turn.
-    checks.sort(key=lambda c: (not c.name.startswith("selector"), c.name))
-    parts = [[(c.text, c.rule) for c in checks[i::jobs]] for i in range(jobs)]
-
-    def here() -> list[Result]:
-        store = ox.Store.read_only(str(store_path))
-        return [r for c in checks for r in run_check_text(store, c.text, c.rule)]
-
-    return _share_out(_check_worker, store_path, parts, here)
-
-
-def parallel_constraints(
-    store_path: Path, constraints: list[Constraint], jobs: int
-) -> tuple[list[Result], int]:
-    """Every focus node of every compiled constraint checked, the constraints
-    shared out among ``jobs`` processes that open the store read-only (a cold
-    run, or a re-check after the shapes changed)."""
-    parts = [constraints[i::jobs] for i in range(jobs)]
-    return _share_out(
-        _constraint_worker,
-        store_path,
-        parts,
-        lambda: run_constraints(ox.Store.read_only(str(store_path)), constraints),
-    )
-
-
-def default_cache(root: Path) -> Path:
-    """``<data>/.osce-kg-cache``, or ``./.osce-kg-cache`` when the data folder is read-only."""
-    if os.access(root, os.W_OK):
-        return root / CACHE_DIR
-    return Path.cwd() / CACHE_DIR
-
-
 class _Run:
     def __init__(
         self,
-        cache: _Cache,
+        cache: ResultCache,
         compiled: Compiled,
         ontology: Unit,
         units: list[Unit],
@@ -418,7 +233,7 @@ class _Run:
     def execute(self) -> list[Result]:
         cached = self.cache.load()
         store = self.cache.open_store() if cached is not None else None
-        if store is not None and cached is not None and _build_of(store) != cached[0].get("build"):
+        if store is not None and cached is not None and build_of(store) != cached[0].get("build"):
             store = None  # a store that is not the one the manifest describes (replaced, emptied)
         if cached is None or store is None or cached[0].get("ontology") != self.onto_digest:
             self.stats.reason = (
@@ -545,7 +360,7 @@ class _Run:
             self.store.dump(output=str(dump), format=ox.RdfFormat.N_QUADS)
             self.store = ox.Store()
             gc.collect()
-            disk = _open(self.cache.store_path)
+            disk = cache_folder.open_on_disk(self.cache.store_path)
             # bulk_extend of the parsed quads, not bulk_load of the file: the cached
             # results name blank nodes by their labels, which bulk_load would renew.
             disk.bulk_extend(ox.parse(path=str(dump), format=ox.RdfFormat.N_QUADS))

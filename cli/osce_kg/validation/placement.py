@@ -23,7 +23,7 @@ from .model import Result, Severity
 from .oxistore import RDF_TYPE, to_oxigraph
 
 if TYPE_CHECKING:
-    from .run import Unit
+    from .units import Unit
 
 
 def _parent(store: ox.Store, node: ox.BlankNode) -> ox.NamedNode | ox.BlankNode | None:

@@ -1,10 +1,7 @@
-"""One validation, whatever the engine: :func:`validate`.
+"""One validation run, whatever the engine: :func:`run_units`.
 
-Every run loads the data the same way: each unit (the ontology, ``graph/shared``,
-``graph/reference``, each source, each file a user names) becomes one named
-graph of an in-memory Oxigraph store, with its closure beside it
-(:mod:`.oxistore`) and, for a source, its verbatim ``source.txt`` (the only rule
-input that is not RDF: :func:`source_text_quads`).  Then one rule set runs:
+Every run loads the data the same way (:func:`.units.load_units`: one named
+graph per unit in an in-memory Oxigraph store).  Then one rule set runs:
 
 1. the SHACL shapes of ``shapes/``, by one of two engines that differ only in
    speed: ``oxigraph`` runs them compiled to SPARQL (:mod:`.compiled`) on the
@@ -20,7 +17,7 @@ engine.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,120 +26,19 @@ import pyoxigraph as ox
 import rdflib
 
 from .. import loading
-from .. import namespaces as ns
 from ..errors import DataError, InputError
 from ..layout import RDF_SUFFIXES, DataLayout
 from .checks import Check, load_checks
-from .compiled import PLAIN_DATATYPES, RAW_PREDICATE, compile_shapes
+from .compiled import PLAIN_DATATYPES, RAW_PREDICATE
+from .compiler import compile_shapes
 from .locate import display_path, passage_of
 from .model import REPORT_PREFIXES, Report, Result, dedupe
-from .oxistore import (
-    CONTROL,
-    Closure,
-    mark_ill_typed,
-    parse_quads,
-    rdflib_terms,
-    run_check_text,
-    run_constraints,
-    unit_name,
-)
+from .oxistore import CONTROL, mark_ill_typed, rdflib_terms, run_check_text, run_constraints
 from .placement import locate_results
 from .shacl import node_shape_rules, run_shacl
+from .units import INTERNAL, Unit, load_units
 
 ENGINES = ("oxigraph", "pyshacl")
-
-# What validation adds to a source's graph, and no export ever holds: the text of
-# graph/sources/<slug>/source.txt, and that file's path, on the article's IRI.
-SOURCE_TEXT = ox.NamedNode("urn:osce-kg:validation:source-text")
-SOURCE_FILE = ox.NamedNode("urn:osce-kg:validation:source-file")
-INTERNAL = "urn:osce-kg:"
-
-
-@dataclass(frozen=True)
-class Unit:
-    """A part of the data loaded as one named graph: the ontology, shared, reference,
-    a source or a user's file."""
-
-    name: str  # "ontology", "shared", "reference", "source/<slug>", or a file's URI
-    graph: str
-    files: tuple[Path, ...]
-    extra: tuple[Path, ...] = ()  # a source's source.txt: read as text, not as RDF
-
-    def digest(self) -> str:
-        return loading.files_digest("unit", [(p.name, p) for p in sorted(self.files + self.extra)])
-
-
-def corpus_units(layout: DataLayout) -> tuple[Unit, list[Unit]]:
-    """The ontology unit and the data units of ``layout``: one per named graph of
-    :meth:`DataLayout.graph_files` (``shared``, ``reference``, ``source/<slug>``)."""
-    ontology_files = tuple(f.path for f in layout.ontology_files())
-    ontology = Unit(unit_name(ns.ONTOLOGY_GRAPH), ns.ONTOLOGY_GRAPH, ontology_files)
-    if not ontology.files:
-        raise DataError(f"{layout.ontology_dir}: no ontology files found")
-    files: dict[str, list[Path]] = {}
-    for f in layout.graph_files():
-        files.setdefault(f.graph, []).append(f.path)
-    units = []
-    for graph, paths in files.items():
-        name = unit_name(graph)
-        extra: tuple[Path, ...] = ()
-        if name.startswith("source/"):
-            text = layout.source_text(name.removeprefix("source/"))
-            extra = (text,) if text.exists() else ()
-        units.append(Unit(name, graph, tuple(paths), extra))
-    return ontology, units
-
-
-def file_unit(path: Path) -> Unit:
-    """A user's file as a unit of its own, named by its URI."""
-    iri = loading.base_iri(path)
-    return Unit(iri, iri, (path,))
-
-
-def source_text_quads(unit: Unit) -> list[ox.Quad]:
-    """The verbatim text of a source unit's ``source.txt`` on its article's IRI.
-
-    The SPARQL checks compare selectors and the article's ``schema:text`` and
-    ``okg:sha256`` with it; a file that is not UTF-8 is a ParseError naming it.
-    """
-    if not unit.name.startswith("source/"):
-        return []
-    slug = unit.name.removeprefix("source/")
-    article = ox.NamedNode(ns.thing("source", slug))
-    graph = ox.NamedNode(unit.graph)
-    quads = []
-    for path in unit.extra:
-        text = loading.read_text(path)
-        shown = "/".join(path.parts[-4:])  # graph/sources/<slug>/source.txt, wherever the data is
-        quads += [
-            ox.Quad(article, SOURCE_TEXT, ox.Literal(text), graph),
-            ox.Quad(article, SOURCE_FILE, ox.Literal(shown), graph),
-        ]
-    return quads
-
-
-def unit_quads(unit: Unit) -> Iterator[ox.Quad]:
-    """Everything a unit puts into its named graph."""
-    for path in unit.files:
-        yield from parse_quads(path, unit.graph)
-    yield from source_text_quads(unit)
-
-
-def load_units(store: ox.Store, units: Sequence[Unit], *, bulk: bool = False) -> None:
-    """Every unit (the ontology first) into its graph, and the closure of each into its
-    inferred graph.  ``bulk`` (an on-disk store) makes two bulk loads in all: each
-    bulk load into RocksDB has a high fixed cost."""
-    if bulk:
-        store.bulk_extend(q for u in units for q in unit_quads(u))
-    else:
-        for unit in units:
-            store.extend(list(unit_quads(unit)))
-    closure = Closure(store)
-    inferred = [q for u in units for q in closure.infer(store, u.graph)]
-    if bulk:
-        store.bulk_extend(inferred)
-    else:
-        store.extend(inferred)
 
 
 def rdflib_copy(store: ox.Store) -> rdflib.Graph:
@@ -290,70 +186,13 @@ def run_units(
     return CorpusValidation(report, stats)
 
 
-def validate(
-    files: Sequence[Path] = (),
-    *,
-    layout: DataLayout | None = None,
-    engine: str = "oxigraph",
-    include_graph: bool = True,
-    incremental: bool = False,
-    cache: Path | None = None,
-    jobs: int = 1,
-) -> Report:
-    """Validate the data of ``layout`` (no ``files``) or a user's files with the
-    ontology and shapes; with ``files``, the data is loaded beside them unless
-    ``include_graph`` is false, so that they may refer to its entities.
-
-    ``incremental`` keeps a cache (``cache``, default in the data folder) and
-    re-checks only what changed: the ``oxigraph`` engine only, data folder only.
-    Raises :class:`~osce_kg.errors.InputError` / ``ParseError`` for unusable input.
-    """
-    return validate_run(
-        files,
-        layout=layout,
-        engine=engine,
-        include_graph=include_graph,
-        incremental=incremental,
-        cache=cache,
-        jobs=jobs,
-    ).report
-
-
-def validate_run(
-    files: Sequence[Path] = (),
-    *,
-    layout: DataLayout | None = None,
-    engine: str = "oxigraph",
-    include_graph: bool = True,
-    incremental: bool = False,
-    cache: Path | None = None,
-    jobs: int = 1,
-    checks: bool = True,
-) -> CorpusValidation:
-    """:func:`validate`, with the run's :class:`Stats` (for tests and benchmarks)."""
-    layout = layout or DataLayout.default()
-    user = expand_paths(files)
-    if incremental:
-        if user:
-            raise InputError("--incremental validates the data folder; give no FILES")
-        if engine != "oxigraph":
-            raise InputError("--incremental: the cache is the oxigraph engine's")
-        from .incremental import validate_corpus
-
-        return validate_corpus(layout, cache=cache, checks=checks, jobs=jobs)
-    ontology, shipped = corpus_units(layout)
-    units = [file_unit(p) for p in user] + (shipped if include_graph or not user else [])
-    return run_units(ontology, units, layout, engine=engine, checks=checks)
-
-
 __all__ = [
     "ENGINES",
     "CorpusValidation",
     "Stats",
-    "Unit",
-    "corpus_units",
+    "expand_paths",
+    "finish",
     "load_shapes",
-    "load_units",
-    "validate",
-    "validate_run",
+    "run_checks",
+    "run_units",
 ]

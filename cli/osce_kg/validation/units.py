@@ -1,0 +1,117 @@
+"""The units of the data and how they are loaded for validation.
+
+A unit is one part of the data loaded as one named graph: the ontology,
+``graph/shared``, ``graph/reference``, each source (with its verbatim
+``source.txt``, the only rule input that is not RDF: :func:`source_text_quads`)
+and each file a user names.  :func:`load_units` puts units into an Oxigraph
+store, each with its closure in a graph beside it (:mod:`.oxistore`); the full
+run (:mod:`.run`) and the incremental cache (:mod:`.incremental`) both load
+through it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .. import loading
+from .. import namespaces as ns
+from ..errors import DataError
+from ..layout import DataLayout, files_digest
+from .oxistore import Closure, parse_quads, unit_name
+
+# What validation adds to a source's graph, and no export ever holds: the text of
+# graph/sources/<slug>/source.txt, and that file's path, on the article's IRI.
+SOURCE_TEXT = ox.NamedNode("urn:osce-kg:validation:source-text")
+SOURCE_FILE = ox.NamedNode("urn:osce-kg:validation:source-file")
+INTERNAL = "urn:osce-kg:"
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A part of the data loaded as one named graph: the ontology, shared, reference,
+    a source or a user's file."""
+
+    name: str  # "ontology", "shared", "reference", "source/<slug>", or a file's URI
+    graph: str
+    files: tuple[Path, ...]
+    extra: tuple[Path, ...] = ()  # a source's source.txt: read as text, not as RDF
+
+    def digest(self) -> str:
+        return files_digest("unit", [(p.name, p) for p in sorted(self.files + self.extra)])
+
+
+def corpus_units(layout: DataLayout) -> tuple[Unit, list[Unit]]:
+    """The ontology unit and the data units of ``layout``: one per named graph of
+    :meth:`DataLayout.graph_files` (``shared``, ``reference``, ``source/<slug>``)."""
+    ontology_files = tuple(f.path for f in layout.ontology_files())
+    ontology = Unit(unit_name(ns.ONTOLOGY_GRAPH), ns.ONTOLOGY_GRAPH, ontology_files)
+    if not ontology.files:
+        raise DataError(f"{layout.ontology_dir}: no ontology files found")
+    files: dict[str, list[Path]] = {}
+    for f in layout.graph_files():
+        files.setdefault(f.graph, []).append(f.path)
+    units = []
+    for graph, paths in files.items():
+        name = unit_name(graph)
+        extra: tuple[Path, ...] = ()
+        if name.startswith("source/"):
+            text = layout.source_text(name.removeprefix("source/"))
+            extra = (text,) if text.exists() else ()
+        units.append(Unit(name, graph, tuple(paths), extra))
+    return ontology, units
+
+
+def file_unit(path: Path) -> Unit:
+    """A user's file as a unit of its own, named by its URI."""
+    iri = loading.base_iri(path)
+    return Unit(iri, iri, (path,))
+
+
+def source_text_quads(unit: Unit) -> list[ox.Quad]:
+    """The verbatim text of a source unit's ``source.txt`` on its article's IRI.
+
+    The SPARQL checks compare selectors and the article's ``schema:text`` and
+    ``okg:sha256`` with it; a file that is not UTF-8 is a ParseError naming it.
+    """
+    if not unit.name.startswith("source/"):
+        return []
+    slug = unit.name.removeprefix("source/")
+    article = ox.NamedNode(ns.thing("source", slug))
+    graph = ox.NamedNode(unit.graph)
+    quads = []
+    for path in unit.extra:
+        text = loading.read_text(path)
+        shown = "/".join(path.parts[-4:])  # graph/sources/<slug>/source.txt, wherever the data is
+        quads += [
+            ox.Quad(article, SOURCE_TEXT, ox.Literal(text), graph),
+            ox.Quad(article, SOURCE_FILE, ox.Literal(shown), graph),
+        ]
+    return quads
+
+
+def unit_quads(unit: Unit) -> Iterator[ox.Quad]:
+    """Everything a unit puts into its named graph."""
+    for path in unit.files:
+        yield from parse_quads(path, unit.graph)
+    yield from source_text_quads(unit)
+
+
+def load_units(store: ox.Store, units: Sequence[Unit], *, bulk: bool = False) -> None:
+    """Every unit (the ontology first) into its graph, and the closure of each into its
+    inferred graph.  ``bulk`` (an on-disk store) makes two bulk loads in all: each
+    bulk load into RocksDB has a high fixed cost."""
+    if bulk:
+        store.bulk_extend(q for u in units for q in unit_quads(u))
+    else:
+        for unit in units:
+            store.extend(list(unit_quads(unit)))
+    closure = Closure(store)
+    inferred = [q for u in units for q in closure.infer(store, u.graph)]
+    if bulk:
+        store.bulk_extend(inferred)
+    else:
+        store.extend(inferred)
