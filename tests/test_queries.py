@@ -17,8 +17,9 @@ import rdflib
 from rdflib import Literal, Namespace, URIRef
 from rdflib.namespace import RDFS
 
+from osce_kg.catalogue import catalogue, find_query, query_files
 from osce_kg.errors import DataError, InputError, ParseError
-from osce_kg.queries import StoredQuery, bind_values, catalogue, find_query, query_files
+from osce_kg.queries import StoredQuery, bind_values
 from osce_kg.store import RdflibStore, SelectResult
 
 ID = "https://w3id.org/osce-kg/id/"

@@ -14,7 +14,8 @@ import rdflib
 from rdflib.compare import isomorphic
 
 from conftest import osce
-from osce_kg.queries import StoredQuery, bind_values, find_query, parse_sparql
+from osce_kg.catalogue import find_query
+from osce_kg.queries import StoredQuery, bind_values, parse_sparql
 from osce_kg.sparql_bind import bind
 from osce_kg.store import RdflibStore
 

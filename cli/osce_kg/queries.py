@@ -18,9 +18,6 @@ Or a ``params:`` list in the header names ordinary variables explicitly
 
 from __future__ import annotations
 
-import contextlib
-import dataclasses
-import difflib
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -28,10 +25,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import namespaces as ns
-from .atomic import atomic_write_text
-from .errors import DataError, InputError, ParseError
-from .layout import DataLayout
-from .sparql_bind import check_iri, iri_term, literal_term
+from .errors import InputError, ParseError
+from .sparql_bind import check_iri, literal_term
 
 if TYPE_CHECKING:
     from rdflib.term import Identifier
@@ -304,19 +299,6 @@ def resolve_values(query: StoredQuery, values: Mapping[str, str]) -> list[tuple[
     return out
 
 
-def sparql_value(param: Param, value: str) -> str | None:
-    """The SPARQL term for ``value`` without rdflib, or None for a typed literal (whose
-    lexical form only :func:`term_for` checks); InputError naming the parameter if bad."""
-    what = f"parameter {param.name}"
-    if param.type == "iri":
-        return iri_term(expand_iri(value), what)
-    if param.type == "lang":
-        return literal_term(value, param.lang)
-    if param.type == "literal":
-        return literal_term(value)
-    return None
-
-
 def term_for(param: Param, value: str) -> Identifier:
     """The RDF term for a user's ``value`` of ``param``; InputError naming it if ill-formed."""
     from rdflib.term import Literal, URIRef
@@ -327,7 +309,7 @@ def term_for(param: Param, value: str) -> Identifier:
     if param.type == "iri":
         return check_iri(expand_iri(value), what)
     if param.type == "lang":
-        sparql_value(param, value)  # checks the language tag, as the quick path does
+        literal_term(value, param.lang)  # InputError for a malformed language tag
         return Literal(value, lang=param.lang)
     if param.type == "datatype" and param.datatype:
         regex = _CHECKED_BY_REGEX.get(param.datatype)
@@ -344,91 +326,3 @@ def term_for(param: Param, value: str) -> Identifier:
 def bind_values(query: StoredQuery, values: Mapping[str, str]) -> dict[str, Identifier]:
     """Variable bindings for ``values`` (by parameter name), checked against ``query``."""
     return {p.variable: term_for(p, value) for p, value in resolve_values(query, values)}
-
-
-# --------------------------------------------------------------------------- catalogue
-
-
-def query_files(root: Path | None = None, *, all_folders: bool = False) -> dict[str, Path]:
-    """Stored query names → files: ``queries/*.rq``, and with ``all_folders`` ``sub/NAME`` too."""
-    root = root or DataLayout.default().queries_dir
-    files = {p.stem: p for p in sorted(root.glob("*.rq"))}
-    if all_folders:
-        for p in sorted(root.glob("*/*.rq")):
-            files[f"{p.parent.name}/{p.stem}"] = p
-    return files
-
-
-# Bump when the memo's JSON changes shape, so that old memos are not read.
-MEMO_FORMAT = 1
-
-
-def load_query(path: Path, name: str | None = None) -> StoredQuery:
-    """One stored query, parsed; memoised by content in the cache folder, so that
-    listing or running queries does not parse them with rdflib every time."""
-    import hashlib
-    import json
-
-    from . import __version__
-    from .layout import cache_root
-
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: cannot read: {exc}") from None
-    name = name or path.stem
-    key = f"{MEMO_FORMAT}\n{__version__}\n{text}".encode()
-    memo = cache_root() / "queries" / f"{hashlib.sha256(key).hexdigest()[:32]}.json"
-    try:
-        e = json.loads(memo.read_text(encoding="utf-8"))
-        return StoredQuery(
-            name,
-            path,
-            text,
-            e["kind"],
-            summary=e["summary"],
-            description=e["description"],
-            tags=list(e["tags"]),
-            params=[Param(**p) for p in e["params"]],
-            ordered=bool(e["ordered"]),
-        )
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        pass
-    q = StoredQuery.from_text(text, name, path)
-    entry = {
-        "kind": q.kind,
-        "summary": q.summary,
-        "description": q.description,
-        "tags": q.tags,
-        "params": [dataclasses.asdict(p) for p in q.params],
-        "ordered": q.ordered,
-    }
-    with contextlib.suppress(OSError):  # no cache folder: parse again next time
-        memo.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write_text(memo, json.dumps(entry, ensure_ascii=False, sort_keys=True))
-    return q
-
-
-def catalogue(root: Path | None = None, *, all_folders: bool = False) -> list[StoredQuery]:
-    """Every stored query, parsed (DataError if one of the project's own files is broken)."""
-    out = []
-    for name, path in query_files(root, all_folders=all_folders).items():
-        try:
-            out.append(load_query(path, name))
-        except ParseError as exc:
-            raise DataError(str(exc)) from None
-    return out
-
-
-def find_query(name: str, root: Path | None = None) -> StoredQuery:
-    """The stored query called ``name``; InputError suggesting the closest names if unknown."""
-    files = query_files(root, all_folders=True)
-    path = files.get(name.removesuffix(".rq"))
-    if path is None:
-        close = difflib.get_close_matches(name, list(files), n=3, cutoff=0.5)
-        hint = f"; did you mean {', '.join(close)}?" if close else "; see `osce-kg query list`"
-        raise InputError(f"unknown query {name!r}{hint}")
-    try:
-        return load_query(path, name.removesuffix(".rq"))
-    except ParseError as exc:
-        raise DataError(str(exc)) from None

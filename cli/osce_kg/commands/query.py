@@ -64,7 +64,7 @@ def list_queries(all_folders: bool, fmt: str, output: Path | None) -> None:
         osce-kg query list
         osce-kg query list --all --format markdown
     """
-    from ..queries import catalogue
+    from ..catalogue import catalogue
     from ..rows import render_rows
 
     found = catalogue(all_folders=all_folders)
@@ -81,7 +81,7 @@ def show(name: str) -> None:
     Example:
         osce-kg query show speeches
     """
-    from ..queries import find_query
+    from ..catalogue import find_query
 
     q = find_query(name)
     lines = [
@@ -155,7 +155,7 @@ def run(
     again whenever the data change); --store rdflib runs it on an rdflib copy
     of the same triples (same answers, slower).
     """
-    from ..queries import find_query
+    from ..catalogue import find_query
 
     _execute(find_query(name), params, fmt, output, store_spec)
 

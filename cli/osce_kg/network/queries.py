@@ -10,10 +10,10 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
+from ..catalogue import load_query as _load
 from ..errors import DataError, ParseError
 from ..layout import DataLayout
 from ..queries import StoredQuery
-from ..queries import load_query as _load
 
 
 def queries_dir() -> Path:

@@ -1,0 +1,101 @@
+"""The stored queries of a data folder: find them, parse them once, list them.
+
+``queries/*.rq`` are the stored queries (``NAME``), ``queries/<folder>/*.rq``
+those of sub-folders (``folder/NAME``: the checks, the network queries).  A
+parsed query is remembered in the cache folder under the SHA-256 of its text
+(:func:`load_query`), so listing or running queries does not parse them with
+rdflib every time.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import difflib
+import hashlib
+import json
+from pathlib import Path
+
+from . import __version__
+from .atomic import atomic_write_text
+from .errors import DataError, InputError, ParseError
+from .layout import DataLayout, cache_root
+from .queries import Param, StoredQuery
+
+
+def query_files(root: Path | None = None, *, all_folders: bool = False) -> dict[str, Path]:
+    """Stored query names → files: ``queries/*.rq``, and with ``all_folders`` ``sub/NAME`` too."""
+    root = root or DataLayout.default().queries_dir
+    files = {p.stem: p for p in sorted(root.glob("*.rq"))}
+    if all_folders:
+        for p in sorted(root.glob("*/*.rq")):
+            files[f"{p.parent.name}/{p.stem}"] = p
+    return files
+
+
+# Bump when the memo's JSON changes shape, so that old memos are not read.
+MEMO_FORMAT = 1
+
+
+def load_query(path: Path, name: str | None = None) -> StoredQuery:
+    """One stored query, parsed; memoised by its content in the cache folder."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: cannot read: {exc}") from None
+    name = name or path.stem
+    key = f"{MEMO_FORMAT}\n{__version__}\n{text}".encode()
+    memo = cache_root() / "queries" / f"{hashlib.sha256(key).hexdigest()[:32]}.json"
+    try:
+        e = json.loads(memo.read_text(encoding="utf-8"))
+        return StoredQuery(
+            name,
+            path,
+            text,
+            e["kind"],
+            summary=e["summary"],
+            description=e["description"],
+            tags=list(e["tags"]),
+            params=[Param(**p) for p in e["params"]],
+            ordered=bool(e["ordered"]),
+        )
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        pass
+    q = StoredQuery.from_text(text, name, path)
+    entry = {
+        "kind": q.kind,
+        "summary": q.summary,
+        "description": q.description,
+        "tags": q.tags,
+        "params": [dataclasses.asdict(p) for p in q.params],
+        "ordered": q.ordered,
+    }
+    with contextlib.suppress(OSError):  # no cache folder: parse again next time
+        memo.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_text(memo, json.dumps(entry, ensure_ascii=False, sort_keys=True))
+    return q
+
+
+def catalogue(root: Path | None = None, *, all_folders: bool = False) -> list[StoredQuery]:
+    """Every stored query, parsed (DataError if one of the project's own files is broken)."""
+    out = []
+    for name, path in query_files(root, all_folders=all_folders).items():
+        try:
+            out.append(load_query(path, name))
+        except ParseError as exc:
+            raise DataError(str(exc)) from None
+    return out
+
+
+def find_query(name: str, root: Path | None = None) -> StoredQuery:
+    """The stored query called ``name``; InputError suggesting the closest names if unknown."""
+    files = query_files(root, all_folders=True)
+    path = files.get(name.removesuffix(".rq"))
+    if path is None:
+        close = difflib.get_close_matches(name, list(files), n=3, cutoff=0.5)
+        hint = f"; did you mean {', '.join(close)}?" if close else "; see `osce-kg query list`"
+        raise InputError(f"unknown query {name!r}{hint}")
+    try:
+        return load_query(path, name.removesuffix(".rq"))
+    except ParseError as exc:
+        raise DataError(str(exc)) from None
