@@ -145,7 +145,7 @@ def test_validation_report_is_written(dist: Path) -> None:
 
 
 def test_every_stored_query_has_its_result(dist: Path) -> None:
-    from osce_kg.queries import catalogue
+    from osce_kg.catalogue import catalogue
 
     index = {e["name"]: e for e in json.loads((dist / "queries" / "index.json").read_text())}
     # The checks report through the validation report, not as query results.
@@ -261,6 +261,7 @@ def test_report_escapes_text() -> None:
     import rdflib
 
     from osce_kg.build.report import ValidationStatus, render_report
+    from osce_kg.store import RdflibStore
 
     g = rdflib.Graph()
     okg = rdflib.Namespace("https://w3id.org/osce-kg/ontology#")
@@ -268,7 +269,7 @@ def test_report_escapes_text() -> None:
     g.add((person, rdflib.RDF.type, okg.Person))
     g.add((person, rdflib.RDFS.label, rdflib.Literal("<script>alert('x')</script> & Co")))
     page = render_report(
-        g,
+        RdflibStore(g),
         asserted=2,
         inferred=0,
         validation=ValidationStatus(ran=False),

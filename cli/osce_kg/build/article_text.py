@@ -15,7 +15,8 @@ from pathlib import Path
 
 from ..errors import DataError
 from ..layout import DataLayout
-from .report_data import Quotation, Source, Speech
+from .report_data import Source
+from .report_speeches import Quotation, Speech
 
 
 @dataclass

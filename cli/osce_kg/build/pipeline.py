@@ -33,8 +33,8 @@ from .dataset import BuiltDataset, load_built_dataset, write_dataset
 from .report import OutputFile, ValidationStatus, render_report
 
 if TYPE_CHECKING:
+    from ..resultset import Store
     from ..specs import StoreSpec
-    from ..store import Store
 
 
 @dataclass
@@ -133,7 +133,7 @@ def _report(state: BuildState) -> None:
     # The report lists every other file, so it is written last.
     files = list_files(state.folder)
     html = render_report(
-        state.dataset.union,
+        _store(state),
         asserted=state.dataset.asserted_triples,
         inferred=state.dataset.inferred_triples,
         validation=state.validation,

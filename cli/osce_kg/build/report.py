@@ -12,10 +12,11 @@ import os
 from dataclasses import dataclass, field
 
 import jinja2
-import rdflib
 
 from .. import __version__
+from ..resultset import Store
 from . import report_data as rd
+from . import report_speeches
 from .article_text import articles
 
 
@@ -57,7 +58,7 @@ class NetworkPicture:
     edges: list[tuple[NetworkNode, NetworkNode, str]]
 
 
-def who_spoke_where(speeches: list[rd.Speech]) -> NetworkPicture:
+def who_spoke_where(speeches: list[report_speeches.Speech]) -> NetworkPicture:
     """Speakers on the left, the events they spoke at on the right, a line per speech."""
     speakers = sorted({(s.speaker, s.speaker_anchor) for s in speeches if s.speaker})
     events = sorted({(s.event, s.event_anchor) for s in speeches if s.event})
@@ -108,7 +109,7 @@ def _environment() -> jinja2.Environment:
 
 
 def render_report(
-    graph: rdflib.Graph,
+    store: Store,
     *,
     asserted: int,
     inferred: int,
@@ -117,10 +118,10 @@ def render_report(
     network_pictures: list[str],
     built_at: str | None = None,
 ) -> str:
-    """The HTML of ``index.html`` for ``graph`` (asserted and inferred triples)."""
-    overview = rd.overview(graph, asserted, inferred)
-    speeches = rd.speeches(graph)
-    persons = rd.persons(graph)
+    """The HTML of ``index.html`` for the dataset in ``store`` (asserted and inferred triples)."""
+    overview = rd.overview(store, asserted, inferred)
+    speeches = report_speeches.speeches(store)
+    persons = rd.persons(store)
     by_speaker: dict[str, list[tuple[str, str]]] = {}
     for s in speeches:
         by_speaker.setdefault(s.speaker_anchor, []).append((s.anchor, s.event))
@@ -132,7 +133,7 @@ def render_report(
         built_at=built_at or build_time(),
         build_time_marker=BUILD_TIME_MARKER,
         overview=overview,
-        events=rd.events(graph),
+        events=rd.events(store),
         persons=persons,
         speeches=speeches,
         articles=articles(overview.sources, speeches),

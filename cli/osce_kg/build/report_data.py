@@ -1,6 +1,7 @@
-"""What the HTML report shows, fetched by SPARQL from the built graph.
+"""What the HTML report shows, fetched by SPARQL from the dataset store.
 
-Each section of ``index.html`` has a function here that returns plain
+Each section of ``index.html`` has a function here (the speeches and
+quotations: :mod:`.report_speeches`) that returns plain
 dataclasses, so the report's content can be tested without a browser and the
 template only lays it out.  The queries are fixed text: nothing a user types
 is ever pasted into them.
@@ -12,26 +13,25 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-import rdflib
-from rdflib.term import Identifier, Literal, URIRef
+from rdflib.term import Identifier
 
 from .. import namespaces as ns
-from ..errors import DataError
-from ..store import RdflibStore
+from ..resultset import Store
+from ..sparql_bind import iri_term
 from .dataset import row_key
 
 PREFIXES = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in sorted(ns.PREFIXES.items()))
 
 
-def _select(graph: rdflib.Graph, query: str) -> list[dict[str, Identifier | None]]:
+def select_rows(store: Store, query: str) -> list[dict[str, Identifier | None]]:
     """The rows of a SELECT, sorted: where a resource has two values of a property
     that the report shows once, the one shown must not depend on hash order."""
-    result = RdflibStore(graph).select(PREFIXES + query)
+    result = store.select(PREFIXES + query)
     result.rows.sort(key=row_key)
     return result.dicts()
 
 
-def _text(value: Identifier | None) -> str:
+def text_of(value: Identifier | None) -> str:
     return "" if value is None else str(value)
 
 
@@ -71,9 +71,9 @@ class Overview:
     sources: list[Source]
 
 
-def overview(graph: rdflib.Graph, asserted: int, inferred: int) -> Overview:
-    rows = _select(
-        graph,
+def overview(store: Store, asserted: int, inferred: int) -> Overview:
+    rows = select_rows(
+        store,
         f"""
         SELECT ?class (SAMPLE(?l) AS ?label) (COUNT(DISTINCT ?s) AS ?n) WHERE {{
           ?s a ?class .
@@ -83,16 +83,19 @@ def overview(graph: rdflib.Graph, asserted: int, inferred: int) -> Overview:
         """,
     )
     classes = [
-        ClassCount(_text(r["label"]) or _text(r["class"]), _text(r["class"]), int(_text(r["n"])))
+        ClassCount(
+            text_of(r["label"]) or text_of(r["class"]), text_of(r["class"]), int(text_of(r["n"]))
+        )
         for r in rows
     ]
     classes.sort(key=lambda c: (-c.count, c.label))
-    return Overview(len(graph), asserted, inferred, classes, sources(graph))
+    [count] = select_rows(store, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    return Overview(int(text_of(count["n"])), asserted, inferred, classes, sources(store))
 
 
-def sources(graph: rdflib.Graph) -> list[Source]:
-    rows = _select(
-        graph,
+def sources(store: Store) -> list[Source]:
+    rows = select_rows(
+        store,
         """
         SELECT ?a (SAMPLE(?t) AS ?title) (SAMPLE(?d) AS ?issued) WHERE {
           ?a a okg:Article .
@@ -103,9 +106,11 @@ def sources(graph: rdflib.Graph) -> list[Source]:
     )
     out = []
     for r in rows:
-        iri = _text(r["a"])
+        iri = text_of(r["a"])
         out.append(
-            Source(iri, iri.rsplit("/", 1)[-1], _text(r["title"]), _text(r["issued"]), anchor(iri))
+            Source(
+                iri, iri.rsplit("/", 1)[-1], text_of(r["title"]), text_of(r["issued"]), anchor(iri)
+            )
         )
     return out
 
@@ -132,13 +137,15 @@ class Event:
     sort_key: tuple[int, str, int, str] = (0, "", 0, "")
 
 
-def _most_specific(types: set[str], graph: rdflib.Graph) -> list[str]:
+def _most_specific(types: set[str], store: Store) -> list[str]:
     """The types that are not a super-class of another of the types."""
-    supers: set[str] = set()
-    for t in types:
-        for sup in graph.transitive_objects(URIRef(t), rdflib.RDFS.subClassOf):
-            if str(sup) != t:
-                supers.add(str(sup))
+    if len(types) < 2:
+        return sorted(types)
+    values = " ".join(iri_term(t) for t in sorted(types))
+    rows = select_rows(
+        store, f"SELECT DISTINCT ?sup WHERE {{ VALUES ?t {{ {values} }} ?t rdfs:subClassOf+ ?sup }}"
+    )
+    supers = {text_of(r["sup"]) for r in rows}
     return sorted(types - supers)
 
 
@@ -165,15 +172,15 @@ def _when(start: str, end: str) -> str:
     return f"{_format_date(start)} – {_format_date(end)}"
 
 
-def events(graph: rdflib.Graph) -> list[Event]:
+def events(store: Store) -> list[Event]:
     """Every event, in the order they happened as far as the graph says.
 
     Undated events are placed by what the graph does state: a sub-event at its
     parent's date, an event that ``okg:precedes`` another just before it.
     Events reported only as proposed or planned come last.
     """
-    rows = _select(
-        graph,
+    rows = select_rows(
+        store,
         """
         SELECT ?e ?label ?type ?typeLabel ?start ?end ?place ?status ?parent ?parentLabel ?next
                ?nextLabel WHERE {
@@ -193,29 +200,29 @@ def events(graph: rdflib.Graph) -> list[Event]:
     by_iri: dict[str, Event] = {}
     types: dict[str, dict[str, str]] = defaultdict(dict)
     for r in rows:
-        iri = _text(r["e"])
+        iri = text_of(r["e"])
         ev = by_iri.get(iri)
         if ev is None:
-            parent = _text(r["parent"])
+            parent = text_of(r["parent"])
             ev = by_iri[iri] = Event(
                 iri=iri,
                 anchor=anchor(iri),
-                label=_text(r["label"]) or iri,
+                label=text_of(r["label"]) or iri,
                 kind="",
-                start=_text(r["start"]),
-                end=_text(r["end"]),
-                place=_text(r["place"]),
-                status=_text(r["status"]),
-                parent=_text(r["parentLabel"]) or parent,
+                start=text_of(r["start"]),
+                end=text_of(r["end"]),
+                place=text_of(r["place"]),
+                status=text_of(r["status"]),
+                parent=text_of(r["parentLabel"]) or parent,
                 parent_anchor=anchor(parent) if parent else "",
                 precedes=[],
             )
-        types[iri][_text(r["type"])] = _text(r["typeLabel"]) or _text(r["type"])
-        nxt = _text(r["next"])
-        if nxt and (anchor(nxt), _text(r["nextLabel"]) or nxt) not in ev.precedes:
-            ev.precedes.append((anchor(nxt), _text(r["nextLabel"]) or nxt))
-    parents = {_text(r["e"]): _text(r["parent"]) for r in rows if r["parent"] is not None}
-    successors = {_text(r["e"]): _text(r["next"]) for r in rows if r["next"] is not None}
+        types[iri][text_of(r["type"])] = text_of(r["typeLabel"]) or text_of(r["type"])
+        nxt = text_of(r["next"])
+        if nxt and (anchor(nxt), text_of(r["nextLabel"]) or nxt) not in ev.precedes:
+            ev.precedes.append((anchor(nxt), text_of(r["nextLabel"]) or nxt))
+    parents = {text_of(r["e"]): text_of(r["parent"]) for r in rows if r["parent"] is not None}
+    successors = {text_of(r["e"]): text_of(r["next"]) for r in rows if r["next"] is not None}
 
     def date_of(iri: str, depth: int = 0) -> tuple[str, int]:
         """(a date, its rank among events of that date) for sorting."""
@@ -231,17 +238,17 @@ def events(graph: rdflib.Graph) -> list[Event]:
         return ("9999-12-31", 1)
 
     for iri, ev in by_iri.items():
-        kinds = _most_specific(set(types[iri]), graph)
+        kinds = _most_specific(set(types[iri]), store)
         ev.kind = ", ".join(sorted(types[iri][k] for k in kinds))
         ev.precedes.sort()
         date, rank = date_of(iri)
         not_held = 1 if ev.status and ev.status != "held" else 0
         ev.sort_key = (not_held, date, rank, ev.label)
-        ev.when = _when_text(iri, ev, by_iri, parents, successors, bool(not_held))
+        ev.when = _whentext_of(iri, ev, by_iri, parents, successors, bool(not_held))
     return sorted(by_iri.values(), key=lambda e: e.sort_key)
 
 
-def _when_text(
+def _whentext_of(
     iri: str,
     ev: Event,
     by_iri: dict[str, Event],
@@ -284,9 +291,9 @@ class Person:
     speeches: list[tuple[str, str]] = field(default_factory=list)
 
 
-def persons(graph: rdflib.Graph) -> list[Person]:
-    rows = _select(
-        graph,
+def persons(store: Store) -> list[Person]:
+    rows = select_rows(
+        store,
         """
         SELECT ?p ?label ?rank ?post ?postLabel ?org WHERE {
           ?p a okg:Person .
@@ -302,135 +309,16 @@ def persons(graph: rdflib.Graph) -> list[Person]:
     )
     out: dict[str, Person] = {}
     for r in rows:
-        iri = _text(r["p"])
-        person = out.setdefault(iri, Person(iri, anchor(iri), _text(r["label"]) or iri, [], []))
-        rank = _text(r["rank"])
+        iri = text_of(r["p"])
+        person = out.setdefault(iri, Person(iri, anchor(iri), text_of(r["label"]) or iri, [], []))
+        rank = text_of(r["rank"])
         if rank and rank not in person.ranks:
             person.ranks.append(rank)
         if r["post"] is not None:
-            post = Post(_text(r["postLabel"]) or _text(r["post"]), _text(r["org"]))
+            post = Post(text_of(r["postLabel"]) or text_of(r["post"]), text_of(r["org"]))
             if post not in person.posts:
                 person.posts.append(post)
     for person in out.values():
         person.ranks.sort()
         person.posts.sort(key=lambda p: (p.label, p.organization))
     return sorted(out.values(), key=lambda p: (p.label, p.iri))
-
-
-# ---------------------------------------------------------------------------
-# Speeches, quotations and the article text they are highlighted in
-# ---------------------------------------------------------------------------
-
-
-@dataclass
-class Quotation:
-    iri: str
-    anchor: str
-    text: str
-    sequence: int
-    verb: str
-    source_anchor: str
-    start: int
-    end: int
-
-
-@dataclass
-class Speech:
-    iri: str
-    anchor: str
-    label: str
-    speaker: str
-    speaker_anchor: str
-    event: str
-    event_anchor: str
-    capacity: str
-    on_behalf_of: str
-    quotations: list[Quotation]
-
-
-def speeches(graph: rdflib.Graph) -> list[Speech]:
-    rows = _select(
-        graph,
-        """
-        SELECT ?s ?label ?speaker ?speakerLabel ?event ?eventLabel ?capacity ?behalf WHERE {
-          ?s a okg:Speech .
-          OPTIONAL { ?s rdfs:label ?label }
-          OPTIONAL { ?s okg:speaker ?speaker . OPTIONAL { ?speaker rdfs:label ?speakerLabel } }
-          OPTIONAL { ?s okg:deliveredAt ?event . OPTIONAL { ?event rdfs:label ?eventLabel } }
-          OPTIONAL { ?s okg:capacity/rdfs:label ?capacity }
-          OPTIONAL { ?s okg:onBehalfOf/rdfs:label ?behalf }
-        }
-        """,
-    )
-    quotes = quotations(graph)
-    out: dict[str, Speech] = {}
-    capacities: dict[str, set[str]] = defaultdict(set)
-    behalf: dict[str, set[str]] = defaultdict(set)
-    for r in rows:
-        iri = _text(r["s"])
-        if r["capacity"] is not None:
-            capacities[iri].add(_text(r["capacity"]))
-        if r["behalf"] is not None:
-            behalf[iri].add(_text(r["behalf"]))
-        if iri in out:
-            continue  # a second label or speaker: the first in sorted order is shown
-        out[iri] = Speech(
-            iri=iri,
-            anchor=anchor(iri),
-            label=_text(r["label"]) or iri,
-            speaker=_text(r["speakerLabel"]) or _text(r["speaker"]),
-            speaker_anchor=anchor(_text(r["speaker"])) if r["speaker"] is not None else "",
-            event=_text(r["eventLabel"]) or _text(r["event"]),
-            event_anchor=anchor(_text(r["event"])) if r["event"] is not None else "",
-            capacity="",
-            on_behalf_of="",
-            quotations=sorted(quotes.get(iri, []), key=lambda q: (q.sequence, q.start)),
-        )
-    for iri, speech in out.items():
-        speech.capacity = " and ".join(sorted(capacities[iri]))
-        speech.on_behalf_of = " and ".join(sorted(behalf[iri]))
-    return sorted(out.values(), key=lambda s: (s.speaker, s.label))
-
-
-def quotations(graph: rdflib.Graph) -> dict[str, list[Quotation]]:
-    """Quotations by speech IRI, each with where it is in its article."""
-    rows = _select(
-        graph,
-        """
-        SELECT ?q ?speech ?text ?seq ?verb ?source ?start ?end ?exact WHERE {
-          ?q a okg:Quotation ; okg:quotedIn ?speech .
-          OPTIONAL { ?q schema:text ?text }
-          OPTIONAL { ?q okg:sequence ?seq }
-          OPTIONAL { ?q okg:reportingVerb ?verb }
-          OPTIONAL {
-            ?ann oa:hasBody ?q ; oa:hasTarget ?target .
-            ?target oa:hasSource ?source ; oa:hasSelector ?sel .
-            ?sel a oa:TextPositionSelector ; oa:start ?start ; oa:end ?end .
-            OPTIONAL { ?target oa:hasSelector ?qs . ?qs a oa:TextQuoteSelector ; oa:exact ?exact }
-          }
-        } ORDER BY ?q ?start
-        """,
-    )
-    out: dict[str, list[Quotation]] = defaultdict(list)
-    seen: set[str] = set()
-    for r in rows:
-        iri = _text(r["q"])
-        if iri in seen:
-            continue
-        if r["start"] is None or r["end"] is None or r["source"] is None:
-            raise DataError(f"quotation {iri} has no oa:TextPositionSelector in its article")
-        seen.add(iri)
-        seq = r["seq"]
-        out[_text(r["speech"])].append(
-            Quotation(
-                iri=iri,
-                anchor=anchor(iri),
-                text=_text(r["exact"]) or _text(r["text"]),
-                sequence=int(seq.toPython()) if isinstance(seq, Literal) else 0,
-                verb=_text(r["verb"]),
-                source_anchor=anchor(_text(r["source"])),
-                start=int(_text(r["start"])),
-                end=int(_text(r["end"])),
-            )
-        )
-    return out

@@ -19,7 +19,7 @@ from .dataset import BuiltDataset, row_key, turtle
 from .report import ValidationStatus
 
 if TYPE_CHECKING:
-    from ..store import Store
+    from ..resultset import Store
 
 # ---------------------------------------------------------------------------
 # Stored queries
@@ -36,12 +36,12 @@ def run_queries(store: Store, folder: Path) -> list[dict[str, Any]]:
     store's hash order.  A query that needs a parameter with no default is
     listed in ``index.json`` as not run, with the reason.
     """
-    from .. import queries
+    from .. import catalogue, queries
     from .. import sparql_results as results
 
     folder.mkdir(parents=True, exist_ok=True)
     index: list[dict[str, Any]] = []
-    for q in queries.catalogue(all_folders=True):
+    for q in catalogue.catalogue(all_folders=True):
         if q.name.startswith("checks/"):
             # The checks read the validation's own layout (the ontology in a graph of its
             # own, source texts): their rows are the validation report's, not the dataset's.
