@@ -98,6 +98,10 @@ class ResultCache:
                 ) from None
             return None
 
+    def open_empty_store(self) -> ox.Store:
+        """The store folder opened for writing (a cold run fills it)."""
+        return open_on_disk(self.store_path)
+
     def save(self, manifest: dict[str, Any], results: dict[str, list[Result]]) -> None:
         rows = {
             key: [serialise(r) for r in found] for key, found in sorted(results.items()) if found

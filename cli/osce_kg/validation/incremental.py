@@ -29,7 +29,6 @@ import pyoxigraph as ox
 from .. import __version__
 from ..errors import InputError
 from ..layout import DataLayout, files_digest
-from . import cache as cache_folder
 from .cache import BUILD, CACHE_DIR, ResultCache, build_of, default_cache
 from .checks import Check, check_predicates, load_checks
 from .compiled import Compiled
@@ -360,7 +359,7 @@ class _Run:
             self.store.dump(output=str(dump), format=ox.RdfFormat.N_QUADS)
             self.store = ox.Store()
             gc.collect()
-            disk = cache_folder.open_on_disk(self.cache.store_path)
+            disk = self.cache.open_empty_store()
             # bulk_extend of the parsed quads, not bulk_load of the file: the cached
             # results name blank nodes by their labels, which bulk_load would renew.
             disk.bulk_extend(ox.parse(path=str(dump), format=ox.RdfFormat.N_QUADS))
