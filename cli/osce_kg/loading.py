@@ -20,7 +20,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -216,6 +216,25 @@ def add_parsed(
                         targets[key] = dataset.graph(conv(name))
                     target = targets[key]
             target.add(triple)
+    return graph
+
+
+def rdflib_graph(
+    triples: Iterable[tuple[object, object, object]],
+    convert: Callable[[object], rdflib.term.Node] | None = None,
+) -> rdflib.Graph:
+    """Oxigraph's triples (subject, predicate, object) as an rdflib graph bound to the
+    project's prefixes, each term converted by ``convert`` (default: as
+    :class:`TermConverter` does, blank nodes keeping their labels)."""
+    import rdflib
+
+    graph = rdflib.Graph()
+    for prefix, iri in ns.PREFIXES.items():
+        graph.bind(prefix, iri)
+    conv = convert or TermConverter(fresh_bnodes=False)
+    with quiet_rdflib_terms():
+        for s, p, o in triples:
+            graph.add((conv(s), conv(p), conv(o)))
     return graph
 
 

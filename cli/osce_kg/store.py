@@ -42,7 +42,7 @@ from rdflib.term import Identifier, Literal, Variable
 
 from .errors import InputError
 from .layout import DataLayout, cache_root
-from .loading import TermConverter, bulk_load_dataset, quiet_rdflib_terms
+from .loading import TermConverter, bulk_load_dataset, quiet_rdflib_terms, rdflib_graph
 from .resultset import Bindings, Row, SelectResult
 from .sparql_bind import bind, check_bindings
 
@@ -70,7 +70,7 @@ class RdflibStore:
     @classmethod
     def default(cls, layout: DataLayout | None = None) -> RdflibStore:
         """A copy of the dataset store's triples (:func:`dataset_store`)."""
-        return cls(rdflib_graph(dataset_store(layout)))
+        return cls(rdflib_graph((q.subject, q.predicate, q.object) for q in dataset_store(layout)))
 
     def _query(self, query: str, bindings: Bindings) -> Any:
         from rdflib.plugins.sparql import prepareQuery
@@ -128,20 +128,6 @@ def _substitute(node: Any, values: Mapping[Variable, Identifier]) -> None:
     elif isinstance(node, list | tuple):
         for child in node:
             _substitute(child, values)
-
-
-def rdflib_graph(store: pyoxigraph.Store) -> rdflib.Graph:
-    """The store's triples as an rdflib graph, bound to the project's prefixes."""
-    from . import namespaces as ns
-
-    graph = rdflib.Graph()
-    for prefix, iri in ns.PREFIXES.items():
-        graph.bind(prefix, iri)
-    conv = TermConverter(fresh_bnodes=False)
-    with quiet_rdflib_terms():
-        for q in store:
-            graph.add((conv(q.subject), conv(q.predicate), conv(q.object)))
-    return graph
 
 
 def dataset_store(layout: DataLayout | None = None) -> pyoxigraph.Store:

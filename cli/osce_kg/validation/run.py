@@ -17,7 +17,7 @@ engine.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -45,23 +45,23 @@ def rdflib_copy(store: ox.Store) -> rdflib.Graph:
     """The union of the store's data and closure graphs as one rdflib graph, literals
     as the files wrote them (from their raw copies: Oxigraph normalises some typed
     literals), without osce-kg's validation-only triples."""
-    convert = rdflib_terms()
-    graph = rdflib.Graph()
-    with loading.quiet_rdflib_terms():
+
+    def triples() -> Iterator[tuple[object, object, object]]:
         for q in store:
             if q.graph_name == CONTROL:
                 continue
             p, o = q.predicate.value, q.object
             if p.startswith(RAW_PREDICATE):
-                p = p.removeprefix(RAW_PREDICATE)
-            elif p.startswith(INTERNAL) or (
+                yield q.subject, ox.NamedNode(p.removeprefix(RAW_PREDICATE)), o
+            elif not p.startswith(INTERNAL) and not (
                 isinstance(o, ox.Literal)
                 and not o.language
                 and o.datatype.value not in PLAIN_DATATYPES
             ):
-                continue  # validation-only, or a typed literal whose raw copy is added instead
-            graph.add((convert(q.subject), rdflib.URIRef(p), convert(o)))
-    return graph
+                # (a typed literal is skipped: its raw copy is added instead)
+                yield q.subject, q.predicate, o
+
+    return loading.rdflib_graph(triples(), rdflib_terms())
 
 
 def load_shapes(folder: Path) -> rdflib.Graph:
