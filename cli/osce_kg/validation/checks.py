@@ -20,10 +20,9 @@ import pyoxigraph
 from .. import namespaces as ns
 from ..errors import DataError, ParseError
 from ..queries import parse_header
-from .model import Result, Rule, Severity
+from .model import Rule, Severity
 
 if TYPE_CHECKING:
-    import rdflib
     from rdflib.plugins.sparql.sparql import Query
 
 SUFFIX = "-violation.rq"
@@ -34,8 +33,8 @@ REQUIRED_VARIABLES = ("focus", "path", "value", "message")
 class Check:
     """One SPARQL check and the rule it reports as.
 
-    ``text`` is what the Oxigraph engine runs; rdflib's parsed :attr:`query`
-    (for the reference engine and :func:`check_predicates`) is made on first use.
+    ``text`` is what runs (on Oxigraph); rdflib's parsed :attr:`query`, which
+    :func:`check_predicates` reads, is made on first use.
     """
 
     name: str
@@ -95,51 +94,11 @@ def load_check(path: Path) -> Check:
     return Check(name=name, path=path, text=text, rule=rule)
 
 
-_CACHE: dict[tuple[str, int, int], Check] = {}
-
-
 def load_checks(folder: Path) -> list[Check]:
-    """Every ``*-violation.rq`` in ``folder``, sorted by name.
-
-    Checks are kept for the life of the process (keyed by file, time and
-    size), with rdflib's parsed query once it is made: parsing SPARQL with
-    rdflib costs more than running these checks on a small graph.
-    """
+    """Every ``*-violation.rq`` in ``folder``, sorted by name."""
     if not folder.is_dir():
         return []
-    checks = []
-    for path in sorted(folder.glob(f"*{SUFFIX}")):
-        stat = path.stat()
-        key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
-        if key not in _CACHE:
-            _CACHE[key] = load_check(path)
-        checks.append(_CACHE[key])
-    return checks
-
-
-def run_check(check: Check, graph: rdflib.Graph) -> list[Result]:
-    """Run one check with rdflib; one result per returned row."""
-    from rdflib.query import ResultRow
-
-    results: list[Result] = []
-    for row in graph.query(check.query):
-        assert isinstance(row, ResultRow)  # a SELECT query yields rows
-        focus = row["focus"]
-        if focus is None:
-            continue
-        message = row["message"]
-        results.append(
-            Result(
-                severity=check.rule.severity,
-                focus=focus,
-                path=row["path"],
-                value=row["value"],
-                message=str(message) if message is not None else check.rule.title,
-                rule=check.rule.id,
-                component="sparql",
-            )
-        )
-    return results
+    return [load_check(path) for path in sorted(folder.glob(f"*{SUFFIX}"))]
 
 
 def check_predicates(check: Check) -> set[str] | None:
