@@ -8,11 +8,11 @@ inferences hide data errors (a wrong object would silently become, say, a
 Person) instead of letting validation report them.
 
 The rules exist once, in :class:`Rules`, over the terms of either RDF library:
-:func:`infer` applies them to rdflib graphs (the embedded store, pySHACL's
-input); :func:`ox_closure` to one graph of an Oxigraph store, in Python (the
-compiled validation engine, per unit); :func:`sparql_closure` writes them as one
-SPARQL update that Oxigraph runs itself (a whole store: the Oxigraph store, the
-quick path's cache; twice as fast as the Python loop at a million triples).
+:func:`infer` applies them to rdflib graphs (the build's exported dataset);
+:func:`ox_closure` to one graph of an Oxigraph store, in Python (validation, per
+unit); :func:`sparql_closure` writes them as one SPARQL update that Oxigraph runs
+itself (a whole store: the dataset store; twice as fast as the Python loop at a
+million triples).
 Importing this module imports neither library.
 """
 

@@ -35,7 +35,7 @@ _RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 # A term as the writers see it: (kind, value, datatype, language), kind being
 # "uri", "bnode" or "literal".  Both rdflib's and pyoxigraph's terms map to it,
-# so the quick path (pyoxigraph alone) prints exactly what the full path prints.
+# so an answer prints the same from either library's terms (``native=True`` or not).
 Parts = tuple[str, str, str | None, str | None]
 
 
