@@ -182,12 +182,12 @@ def files_digest(salt: str, items: Iterable[tuple[str, Path]]) -> str:
     The key of every cache built from files: it changes when a file, a name or
     the program that built the cache changes.
     """
-    from importlib.metadata import version
+    import pyoxigraph  # its version, as Oxigraph's stores and parsers may change with it
 
     from . import __version__
 
     h = hashlib.sha256(
-        f"{salt}\nosce-kg {__version__}\npyoxigraph {version('pyoxigraph')}\n".encode()
+        f"{salt}\nosce-kg {__version__}\npyoxigraph {pyoxigraph.__version__}\n".encode()
     )
     for name, path in items:
         h.update(f"{name}\n".encode())
