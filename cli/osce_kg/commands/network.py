@@ -13,7 +13,7 @@ import click
 # The registries, which import no NetworkX (so --help stays fast).
 from ..network import COMMUNITY_SEED, LAYOUT_SEED, NETWORKS, SECTIONS
 from ..network.exports import EXPORTERS
-from .options import emit, output_options, store_options
+from .options import emit, jobs_option, output_options, store_options
 
 if TYPE_CHECKING:
     from ..specs import StoreSpec
@@ -68,15 +68,10 @@ def _load_networkx(jobs: int = 1) -> None:
         ) from None
 
 
-def _jobs_option(func: F) -> F:
-    return click.option(
-        "--jobs",
-        type=click.IntRange(min=1),
-        default=1,
-        show_default=True,
-        help="Run betweenness centrality on this many cores, through the nx-parallel "
-        "NetworkX backend (which must be installed).",
-    )(func)
+_jobs_option = jobs_option(
+    "Run betweenness centrality on this many cores, through the nx-parallel "
+    "NetworkX backend (which must be installed)."
+)
 
 
 def _build(name: str, roll_up: bool, store_spec: StoreSpec) -> Any:

@@ -6,6 +6,7 @@
   keyword argument ``store_spec``;
 * :func:`endpoint_options` — ``--endpoint``, ``--timeout`` and ``--retries``
   alone (``osce-kg build``);
+* :func:`jobs_option` — ``--jobs N``;
 * :func:`emit` — write a command's text to standard output or, atomically, to
   the ``--output`` file.
 
@@ -125,6 +126,13 @@ def store_options(func: Callable[..., R]) -> Callable[..., R]:
         "change) or rdflib (an in-memory copy of the same triples: same answers, slower).",
     )(command)
     return command
+
+
+def jobs_option(help: str) -> Callable[[F], F]:
+    """Add ``--jobs N`` (at least 1, default 1): what the processes do is ``help``."""
+    return click.option(
+        "--jobs", type=click.IntRange(min=1), default=1, show_default=True, help=help
+    )
 
 
 def emit(text: str, output: Path | None) -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .options import emit, output_options
+from .options import emit, jobs_option, output_options
 
 FORMATS = ("text", "json", "turtle", "junit", "sarif", "github")
 ENGINES = ("oxigraph", "pyshacl")  # osce_kg.validation.ENGINES, without importing it for --help
@@ -54,13 +54,9 @@ Exit codes:
     default=None,
     help="Folder of the --incremental cache (default: .osce-kg-cache in the data folder).",
 )
-@click.option(
-    "--jobs",
-    type=click.IntRange(min=1),
-    default=1,
-    show_default=True,
-    help="With --incremental: worker processes for the SPARQL checks, and for the "
-    "shapes when every focus node is re-checked (changed shapes or checks).",
+@jobs_option(
+    "With --incremental: worker processes for the SPARQL checks, and for the "
+    "shapes when every focus node is re-checked (changed shapes or checks)."
 )
 def validate(
     files: tuple[Path, ...],
