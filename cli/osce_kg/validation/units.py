@@ -38,10 +38,11 @@ class Unit:
     name: str  # "ontology", "shared", "reference", "source/<slug>", or a file's URI
     graph: str
     files: tuple[Path, ...]
-    extra: tuple[Path, ...] = ()  # a source's source.txt: read as text, not as RDF
+    text: Path | None = None  # a source's source.txt: read as text, not as RDF
 
     def digest(self) -> str:
-        return files_digest("unit", [(p.name, p) for p in sorted(self.files + self.extra)])
+        read = self.files if self.text is None else (*self.files, self.text)
+        return files_digest("unit", [(p.name, p) for p in sorted(read)])
 
 
 def corpus_units(layout: DataLayout) -> tuple[Unit, list[Unit]]:
@@ -57,11 +58,10 @@ def corpus_units(layout: DataLayout) -> tuple[Unit, list[Unit]]:
     units = []
     for graph, paths in files.items():
         name = unit_name(graph)
-        extra: tuple[Path, ...] = ()
+        text = None
         if name.startswith("source/"):
             text = layout.source_text(name.removeprefix("source/"))
-            extra = (text,) if text.exists() else ()
-        units.append(Unit(name, graph, tuple(paths), extra))
+        units.append(Unit(name, graph, tuple(paths), text if text and text.exists() else None))
     return ontology, units
 
 
@@ -77,20 +77,15 @@ def source_text_quads(unit: Unit) -> list[ox.Quad]:
     The SPARQL checks compare selectors and the article's ``schema:text`` and
     ``okg:sha256`` with it; a file that is not UTF-8 is a ParseError naming it.
     """
-    if not unit.name.startswith("source/"):
+    if unit.text is None:
         return []
-    slug = unit.name.removeprefix("source/")
-    article = ox.NamedNode(ns.thing("source", slug))
+    article = ox.NamedNode(ns.thing("source", unit.name.removeprefix("source/")))
     graph = ox.NamedNode(unit.graph)
-    quads = []
-    for path in unit.extra:
-        text = loading.read_text(path)
-        shown = "/".join(path.parts[-4:])  # graph/sources/<slug>/source.txt, wherever the data is
-        quads += [
-            ox.Quad(article, SOURCE_TEXT, ox.Literal(text), graph),
-            ox.Quad(article, SOURCE_FILE, ox.Literal(shown), graph),
-        ]
-    return quads
+    shown = "/".join(unit.text.parts[-4:])  # graph/sources/<slug>/source.txt, wherever it is
+    return [
+        ox.Quad(article, SOURCE_TEXT, ox.Literal(loading.read_text(unit.text)), graph),
+        ox.Quad(article, SOURCE_FILE, ox.Literal(shown), graph),
+    ]
 
 
 def unit_quads(unit: Unit) -> Iterator[ox.Quad]:
