@@ -7,13 +7,15 @@ stored query the way ``osce-kg query run`` does; the command writes the text.
 from __future__ import annotations
 
 from collections.abc import Mapping
-
-from rdflib.term import Identifier
+from typing import TYPE_CHECKING
 
 from .errors import InputError
 from .queries import StoredQuery
 from .sparql_results import ASK_FORMATS, GRAPH_FORMATS, SELECT_FORMATS
 from .specs import StoreSpec
+
+if TYPE_CHECKING:
+    from rdflib.term import Identifier
 
 
 def output_format(kind: str, fmt: str | None) -> str:

@@ -36,10 +36,6 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-import rdflib
-from rdflib.namespace import XSD
-from rdflib.term import Identifier, Literal, Variable
-
 from .errors import InputError
 from .layout import DataLayout, cache_root
 from .loading import TermConverter, bulk_load_dataset, quiet_rdflib_terms, rdflib_graph
@@ -48,11 +44,19 @@ from .sparql_bind import bind, check_bindings
 
 if TYPE_CHECKING:
     import pyoxigraph
+    import rdflib
+    from rdflib.term import Identifier, Variable
+
+# rdflib is imported where a method needs it: the default store (Oxigraph) answers
+# a query without it, in less time than Python takes to import rdflib.
 
 
 def normalise(term: Any) -> Any:
     """A result term with ``"x"^^xsd:string`` written as the plain literal ``"x"``
     (the same RDF term, but rdflib would compare them unequal); None stays None."""
+    from rdflib.namespace import XSD
+    from rdflib.term import Literal
+
     if isinstance(term, Literal) and term.datatype == XSD.string:
         return Literal(str(term))
     return term
@@ -96,6 +100,8 @@ class RdflibStore:
         return SelectResult(variables, rows)
 
     def construct(self, query: str, bindings: Bindings = None) -> rdflib.Graph:
+        import rdflib
+
         out = rdflib.Graph()
         for s, p, o in self._query(query, bindings):
             out.add((s, p, normalise(o)))
@@ -115,6 +121,7 @@ def _substitute(node: Any, values: Mapping[Variable, Identifier]) -> None:
     binding the variables (SPARQL 1.2 / SEP-0007 substitution).
     """
     from rdflib.plugins.sparql.algebra import reorderTriples
+    from rdflib.term import Variable
 
     if isinstance(node, dict):
         if getattr(node, "name", None) == "BGP":
@@ -139,7 +146,8 @@ def dataset_store(layout: DataLayout | None = None) -> pyoxigraph.Store:
     makes a new one).  A missing one is built beside (in a temporary
     folder) and renamed into place, so a process that dies half-way leaves no
     half-built store, and two processes building at once both end with a whole
-    one; older stores are removed.
+    one; older stores are removed.  Where no cache folder can be written, the
+    same store is built in memory for the one command.
     """
     import pyoxigraph as ox
 
@@ -153,8 +161,12 @@ def dataset_store(layout: DataLayout | None = None) -> pyoxigraph.Store:
         try:
             root.mkdir(parents=True, exist_ok=True)
             tmp = Path(tempfile.mkdtemp(prefix=".store-", dir=root))
-        except OSError as exc:
-            raise InputError(f"{root}: cannot write the store cache: {exc.strerror}") from None
+        except OSError:
+            # No cache folder to be had (read-only home, a file in its place): the same
+            # store in memory, built for this command alone.
+            memory = ox.Store()
+            bulk_load_dataset(memory, layout)
+            return memory
         try:
             built = ox.Store(str(tmp / "db"))
             bulk_load_dataset(built, layout)
@@ -214,6 +226,8 @@ class OxigraphStore:
         return SelectResult(variables, rows)
 
     def construct(self, query: str, bindings: Bindings = None) -> rdflib.Graph:
+        import rdflib
+
         out = rdflib.Graph()
         conv = TermConverter(fresh_bnodes=False)
         with quiet_rdflib_terms():
