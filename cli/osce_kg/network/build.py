@@ -25,11 +25,11 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 import networkx as nx
-from rdflib.term import Identifier
 
 from ..errors import InputError
 from ..namespaces import ONTOLOGY_NS
 from ..resultset import Store
+from ..sparql_results import parts
 from . import NETWORKS, NODE_KINDS, OTHER_KIND
 from .queries import load_query
 from .values import LIST_SEPARATOR
@@ -65,13 +65,14 @@ class Speech:
     on_behalf_of: tuple[str, ...]
 
 
-def _text(term: Identifier | None) -> str | None:
-    return None if term is None else str(term)
-
-
 def _rows(store: Store, name: str) -> list[dict[str, str | None]]:
-    result = store.select(load_query(name).text)
-    return [{k: _text(v) for k, v in row.items()} for row in result.dicts()]
+    """A network query's rows, each term as its text (an IRI, a blank node's label, a
+    literal's lexical form); the store's own terms are read as they are (``native``)."""
+    result = store.select(load_query(name).text, native=True)
+    return [
+        {k: None if v is None else parts(v)[1] for k, v in zip(result.variables, row, strict=True)}
+        for row in result.rows
+    ]
 
 
 def _need(row: Mapping[str, str | None], *keys: str) -> tuple[str, ...]:
