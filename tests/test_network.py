@@ -70,9 +70,11 @@ class RecordingStore:
         self.inner = inner
         self.queries: list[str] = []
 
-    def select(self, query: str, bindings: Mapping[str, Identifier] | None = None) -> Any:
+    def select(
+        self, query: str, bindings: Mapping[str, Identifier] | None = None, *, native: bool = False
+    ) -> Any:
         self.queries.append(query)
-        return self.inner.select(query, bindings)
+        return self.inner.select(query, bindings, native=native)
 
 
 @pytest.fixture(scope="module")
