@@ -24,10 +24,8 @@ def stats(no_ontology: bool, fmt: str, output: Path | None) -> None:
         osce-kg stats --format csv -o stats.csv
     """
     from ..layout import DataLayout
-    from ..loading import load_graph
     from ..rows import render_rows
-    from ..stats import graph_stats, stats_rows
+    from ..stats import file_stats, stats_rows
 
-    # The triples as stated in the files (no inferred ones), so the counts are the data's.
-    graph = load_graph(DataLayout.default().dataset_files(ontology=not no_ontology))
-    emit(render_rows(("section", "name", "count"), stats_rows(graph_stats(graph)), fmt), output)
+    stats = file_stats(DataLayout.default().dataset_files(ontology=not no_ontology))
+    emit(render_rows(("section", "name", "count"), stats_rows(stats), fmt), output)
