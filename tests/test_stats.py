@@ -29,10 +29,7 @@ def test_counts_agree_with_the_files_read_by_rdflib() -> None:
         name.startswith("schema1:") for name in stats.properties
     )
     assert stats.sources == sorted(
-        str(s)
-        for s in graph.subjects(
-            RDF.type, rdflib.URIRef(ID_NS.replace("id/", "ontology#") + "Article")
-        )
+        str(s) for s in graph.subjects(RDF.type, rdflib.URIRef(ONTOLOGY_NS + "Article"))
     )
 
 
