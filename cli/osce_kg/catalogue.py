@@ -19,7 +19,7 @@ from pathlib import Path
 from . import __version__
 from .atomic import atomic_write_text
 from .errors import DataError, InputError, ParseError
-from .layout import DataLayout, cache_root
+from .layout import DataLayout, cache_root, read_text
 from .queries import Param, StoredQuery
 
 
@@ -39,10 +39,7 @@ MEMO_FORMAT = 1
 
 def load_query(path: Path, name: str | None = None) -> StoredQuery:
     """One stored query, parsed; memoised by its content in the cache folder."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: cannot read: {exc}") from None
+    text = read_text(path)
     name = name or path.stem
     key = f"{MEMO_FORMAT}\n{__version__}\n{text}".encode()
     memo = cache_root() / "queries" / f"{hashlib.sha256(key).hexdigest()[:32]}.json"

@@ -9,13 +9,22 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import os
 import sys
 from typing import Any
 
 import click
 
 from . import __version__
-from .errors import EXIT_INTERRUPTED, OsceKgError, exit_codes_epilog
+from .errors import (
+    EXIT_INTERNAL,
+    EXIT_INTERRUPTED,
+    EXIT_USAGE,
+    OsceKgError,
+    exit_codes_epilog,
+    one_line,
+    os_error_line,
+)
 
 # name -> "module:attribute" under osce_kg.commands; a command whose module is
 # absent (a trimmed install) is simply not listed.
@@ -65,6 +74,16 @@ def cli() -> None:
     """
 
 
+def click_error_line(exc: click.ClickException) -> str:
+    """click's usage error (usage, hint, error: three lines) as one line:
+    ``osce-kg network export: Missing option '--format' ... (see --help)``."""
+    message = one_line(exc.format_message(), 400)
+    ctx = getattr(exc, "ctx", None)
+    if isinstance(exc, click.UsageError) and ctx is not None:
+        return f"{ctx.command_path}: {message} (see {ctx.command_path} --help)"
+    return f"osce-kg: {message}"
+
+
 def main(argv: list[str] | None = None) -> Any:
     """Entry point: run the CLI, mapping errors to one line and an exit code."""
     try:
@@ -76,7 +95,7 @@ def main(argv: list[str] | None = None) -> Any:
         click.echo("interrupted", err=True)
         sys.exit(EXIT_INTERRUPTED)
     except click.ClickException as exc:
-        exc.show()
+        click.echo(click_error_line(exc), err=True)
         sys.exit(exc.exit_code)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
@@ -87,6 +106,25 @@ def main(argv: list[str] | None = None) -> Any:
     except KeyboardInterrupt:
         click.echo("interrupted", err=True)
         sys.exit(EXIT_INTERRUPTED)
+    except OSError as exc:
+        # A file the command had to read or write, outside the paths that
+        # report their own errors (a cache folder under a file, a full disk).
+        click.echo(os_error_line(exc), err=True)
+        sys.exit(EXIT_USAGE)
+    except RecursionError:
+        click.echo("the input nests too deeply to be processed", err=True)
+        sys.exit(EXIT_USAGE)
+    except Exception as exc:
+        # A bug: one line, the internal exit code; the trace on request.
+        if os.environ.get("OSCE_KG_DEBUG"):
+            raise
+        name = type(exc).__name__
+        click.echo(
+            f"internal error: {name}: {one_line(str(exc))} "
+            "(please report it; OSCE_KG_DEBUG=1 shows the trace)",
+            err=True,
+        )
+        sys.exit(EXIT_INTERNAL)
     if isinstance(rv, int) and rv != 0:
         sys.exit(rv)
     return None

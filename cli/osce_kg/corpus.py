@@ -19,8 +19,8 @@ from pathlib import Path
 from . import namespaces as ns
 from .atomic import atomic_directory
 from .errors import InputError
-from .layout import DataLayout
-from .sparql_bind import quote_string
+from .layout import DataLayout, read_regular
+from .sparql_bind import check_text, quote_string
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -84,16 +84,14 @@ def add_source(layout: DataLayout, slug: str, text_file: Path, title: str, publi
     """Scaffold ``graph/sources/<slug>/`` from a text file; returns the new folder."""
     if not SLUG_RE.match(slug):
         raise InputError(f"SLUG: {slug!r} must be lower-case words joined by hyphens")
+    check_text(title, "--title")
     if not title.strip():
         raise InputError("--title: must not be empty")
     date = parse_date(published)
     target = layout.source_dir(slug)
     if target.exists():
         raise InputError(f"{target}: a source with slug {slug!r} exists already")
-    try:
-        raw = text_file.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{text_file}: cannot read: {exc.strerror}") from None
+    raw = read_regular(text_file)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:

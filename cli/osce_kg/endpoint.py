@@ -16,6 +16,7 @@ import io
 import json
 import netrc
 import os
+import re
 import socket
 import time
 import urllib.error
@@ -48,9 +49,21 @@ _REASONS = {
 }
 
 
+# Characters a URL cannot hold as themselves (RFC 3986): spaces, controls, and
+# the delimiters that must be percent-encoded.
+_URL_FORBIDDEN = re.compile(r'[\x00-\x20\x7f-\x9f<>"{}|\\^`]')
+
+
 def check_url(url: str) -> str:
     """``url`` if it is an http(s) URL without credentials in it."""
-    parts = urllib.parse.urlsplit(url)
+    bad = _URL_FORBIDDEN.search(url)
+    if bad:
+        raise InputError(f"--endpoint: {url!r}: character {bad.group()!r} is not allowed in a URL")
+    try:
+        parts = urllib.parse.urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError as exc:
+        raise InputError(f"--endpoint: {url!r} is not a URL: {exc}") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise InputError(f"--endpoint: {url!r} is not an http:// or https:// URL")
     if parts.username or parts.password:

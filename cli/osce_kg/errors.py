@@ -8,6 +8,7 @@ epilogs of ``osce-kg --help`` and of the commands, and the README's table
 
 from __future__ import annotations
 
+import re
 import textwrap
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -52,6 +53,12 @@ EXIT_CODES: tuple[ExitCode, ...] = (
         "a remote SPARQL endpoint failed: it is down, timed out, refused the credentials, "
         "or answered 5xx after retries",
     ),
+    ExitCode(
+        70,
+        "internal",
+        "a bug in osce-kg (one line says what; `OSCE_KG_DEBUG=1` shows the trace): please "
+        "report it",
+    ),
     ExitCode(130, "interrupted", "interrupted"),
 )
 
@@ -60,7 +67,29 @@ EXIT_OK = _BY_NAME["ok"]
 EXIT_NONCONFORMANT = _BY_NAME["nonconformant"]
 EXIT_USAGE = _BY_NAME["usage"]
 EXIT_REMOTE = _BY_NAME["remote"]
+EXIT_INTERNAL = _BY_NAME["internal"]
 EXIT_INTERRUPTED = _BY_NAME["interrupted"]
+
+# C0 and C1 control characters (ANSI escape sequences start with ESC, 0x1b) and
+# the bidirectional overrides: text from outside (a server's error page, a
+# file name) must not drive the user's terminal.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|.)")
+
+
+def one_line(text: str, limit: int = 200) -> str:
+    """``text`` made safe to print on one line: escape sequences and control
+    characters removed, whitespace runs folded, cut to ``limit`` characters."""
+    text = _ANSI.sub("", text)
+    text = " ".join(_CONTROL.sub(" ", text).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def os_error_line(exc: OSError) -> str:
+    """An ``OSError`` as one line: the file it is about, and why."""
+    reason = (exc.strerror or str(exc) or type(exc).__name__).lower()
+    where = exc.filename if exc.filename is not None else None
+    return one_line(f"{where}: {reason}" if where is not None else reason, 400)
 
 
 def exit_codes_epilog(codes: Iterable[int] | None = None) -> str:

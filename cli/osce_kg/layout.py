@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import namespaces as ns
-from .errors import InputError
+from .errors import InputError, ParseError
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -50,10 +51,69 @@ class RdfFile:
 
 
 def rdf_files(folder: Path) -> list[Path]:
-    """The RDF files directly in ``folder`` (by suffix, any case), sorted."""
+    """The RDF files directly in ``folder`` (by suffix, any case), sorted.
+
+    Every entry with an RDF suffix that is not a folder is listed, so that a
+    FIFO, a dangling link or a link loop named ``*.ttl`` is reported when it is
+    read (:func:`read_regular`) instead of silently left out."""
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.glob("*") if p.suffix.lower() in RDF_SUFFIXES and p.is_file())
+    return sorted(
+        p for p in folder.glob("*") if p.suffix.lower() in RDF_SUFFIXES and not p.is_dir()
+    )
+
+
+def _open_regular(path: Path) -> int:
+    """A read descriptor of ``path`` (blocking); InputError unless it is a regular file."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # a FIFO opens without waiting
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except OSError as exc:
+        reason = (exc.strerror or str(exc)).lower()
+        raise InputError(f"{path}: cannot read: {reason}") from None
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        if stat.S_ISDIR(mode):
+            raise InputError(f"{path}: is a folder, not a file")
+        raise InputError(f"{path}: not a regular file (a FIFO, device or socket)")
+    os.set_blocking(fd, True)
+    return fd
+
+
+def check_regular(path: Path) -> None:
+    """InputError (one line naming ``path``) unless ``path`` is a regular file that
+    can be read: a missing file, a folder, a link loop, a FIFO, device or socket
+    is refused before anything blocks on it.  For parsers that open the file
+    themselves."""
+    os.close(_open_regular(path))
+
+
+def read_regular(path: Path) -> bytes:
+    """The bytes of a regular file; InputError as :func:`check_regular` says."""
+    with os.fdopen(_open_regular(path), "rb") as fh:
+        try:
+            return fh.read()
+        except OSError as exc:
+            reason = (exc.strerror or str(exc)).lower()
+            raise InputError(f"{path}: cannot read: {reason}") from None
+
+
+def decode_utf8(path: Path, data: bytes) -> str:
+    """``data`` (read from ``path``) as text; ParseError ``FILE:LINE:COL`` if it is not UTF-8."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise ParseError(str(path), line, col, "not valid UTF-8") from None
+
+
+def read_text(path: Path) -> str:
+    """A text file's contents: InputError if it cannot be read (see
+    :func:`read_regular`), ParseError ``FILE:LINE:COL`` if it is not UTF-8."""
+    return decode_utf8(path, read_regular(path))
 
 
 @dataclass(frozen=True)
@@ -191,5 +251,5 @@ def files_digest(salt: str, items: Iterable[tuple[str, Path]]) -> str:
     )
     for name, path in items:
         h.update(f"{name}\n".encode())
-        h.update(hashlib.sha256(path.read_bytes()).digest())
+        h.update(hashlib.sha256(read_regular(path)).digest())
     return h.hexdigest()

@@ -28,7 +28,7 @@ import pyoxigraph
 
 from . import namespaces as ns
 from .errors import InputError, ParseError
-from .layout import RDF_SUFFIXES, DataLayout, RdfFile
+from .layout import RDF_SUFFIXES, DataLayout, RdfFile, check_regular, decode_utf8, read_regular
 
 if TYPE_CHECKING:
     import rdflib
@@ -58,30 +58,7 @@ def guess_format(path: Path) -> str:
     return fmt
 
 
-def _read(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise InputError(f"{path}: is a directory, not a file") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror}") from None
-
-
-def _decode(path: Path, data: bytes) -> str:
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise ParseError(str(path), line, col, "not valid UTF-8") from None
-
-
-def read_text(path: Path) -> str:
-    """A text file's contents: InputError if it cannot be read, ParseError
-    (``FILE:LINE:COL``) if it is not UTF-8."""
-    return _decode(path, _read(path))
+_read = read_regular
 
 
 def base_iri(path: Path) -> str:
@@ -92,7 +69,7 @@ def base_iri(path: Path) -> str:
 def _ox_parse(
     path: Path, data: bytes, fmt: str, base: str | None
 ) -> list[pyoxigraph.Triple] | list[pyoxigraph.Quad]:
-    text = _decode(path, data)
+    text = decode_utf8(path, data)
     try:
         return list(pyoxigraph.parse(text, format=OX_FORMATS[fmt], base_iri=base or base_iri(path)))
     except SyntaxError as exc:
@@ -102,6 +79,7 @@ def _ox_parse(
 def ox_triples(path: Path) -> Iterator[pyoxigraph.Triple | pyoxigraph.Quad]:
     """One file's triples as Oxigraph terms, streamed (no rdflib); ParseError on bad
     syntax, InputError if the file cannot be read."""
+    check_regular(path)
     try:
         yield from pyoxigraph.parse(
             path=str(path), format=OX_FORMATS[guess_format(path)], base_iri=base_iri(path)
@@ -261,6 +239,7 @@ def bulk_load_files(store: pyoxigraph.Store, files: Iterable[RdfFile]) -> None:
     """The dataset files straight into ``store``'s default graph, by Oxigraph's
     strict parsers and bulk loader (no rdflib); ParseError names file, line, column."""
     for f in files:
+        check_regular(f.path)
         try:
             store.bulk_load(
                 path=str(f.path), format=OX_FORMATS[guess_format(f.path)], base_iri=base_iri(f.path)

@@ -147,9 +147,17 @@ def parse_header(text: str, where: str) -> dict[str, Any]:
 
 def parse_sparql(text: str, where: str) -> Any:
     """rdflib's parse tree of a query; ParseError FILE:LINE:COL on a syntax error."""
+    import sys
+
     from pyparsing import ParseException
     from rdflib.plugins.sparql import parser
 
+    from .sparql_bind import check_nesting
+
+    check_nesting(text, where)
+    # pyparsing recurses a few dozen frames per level of nesting.
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(limit, 6000))
     try:
         return parser.parseQuery(text)
     except ParseException as exc:
@@ -159,6 +167,8 @@ def parse_sparql(text: str, where: str) -> Any:
         raise ParseError(where, exc.lineno, exc.col, detail) from None
     except ValueError as exc:  # e.g. an invalid \u escape
         raise ParseError(where, None, None, f"SPARQL syntax error: {exc}") from None
+    finally:
+        sys.setrecursionlimit(limit)
 
 
 def _walk(node: Any) -> Iterator[Any]:

@@ -37,8 +37,32 @@ _IRIREF = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 
 
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def text_problem(value: str) -> str | None:
+    """Why ``value`` is not text (a byte that was not UTF-8 on the command line
+    arrives as a lone surrogate), or None."""
+    bad = _SURROGATE.search(value)
+    if bad is None:
+        return None
+    code = ord(bad.group())
+    byte = f" (byte 0x{code - 0xDC00:02x})" if 0xDC80 <= code <= 0xDCFF else ""
+    return f"not valid UTF-8 text{byte}"
+
+
+def check_text(value: str, what: str) -> str:
+    """``value``, or InputError naming ``what`` if it is not valid text."""
+    problem = text_problem(value)
+    if problem:
+        raise InputError(f"{what}: {problem}")
+    return value
+
+
 def iri_problem(value: str) -> str | None:
     """Why ``value`` is not an absolute IRI we accept, or None if it is one."""
+    if problem := text_problem(value):
+        return problem
     if not _SCHEME.match(value):
         return "not an absolute IRI (no scheme such as https:)"
     bad = _BAD_IRI_CHARS.search(value)
@@ -84,6 +108,7 @@ def quote_string(text: str) -> str:
 
 def literal_term(value: str, lang: str | None = None, datatype: str | None = None) -> str:
     """A plain, language-tagged or typed literal in SPARQL syntax, escaped and checked."""
+    check_text(value, "literal")
     text = quote_string(value)
     if lang:
         if not _LANG.match(lang):
@@ -169,6 +194,61 @@ def scan_top_level(text: str) -> list[tuple[int, str]]:
         else:
             i += 1
     return tokens
+
+
+# Deeper than any real query; rdflib's parser (which reads every query for its
+# variables) recurses per level, and a hostile query of 10,000 levels must be
+# refused before it is parsed, by every engine alike.
+MAX_NESTING = 64
+
+
+def nesting_depth(text: str) -> tuple[int, int]:
+    """The deepest nesting of ``{``, ``(`` and ``[`` in a query (comments, strings
+    and IRIs skipped), and the index where it is first reached."""
+    depth = deepest = at = 0
+    i = 0
+    n = len(text)
+    while i < n:
+        ch = text[i]
+        if ch == "#":
+            end = text.find("\n", i)
+            i = n if end < 0 else end + 1
+            continue
+        if ch in "\"'":
+            quote = ch * 3 if text.startswith(ch * 3, i) else ch
+            j = i + len(quote)
+            while j < n and not text.startswith(quote, j):
+                j += 2 if text[j] == "\\" else 1
+            i = j + len(quote)
+            continue
+        if ch == "<" and (m := _IRIREF.match(text, i)):
+            i = m.end()
+            continue
+        if ch in "{([":
+            depth += 1
+            if depth > deepest:
+                deepest, at = depth, i
+        elif ch in "})]":
+            depth -= 1
+        i += 1
+    return deepest, at
+
+
+def check_nesting(text: str, where: str) -> None:
+    """ParseError (with line and column) if ``text`` nests deeper than :data:`MAX_NESTING`."""
+    from .errors import ParseError
+
+    deepest, at = nesting_depth(text)
+    if deepest > MAX_NESTING:
+        line = text.count("\n", 0, at) + 1
+        column = at - (text.rfind("\n", 0, at) + 1) + 1
+        raise ParseError(
+            where,
+            line,
+            column,
+            f"the query nests {deepest} levels deep (brackets and groups); "
+            f"osce-kg reads at most {MAX_NESTING}",
+        )
 
 
 QUERY_FORMS = ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK")

@@ -32,11 +32,11 @@ import hashlib
 import os
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from .errors import InputError
+from .errors import EndpointError, InputError, one_line
 from .layout import DataLayout, cache_root
 from .loading import TermConverter, bulk_load_dataset, quiet_rdflib_terms, rdflib_graph
 from .resultset import Bindings, Row, SelectResult
@@ -49,6 +49,18 @@ if TYPE_CHECKING:
 
 # rdflib is imported where a method needs it: the default store (Oxigraph) answers
 # a query without it, in less time than Python takes to import rdflib.
+
+
+@contextlib.contextmanager
+def service_errors() -> Iterator[None]:
+    """A query's ``SERVICE`` call that fails (a closed port, a refused
+    connection) as an :class:`EndpointError`, not a trace."""
+    try:
+        yield
+    except OSError as exc:
+        reason = getattr(exc, "reason", None) or exc.strerror or str(exc)
+        message = one_line(str(reason))
+        raise EndpointError(f"a SERVICE call of the query failed: {message}") from None
 
 
 def normalise(term: Any) -> Any:
@@ -96,15 +108,17 @@ class RdflibStore:
     ) -> SelectResult:
         result = self._query(query, bindings)
         variables = [str(v) for v in (result.vars or [])]
-        rows: list[Row] = [tuple(normalise(t) for t in row) for row in result]
+        with service_errors():
+            rows: list[Row] = [tuple(normalise(t) for t in row) for row in result]
         return SelectResult(variables, rows)
 
     def construct(self, query: str, bindings: Bindings = None) -> rdflib.Graph:
         import rdflib
 
         out = rdflib.Graph()
-        for s, p, o in self._query(query, bindings):
-            out.add((s, p, normalise(o)))
+        with service_errors():
+            for s, p, o in self._query(query, bindings):
+                out.add((s, p, normalise(o)))
         return out
 
     def ask(self, query: str, bindings: Bindings = None) -> bool:
@@ -203,13 +217,18 @@ class OxigraphStore:
         # escapes in its lexer, so the plain escapes give the exact value.
         text = bind(query, bindings)
         try:
-            return self.store.query(text)
+            with service_errors():
+                return self.store.query(text)
         except SyntaxError as exc:
             raise InputError(f"query failed: {exc}") from None
 
     def select(
         self, query: str, bindings: Bindings = None, *, native: bool = False
     ) -> SelectResult:
+        with service_errors():
+            return self._select(query, bindings, native)
+
+    def _select(self, query: str, bindings: Bindings, native: bool) -> SelectResult:
         result = self._query(query, bindings)
         variables = [v.value for v in result.variables]
         if native:
@@ -230,7 +249,7 @@ class OxigraphStore:
 
         out = rdflib.Graph()
         conv = TermConverter(fresh_bnodes=False)
-        with quiet_rdflib_terms():
+        with quiet_rdflib_terms(), service_errors():
             for t in self._query(query, bindings):
                 out.add((conv(t.subject), conv(t.predicate), conv(t.object)))
         return out

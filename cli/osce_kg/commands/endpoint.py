@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import click
 
+from .options import Seconds
+
 
 @click.command()
 @click.option(
@@ -28,7 +30,7 @@ import click
 )
 @click.option(
     "--timeout",
-    type=click.FloatRange(min=0.1),
+    type=Seconds(1.0, 7 * 86400.0),
     default=300.0,
     show_default=True,
     help="Seconds to wait for the server.",

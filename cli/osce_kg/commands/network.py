@@ -13,7 +13,7 @@ import click
 # The registries, which import no NetworkX (so --help stays fast).
 from ..network import COMMUNITY_SEED, LAYOUT_SEED, NETWORKS, SECTIONS
 from ..network.exports import EXPORTERS
-from .options import emit, jobs_option, output_options, store_options
+from .options import SEED, emit, jobs_option, output_options, store_options
 
 if TYPE_CHECKING:
     from ..specs import StoreSpec
@@ -122,7 +122,7 @@ def network() -> None:
 )
 @click.option(
     "--seed",
-    type=int,
+    type=SEED,
     default=COMMUNITY_SEED,
     show_default=True,
     help="Seed of community detection.",
@@ -206,7 +206,7 @@ def export(
     help="The picture: FILE.png or FILE.svg.",
 )
 @click.option(
-    "--seed", type=int, default=LAYOUT_SEED, show_default=True, help="Seed of the layout."
+    "--seed", type=SEED, default=LAYOUT_SEED, show_default=True, help="Seed of the layout."
 )
 def draw(
     name: str,

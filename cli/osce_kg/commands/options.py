@@ -17,6 +17,7 @@ imports only click and the standard library, so ``osce-kg --help`` stays fast.
 from __future__ import annotations
 
 import functools
+import math
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -25,6 +26,40 @@ from typing import Any, TypeVar
 import click
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+# Seeds of the layouts (NumPy's random generator takes 0 .. 2**32 - 1).
+SEED = click.IntRange(0, 2**32 - 1)
+
+
+class Seconds(click.ParamType):  # type: ignore[type-arg]  # generic only in newer click
+    """A finite number of seconds within [``low``, ``high``]: not nan, inf or 1e300."""
+
+    name = "seconds"
+
+    def __init__(self, low: float = 0.1, high: float = 86400.0) -> None:
+        self.low = low
+        self.high = high
+
+    def get_metavar(self, param: click.Parameter, ctx: click.Context | None = None) -> str:
+        return "SECONDS"
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> float:
+        if isinstance(value, float):
+            number = value
+        else:
+            try:
+                number = float(str(value).strip())
+            except ValueError:
+                self.fail(f"{value!r} is not a number of seconds", param, ctx)
+        if not math.isfinite(number) or not self.low <= number <= self.high:
+            self.fail(
+                f"{value!r} is not between {self.low:g} and {self.high:g} seconds", param, ctx
+            )
+        return number
+
+
 R = TypeVar("R")
 
 
@@ -81,7 +116,7 @@ def endpoint_options(
         )(func)
         func = click.option(
             "--timeout",
-            type=click.FloatRange(min=0.1),
+            type=Seconds(),
             default=30.0,
             show_default=True,
             help="With --endpoint: seconds to wait for an answer.",

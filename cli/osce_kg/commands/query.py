@@ -181,17 +181,13 @@ def sparql(
         osce-kg query sparql my.rq
         echo 'SELECT (COUNT(*) AS ?n) { ?s ?p ?o }' | osce-kg query sparql -
     """
-    from ..errors import InputError
     from ..queries import StoredQuery
 
     if str(file) == "-":
         text, where = sys.stdin.read(), "<stdin>"
     else:
-        try:
-            text, where = file.read_text(encoding="utf-8"), str(file)
-        except FileNotFoundError:
-            raise InputError(f"{file}: no such file") from None
-        except (OSError, UnicodeDecodeError) as exc:
-            raise InputError(f"{file}: cannot read: {exc}") from None
+        from ..layout import read_text
+
+        text, where = read_text(file), str(file)
     q = StoredQuery.from_text(text, where, None if str(file) == "-" else file)
     _execute(q, params, fmt, output, store_spec)

@@ -20,7 +20,7 @@ import pyoxigraph as ox
 from .. import loading
 from .. import namespaces as ns
 from ..errors import DataError
-from ..layout import DataLayout, files_digest
+from ..layout import DataLayout, files_digest, read_text
 from .oxistore import Closure, parse_quads, unit_name
 
 # What validation adds to a source's graph, and no export ever holds: the text of
@@ -83,7 +83,7 @@ def source_text_quads(unit: Unit) -> list[ox.Quad]:
     graph = ox.NamedNode(unit.graph)
     shown = "/".join(unit.text.parts[-4:])  # graph/sources/<slug>/source.txt, wherever it is
     return [
-        ox.Quad(article, SOURCE_TEXT, ox.Literal(loading.read_text(unit.text)), graph),
+        ox.Quad(article, SOURCE_TEXT, ox.Literal(read_text(unit.text)), graph),
         ox.Quad(article, SOURCE_FILE, ox.Literal(shown), graph),
     ]
 
