@@ -17,7 +17,7 @@ import json
 from pathlib import Path
 
 from . import __version__
-from .atomic import atomic_write_text
+from .atomic import OutputError, atomic_write_text
 from .errors import DataError, InputError, ParseError
 from .layout import DataLayout, cache_root, read_text
 from .queries import Param, StoredQuery
@@ -34,7 +34,7 @@ def query_files(root: Path | None = None, *, all_folders: bool = False) -> dict[
 
 
 # Bump when the memo's JSON changes shape, so that old memos are not read.
-MEMO_FORMAT = 1
+MEMO_FORMAT = 2
 
 
 def load_query(path: Path, name: str | None = None) -> StoredQuery:
@@ -55,6 +55,7 @@ def load_query(path: Path, name: str | None = None) -> StoredQuery:
             tags=list(e["tags"]),
             params=[Param(**p) for p in e["params"]],
             ordered=bool(e["ordered"]),
+            star=bool(e["star"]),
         )
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         pass
@@ -66,8 +67,9 @@ def load_query(path: Path, name: str | None = None) -> StoredQuery:
         "tags": q.tags,
         "params": [dataclasses.asdict(p) for p in q.params],
         "ordered": q.ordered,
+        "star": q.star,
     }
-    with contextlib.suppress(OSError):  # no cache folder: parse again next time
+    with contextlib.suppress(OSError, OutputError):  # no cache folder: parse again next time
         memo.parent.mkdir(parents=True, exist_ok=True)
         atomic_write_text(memo, json.dumps(entry, ensure_ascii=False, sort_keys=True))
     return q

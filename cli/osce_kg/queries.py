@@ -18,7 +18,9 @@ Or a ``params:`` list in the header names ordinary variables explicitly
 
 from __future__ import annotations
 
+import contextlib
 import re
+import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -82,6 +84,7 @@ class StoredQuery:
     tags: list[str] = field(default_factory=list)
     params: list[Param] = field(default_factory=list)
     ordered: bool = False  # the query has an ORDER BY: its rows come in a meaningful order
+    star: bool = False  # SELECT *: the columns come in the order the query first names them
 
     @classmethod
     def from_text(cls, text: str, name: str, path: Path | None = None) -> StoredQuery:
@@ -112,6 +115,7 @@ class StoredQuery:
             tags=[str(t) for t in tags] if isinstance(tags, list) else [str(tags)],
             params=sorted(params, key=lambda p: (not p.required, p.name)),
             ordered="orderby" in parsed[1],
+            star=kind == "SELECT" and "projection" not in parsed[1],
         )
 
 
@@ -145,21 +149,29 @@ def parse_header(text: str, where: str) -> dict[str, Any]:
     return meta
 
 
+@contextlib.contextmanager
+def deep_recursion() -> Iterator[None]:
+    """Room for rdflib's parser and algebra, which recurse a few dozen frames per
+    level of a query's nesting (bounded by :data:`~osce_kg.sparql_bind.MAX_NESTING`)."""
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(limit, 8000))
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(limit)
+
+
 def parse_sparql(text: str, where: str) -> Any:
     """rdflib's parse tree of a query; ParseError FILE:LINE:COL on a syntax error."""
-    import sys
-
     from pyparsing import ParseException
     from rdflib.plugins.sparql import parser
 
     from .sparql_bind import check_nesting
 
     check_nesting(text, where)
-    # pyparsing recurses a few dozen frames per level of nesting.
-    limit = sys.getrecursionlimit()
-    sys.setrecursionlimit(max(limit, 6000))
     try:
-        return parser.parseQuery(text)
+        with deep_recursion():
+            return parser.parseQuery(text)
     except ParseException as exc:
         msg = str(exc.msg).strip() or "syntax error"
         found = text[exc.loc : exc.loc + 20].split("\n")[0] if exc.loc < len(text) else ""
@@ -167,8 +179,6 @@ def parse_sparql(text: str, where: str) -> Any:
         raise ParseError(where, exc.lineno, exc.col, detail) from None
     except ValueError as exc:  # e.g. an invalid \u escape
         raise ParseError(where, None, None, f"SPARQL syntax error: {exc}") from None
-    finally:
-        sys.setrecursionlimit(limit)
 
 
 def _walk(node: Any) -> Iterator[Any]:

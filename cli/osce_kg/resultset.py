@@ -26,6 +26,19 @@ class SelectResult:
     variables: list[str]
     rows: list[tuple[Any, ...]]
 
+    def reordered(self, names: list[str]) -> SelectResult:
+        """The same answer with its columns in the order of ``names`` (columns
+        not named there keep their order, after them)."""
+        rank = {n: i for i, n in enumerate(names)}
+        order = sorted(
+            range(len(self.variables)), key=lambda i: rank.get(self.variables[i], len(rank) + i)
+        )
+        if order == list(range(len(order))):
+            return self
+        return SelectResult(
+            [self.variables[i] for i in order], [tuple(r[i] for i in order) for r in self.rows]
+        )
+
     def dicts(self) -> list[dict[str, Identifier | None]]:
         return [dict(zip(self.variables, row, strict=True)) for row in self.rows]
 

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from .errors import InputError
 from .queries import StoredQuery
+from .resultset import Bindings, SelectResult, Store
 from .sparql_results import ASK_FORMATS, GRAPH_FORMATS, SELECT_FORMATS
 from .specs import StoreSpec
 
@@ -32,6 +33,17 @@ def output_format(kind: str, fmt: str | None) -> str:
     return fmt
 
 
+def select(
+    store: Store, q: StoredQuery, bindings: Bindings, *, native: bool = False
+) -> SelectResult:
+    """The rows of the SELECT query ``q``: for ``SELECT *`` the columns come in the
+    order the query names them, whichever store ran it."""
+    from .sparql_bind import variable_order
+
+    result = store.select(q.text, bindings, native=native)
+    return result.reordered(variable_order(q.text)) if q.star else result
+
+
 def render_answer(
     q: StoredQuery,
     bindings: Mapping[str, Identifier],
@@ -44,7 +56,7 @@ def render_answer(
     fmt = output_format(q.kind, fmt)
     s = store.open()
     if q.kind == "SELECT":
-        text = render_select(s.select(q.text, bindings, native=True), fmt)
+        text = render_select(select(s, q, bindings, native=True), fmt)
     elif q.kind == "ASK":
         text = render_boolean(s.ask(q.text, bindings), fmt)
     else:

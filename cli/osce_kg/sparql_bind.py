@@ -251,6 +251,24 @@ def check_nesting(text: str, where: str) -> None:
         )
 
 
+_TOKENS = re.compile(
+    r'#[^\n]*|"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
+    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\x00-\x20]*>'
+    r"|[?$]([A-Za-z0-9_\u00b7\u00c0-\ufffd]+)"
+)
+
+
+def variable_order(text: str) -> list[str]:
+    """The query's variables in the order it first names them (comments, strings
+    and IRIs skipped): the columns of ``SELECT *``, which SPARQL leaves unordered
+    and engines order differently (Oxigraph by name, rdflib by hash)."""
+    seen: dict[str, None] = {}
+    for m in _TOKENS.finditer(text):
+        if m.group(1):
+            seen.setdefault(m.group(1), None)
+    return list(seen)
+
+
 QUERY_FORMS = ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK")
 
 

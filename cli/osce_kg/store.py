@@ -39,8 +39,9 @@ from typing import TYPE_CHECKING, Any, cast
 from .errors import EndpointError, InputError, one_line
 from .layout import DataLayout, cache_root
 from .loading import TermConverter, bulk_load_dataset, quiet_rdflib_terms, rdflib_graph
+from .queries import deep_recursion
 from .resultset import Bindings, Row, SelectResult
-from .sparql_bind import bind, check_bindings
+from .sparql_bind import bind, check_bindings, check_nesting
 
 if TYPE_CHECKING:
     import pyoxigraph
@@ -92,23 +93,26 @@ class RdflibStore:
         from rdflib.plugins.sparql import prepareQuery
 
         values = check_bindings(bindings)
-        try:
-            prepared = prepareQuery(query)
-        except Exception as exc:  # pyparsing raises many types
-            raise InputError(f"query failed: {type(exc).__name__}: {exc}") from None
-        if values:
-            _substitute(prepared.algebra, values)
-        try:
-            return self.graph.query(prepared, initBindings={str(k): v for k, v in values.items()})
-        except Exception as exc:  # evaluation errors have many types
-            raise InputError(f"query failed: {type(exc).__name__}: {exc}") from None
+        check_nesting(query, "query")
+        with deep_recursion():
+            try:
+                prepared = prepareQuery(query)
+            except Exception as exc:  # pyparsing raises many types
+                raise InputError(f"query failed: {type(exc).__name__}: {exc}") from None
+            if values:
+                _substitute(prepared.algebra, values)
+            try:
+                initial = {str(k): v for k, v in values.items()}
+                return self.graph.query(prepared, initBindings=initial)
+            except Exception as exc:  # evaluation errors have many types
+                raise InputError(f"query failed: {type(exc).__name__}: {exc}") from None
 
     def select(
         self, query: str, bindings: Bindings = None, *, native: bool = False
     ) -> SelectResult:
-        result = self._query(query, bindings)
-        variables = [str(v) for v in (result.vars or [])]
-        with service_errors():
+        with deep_recursion(), service_errors():
+            result = self._query(query, bindings)
+            variables = [str(v) for v in (result.vars or [])]
             rows: list[Row] = [tuple(normalise(t) for t in row) for row in result]
         return SelectResult(variables, rows)
 
@@ -116,13 +120,14 @@ class RdflibStore:
         import rdflib
 
         out = rdflib.Graph()
-        with service_errors():
+        with deep_recursion(), service_errors():
             for s, p, o in self._query(query, bindings):
                 out.add((s, p, normalise(o)))
         return out
 
     def ask(self, query: str, bindings: Bindings = None) -> bool:
-        return bool(self._query(query, bindings).askAnswer)
+        with deep_recursion(), service_errors():
+            return bool(self._query(query, bindings).askAnswer)
 
 
 def _substitute(node: Any, values: Mapping[Variable, Identifier]) -> None:

@@ -36,7 +36,7 @@ def run_queries(store: Store, folder: Path) -> list[dict[str, Any]]:
     store's hash order.  A query that needs a parameter with no default is
     listed in ``index.json`` as not run, with the reason.
     """
-    from .. import catalogue, queries
+    from .. import catalogue, queries, runner
     from .. import sparql_results as results
 
     folder.mkdir(parents=True, exist_ok=True)
@@ -58,7 +58,7 @@ def run_queries(store: Store, folder: Path) -> list[dict[str, Any]]:
         base.parent.mkdir(parents=True, exist_ok=True)
         files: list[Path] = []
         if q.kind == "SELECT":
-            result = store.select(q.text, bindings)
+            result = runner.select(store, q, bindings)
             if not q.ordered:
                 result.rows.sort(key=row_key)
             files = [base.with_suffix(".csv"), base.with_suffix(".srj")]

@@ -58,10 +58,12 @@ def corpus_units(layout: DataLayout) -> tuple[Unit, list[Unit]]:
     units = []
     for graph, paths in files.items():
         name = unit_name(graph)
-        text = None
-        if name.startswith("source/"):
-            text = layout.source_text(name.removeprefix("source/"))
-        units.append(Unit(name, graph, tuple(paths), text if text and text.exists() else None))
+        # A source's text is required: a missing, unreadable or non-UTF-8
+        # source.txt stops validation (exit 2), as it stops the build.
+        text = (
+            layout.source_text(name.removeprefix("source/")) if name.startswith("source/") else None
+        )
+        units.append(Unit(name, graph, tuple(paths), text))
     return ontology, units
 
 
