@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import logging
 import os
 import sys
 from typing import Any
@@ -84,8 +85,24 @@ def click_error_line(exc: click.ClickException) -> str:
     return f"osce-kg: {message}"
 
 
+class _WarningLine(logging.Handler):
+    """The library's warnings (``osce_kg.*`` loggers) as ``warning: ...`` lines
+    on the standard error of the moment."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        click.echo(f"warning: {one_line(record.getMessage(), 400)}", err=True)
+
+
+def _show_warnings() -> None:
+    logger = logging.getLogger("osce_kg")
+    if not any(isinstance(h, _WarningLine) for h in logger.handlers):
+        logger.addHandler(_WarningLine(logging.WARNING))
+        logger.propagate = False
+
+
 def main(argv: list[str] | None = None) -> Any:
     """Entry point: run the CLI, mapping errors to one line and an exit code."""
+    _show_warnings()
     try:
         rv = cli.main(args=argv, prog_name="osce-kg", standalone_mode=False)
     except OsceKgError as exc:

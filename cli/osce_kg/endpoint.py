@@ -4,38 +4,36 @@ Credentials come from the environment (``OSCE_KG_ENDPOINT_USER`` and
 ``OSCE_KG_ENDPOINT_PASSWORD``) or from ``~/.netrc`` (the ``machine`` entry for
 the endpoint's host) — never from the command line, and they are never
 printed.  Connection errors, timeouts and 5xx answers are retried with
-exponential backoff; a 4xx answer is reported at once.  Every failure becomes
-an :class:`~osce_kg.errors.EndpointError` (exit code 3) with a one-line message.
+exponential backoff; a 4xx answer is reported at once.  An answer that is not
+what was asked for (another media type, JSON that is not SPARQL results, an
+ill-typed literal, an RDF-star triple) is an error too, never an empty success.
+Every failure becomes an :class:`~osce_kg.errors.EndpointError` (exit code 3)
+with a one-line message.  The HTTP exchange itself (deadline, redirects, where
+credentials may go) is :mod:`osce_kg.transport`'s.
 """
 
 from __future__ import annotations
 
-import base64
-import email.message
-import io
 import json
 import netrc
 import os
 import re
-import socket
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any
 
 import rdflib
 
-from .errors import EndpointError, InputError, ParseError
+from .errors import EndpointError, InputError, ParseError, one_line
+from .loading import quiet_rdflib_terms
 from .resultset import Bindings, Row, SelectResult
 from .sparql_bind import bind, query_kind
 from .sparql_results import term_from_json
+from .transport import Answer, Request, TransportError, send
 
 USER_ENV = "OSCE_KG_ENDPOINT_USER"
 PASSWORD_ENV = "OSCE_KG_ENDPOINT_PASSWORD"
-
-T = TypeVar("T")
 
 _REASONS = {
     400: "bad request (the server rejected the query or data)",
@@ -93,54 +91,70 @@ def credentials(url: str) -> tuple[str, str] | None:
     return login or "", password or ""
 
 
-def _auth_header(url: str) -> dict[str, str]:
-    creds = credentials(url)
-    if creds is None:
-        return {}
-    token = base64.b64encode(f"{creds[0]}:{creds[1]}".encode()).decode("ascii")
-    return {"Authorization": f"Basic {token}"}
-
-
-def _is_timeout(exc: BaseException) -> bool:
-    reason = getattr(exc, "reason", exc)
-    return isinstance(reason, TimeoutError | socket.timeout) or "timed out" in str(reason)
+def _is_error(answer: Answer) -> bool:
+    return answer.status >= 400 or answer.status < 200
 
 
 def with_retries(
-    action: Callable[[], T], url: str, *, retries: int, timeout: float, backoff: float = 0.5
-) -> T:
-    """Run ``action``, retrying connection errors, timeouts and 5xx with backoff."""
+    action: Callable[[], Answer], url: str, *, retries: int, backoff: float = 0.5
+) -> Answer:
+    """``action``'s answer, retrying connection errors, timeouts and 5xx with
+    backoff; EndpointError (one line naming ``url``) for any other failure."""
     attempt = 0
     while True:
         try:
-            return action()
-        except urllib.error.HTTPError as exc:
-            if exc.code < 500 or attempt >= retries:
-                reason = _REASONS.get(exc.code, exc.reason)
-                detail = _body_hint(exc)
+            answer = action()
+        except TransportError as exc:
+            if not exc.retry or attempt >= retries:
+                tries = f" after {attempt + 1} attempt" + ("s" if attempt else "")
+                raise EndpointError(f"{url}: {exc}{tries if exc.retry else ''}") from None
+        else:
+            if not _is_error(answer):
+                return answer
+            if answer.status < 500 or attempt >= retries:
+                reason = _REASONS.get(answer.status, answer.reason)
+                detail = _body_hint(answer)
                 raise EndpointError(
-                    f"{url}: HTTP {exc.code} {reason}{detail}"
+                    f"{url}: HTTP {answer.status} {reason}{detail}"
                     + (f" after {attempt + 1} attempts" if attempt else "")
-                ) from None
-        except (urllib.error.URLError, OSError) as exc:
-            if attempt >= retries:
-                if _is_timeout(exc):
-                    what = f"no answer within {timeout:g} s (--timeout)"
-                else:
-                    what = f"cannot connect: {getattr(exc, 'reason', exc)}"
-                tries = f"{attempt + 1} attempt" + ("s" if attempt else "")
-                raise EndpointError(f"{url}: {what} after {tries}") from None
+                )
         time.sleep(backoff * (2**attempt))
         attempt += 1
 
 
-def _body_hint(exc: urllib.error.HTTPError) -> str:
-    try:
-        body = exc.read(300).decode("utf-8", "replace").strip()
-    except Exception:  # the body is only a hint
+def _body_hint(answer: Answer) -> str:
+    if answer.status >= 500:
         return ""
-    first = body.splitlines()[0] if body else ""
-    return f": {first[:200]}" if first and exc.code < 500 else ""
+    first = answer.body[:300].decode("utf-8", "replace").strip().splitlines()
+    hint = one_line(first[0], 200) if first else ""
+    return f": {hint}" if hint else ""
+
+
+def _media(answer: Answer) -> str:
+    return answer.content_type.split(";")[0].strip().lower()
+
+
+def _send(
+    url: str,
+    request: Request,
+    *,
+    timeout: float,
+    retries: int,
+) -> Answer:
+    creds = credentials(url)
+    return with_retries(
+        lambda: send(request, timeout=timeout, credentials=creds), url, retries=retries
+    )
+
+
+_JSON_RESULTS = ("application/sparql-results+json", "application/json")
+_GRAPH_FORMATS = {
+    "application/n-triples": "N_TRIPLES",
+    "text/plain": "N_TRIPLES",  # N-Triples' media type before RDF 1.1
+    "text/turtle": "TURTLE",
+    "application/x-turtle": "TURTLE",
+    "application/rdf+xml": "RDF_XML",
+}
 
 
 def graph_from_answer(data: bytes, ctype: str, url: str) -> rdflib.Graph:
@@ -152,11 +166,7 @@ def graph_from_answer(data: bytes, ctype: str, url: str) -> rdflib.Graph:
     from .loading import add_parsed, parse_error_from
 
     media = ctype.split(";")[0].strip().lower()
-    fmt = {
-        "application/n-triples": ox.RdfFormat.N_TRIPLES,
-        "text/plain": ox.RdfFormat.N_TRIPLES,  # N-Triples' media type before RDF 1.1
-        "application/rdf+xml": ox.RdfFormat.RDF_XML,
-    }.get(media, ox.RdfFormat.TURTLE)
+    fmt = getattr(ox.RdfFormat, _GRAPH_FORMATS.get(media, "TURTLE"))
     what = f"{url}: cannot parse the answer ({media or 'no content type'})"
     try:
         ox.NamedNode(url)
@@ -180,78 +190,76 @@ class EndpointStore:
         self.timeout = timeout
         self.retries = retries
 
-    def _request(self, query: str, bindings: Bindings, accept: str) -> tuple[bytes, str]:
+    def _request(self, query: str, bindings: Bindings, accept: str) -> Answer:
         from SPARQLWrapper import POST, URLENCODED, SPARQLWrapper
-        from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
         text = bind(query, bindings)
         sw = SPARQLWrapper(self.url)
         sw.setMethod(POST)
         sw.setRequestMethod(URLENCODED)
         sw.setOnlyConneg(True)
-        sw.setTimeout(max(1, round(self.timeout)))
         sw.setQuery(text)
         # SPARQLWrapper guesses the form with a regular expression that can take
         # a word in a comment ("load it into ...") for an update; we know better.
         sw.queryType = query_kind(text)
         sw.addCustomHttpHeader("Accept", accept)
-        for name, value in _auth_header(self.url).items():
-            sw.addCustomHttpHeader(name, value)
+        # SPARQLWrapper writes the SPARQL protocol request; osce_kg.transport
+        # sends it (deadline, redirects, credentials kept to their origin).
+        built = sw._createRequest()
+        request = Request(
+            built.get_method(),
+            built.full_url,
+            built.data if isinstance(built.data, bytes) else None,
+            {k: v for k, v in built.header_items()},
+        )
+        return _send(self.url, request, timeout=self.timeout, retries=self.retries)
 
-        def attempt() -> tuple[bytes, str]:
-            try:
-                response = sw.query().response
-            except SPARQLWrapperException as exc:
-                # SPARQLWrapper turns some HTTP errors into its own exceptions;
-                # map them back to status codes so that retries work the same.
-                code = {
-                    "QueryBadFormed": 400,
-                    "Unauthorized": 401,
-                    "EndPointNotFound": 404,
-                    "URITooLong": 414,
-                    "EndPointInternalError": 500,
-                }.get(type(exc).__name__, 500)
-                message = str(exc)
-                body = message.split("Response:", 1)[1].strip() if "Response:" in message else ""
-                if body.startswith(("b'", 'b"')):
-                    body = body[2:-1]
-                raise urllib.error.HTTPError(
-                    self.url,
-                    code,
-                    message.splitlines()[0][:200],
-                    email.message.Message(),
-                    io.BytesIO(body.encode("utf-8", "replace")),
-                ) from None
-            data: bytes = response.read()
-            return data, response.headers.get("Content-Type", "")
-
-        return with_retries(attempt, self.url, retries=self.retries, timeout=self.timeout)
+    def _expect(self, answer: Answer, media: tuple[str, ...], what: str) -> None:
+        got = _media(answer)
+        if got not in media:
+            shown = one_line(got, 60) or "no Content-Type"
+            raise EndpointError(f"{self.url}: the answer is {shown}, not {what}")
 
     def select(
         self, query: str, bindings: Bindings = None, *, native: bool = False
     ) -> SelectResult:
-        data, _ = self._request(query, bindings, "application/sparql-results+json")
+        answer = self._request(query, bindings, "application/sparql-results+json")
+        self._expect(answer, _JSON_RESULTS, "SPARQL JSON results")
+        doc = self._json(answer, "SPARQL JSON results")
         try:
-            doc = json.loads(data)
-            variables = list(doc["head"].get("vars", []))
-            rows: list[Row] = [
-                tuple(term_from_json(b.get(v)) for v in variables)
-                for b in doc["results"]["bindings"]
-            ]
-        except (ValueError, KeyError, TypeError, AttributeError):
+            variables = [str(v) for v in doc["head"].get("vars", [])]
+            with quiet_rdflib_terms():
+                rows: list[Row] = [
+                    tuple(term_from_json(b.get(v)) for v in variables)
+                    for b in doc["results"]["bindings"]
+                ]
+        except (KeyError, TypeError, AttributeError):
             raise EndpointError(f"{self.url}: the answer is not SPARQL JSON results") from None
+        except ValueError as exc:
+            raise EndpointError(f"{self.url}: the answer holds {one_line(str(exc))}") from None
         return SelectResult(variables, rows)
 
+    def _json(self, answer: Answer, what: str) -> Any:
+        try:
+            return json.loads(answer.body)
+        except RecursionError:
+            raise EndpointError(f"{self.url}: the answer nests too deeply ({what})") from None
+        except ValueError:
+            raise EndpointError(f"{self.url}: the answer is not valid JSON ({what})") from None
+
     def construct(self, query: str, bindings: Bindings = None) -> rdflib.Graph:
-        data, ctype = self._request(query, bindings, "application/n-triples, text/turtle;q=0.9")
-        return graph_from_answer(data, ctype, self.url)
+        answer = self._request(query, bindings, "application/n-triples, text/turtle;q=0.9")
+        self._expect(answer, tuple(_GRAPH_FORMATS), "an RDF graph (N-Triples, Turtle, RDF/XML)")
+        return graph_from_answer(answer.body, answer.content_type, self.url)
 
     def ask(self, query: str, bindings: Bindings = None) -> bool:
-        data, _ = self._request(query, bindings, "application/sparql-results+json")
-        try:
-            return bool(json.loads(data)["boolean"])
-        except (ValueError, KeyError, TypeError):
-            raise EndpointError(f"{self.url}: the answer is not a SPARQL boolean result") from None
+        answer = self._request(query, bindings, "application/sparql-results+json")
+        self._expect(answer, _JSON_RESULTS, "a SPARQL JSON boolean")
+        doc = self._json(answer, "a SPARQL boolean result")
+        value = doc.get("boolean") if isinstance(doc, dict) else None
+        if not isinstance(value, bool):
+            raise EndpointError(f"{self.url}: the answer is not a SPARQL boolean result")
+        return value
 
 
 def put_graph(
@@ -272,12 +280,5 @@ def put_graph(
     check_url(url)
     target = url + ("&" if "?" in url else "?")
     target += urllib.parse.urlencode({"graph": graph}) if graph else "default"
-    headers = {"Content-Type": content_type, **_auth_header(url)}
-
-    def attempt() -> int:
-        request = urllib.request.Request(target, data=data, method="PUT", headers=headers)
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            status: int = response.status
-            return status
-
-    return with_retries(attempt, url, retries=retries, timeout=timeout)
+    request = Request("PUT", target, data, {"Content-Type": content_type})
+    return _send(url, request, timeout=timeout, retries=retries).status

@@ -23,7 +23,8 @@ from typing import TYPE_CHECKING, Any
 
 from . import namespaces as ns
 from .rows import render_rows
-from .sparql_bind import quote_string
+from .sparql_bind import LANGUAGE_TAG as _LANG
+from .sparql_bind import iri_problem, quote_string
 
 if TYPE_CHECKING:
     from rdflib.term import Identifier
@@ -87,18 +88,30 @@ def term_from_json(value: dict[str, str] | None) -> Identifier | None:
     if not isinstance(value, dict):
         raise ValueError(f"not a SPARQL JSON term: {value!r}")
     kind = value.get("type")
+    if kind == "triple":
+        raise ValueError("not a SPARQL JSON term osce-kg reads (an RDF-star quoted triple)")
     text = value.get("value", "")
+    if not isinstance(text, str):
+        raise ValueError(f"not a SPARQL JSON term: a value {str(text)[:80]!r}")
     if kind == "uri":
+        if problem := iri_problem(text):
+            raise ValueError(f"not a SPARQL JSON term: a bad IRI {text[:80]!r}: {problem}")
         return URIRef(text)
     if kind == "bnode":
         return BNode(text)
     if kind in ("literal", "typed-literal"):
         lang = value.get("xml:lang")
         if lang:
+            if not isinstance(lang, str) or not _LANG.match(lang):
+                raise ValueError(f"not a SPARQL JSON term: a bad language tag {str(lang)[:40]!r}")
             return Literal(text, lang=lang)
         dt = value.get("datatype")
+        if dt is not None and (not isinstance(dt, str) or iri_problem(dt)):
+            raise ValueError(f"not a SPARQL JSON term: a bad datatype IRI {str(dt)[:80]!r}")
+        # An ill-typed literal ("-1"^^xsd:nonNegativeInteger) is kept as it is:
+        # it is the data's, and the local stores give it the same way.
         return Literal(text, datatype=URIRef(dt) if dt and dt != _XSD_STRING else None)
-    raise ValueError(f"not a SPARQL JSON term: {value!r}")
+    raise ValueError(f"not a SPARQL JSON term: {str(value)[:80]!r}")
 
 
 def to_json(result: SelectResult) -> str:
