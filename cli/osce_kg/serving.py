@@ -9,16 +9,23 @@ triples — so the stored queries give the same rows everywhere.
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import math
+import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
+import threading
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import FrameType
 
 from .errors import InputError
+from .gateway import Gateway, Limits
 
 
 def dataset_ntriples(*, inferred: bool = True) -> tuple[bytes, int]:
@@ -83,58 +90,157 @@ def _terminate_as_interrupt() -> Iterator[None]:
             signal.signal(sig, old)
 
 
+_PREFIX = "osce-kg-serve-"
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:
+    """In the Oxigraph child, before it starts: on Linux, be sent SIGTERM when
+    ``serve`` dies, even by ``kill -9`` (elsewhere the next start cleans up)."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+def clean_stale(tmp_root: Path | None = None) -> int:
+    """Remove what a killed ``serve`` left in the temporary folder (its database
+    copy, named by the PID that made it); the number of folders removed."""
+    root = Path(tmp_root or tempfile.gettempdir())
+    removed = 0
+    for folder in root.glob(f"{_PREFIX}*"):
+        try:
+            pid = int((folder / "pid").read_text(encoding="ascii"))
+        except (OSError, ValueError):
+            continue
+        if not _alive(pid):
+            shutil.rmtree(folder, ignore_errors=True)
+            removed += 1
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _free_loopback_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def _wait_listening(port: int, child: subprocess.Popen[str], seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if child.poll() is not None:
+            out = child.stdout.read() if child.stdout else ""
+            last = (out.strip().splitlines() or ["exited"])[-1]
+            raise InputError(f"oxigraph server stopped: {last}")
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.05)
+    raise InputError("oxigraph server did not start within 60 s")
+
+
+def listen(host: str, port: int, limits: Limits) -> Gateway:
+    """The front server, bound: a taken port or a bad address is one InputError,
+    before anything else happens."""
+    try:
+        return Gateway((host, port), limits)
+    except OSError as exc:
+        reason = (exc.strerror or str(exc)).lower()
+        raise InputError(f"--host {host} --port {port}: cannot listen: {reason}") from None
+
+
 def serve(
     host: str,
     port: int,
     *,
     announce: Callable[[str], None],
     inferred: bool = True,
+    limits: Limits | None = None,
 ) -> int:
     """Serve the dataset read-only at http://HOST:PORT/query until interrupted; an exit code.
 
-    ``announce`` shows the server's address and state to the user (the command
-    layer's output)."""
-    binary = oxigraph_binary()
-    with tempfile.TemporaryDirectory(prefix="osce-kg-serve-") as tmp:
-        data, count = dataset_ntriples(inferred=inferred)
-        dump = Path(tmp) / "dataset.nt"
-        dump.write_bytes(data)
-        location = Path(tmp) / "db"
-        loaded = subprocess.run(
-            [binary, "load", "--location", str(location), "--file", str(dump)],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if loaded.returncode != 0:
-            last = (loaded.stderr.strip().splitlines() or ["failed"])[-1]
-            raise InputError(f"oxigraph load: {last}")
-        dump.unlink()
-        bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
-        child = subprocess.Popen(
-            [binary, "serve-read-only", "--location", str(location), "--bind", bind],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        shown = f"[{host}]" if ":" in host else host
-        with _terminate_as_interrupt():
+    The address is taken first, so a port in use is an error before anything
+    is printed.  Oxigraph's read-only server answers behind
+    :class:`osce_kg.gateway.Gateway`, on a private loopback port.  ``announce``
+    shows the server's address and state to the user (the command layer's output)."""
+    limits = limits or Limits()
+    gateway = listen(host, port, limits)
+    try:
+        binary = oxigraph_binary()
+        clean_stale()
+        with tempfile.TemporaryDirectory(prefix=_PREFIX) as tmp:
+            (Path(tmp) / "pid").write_text(str(os.getpid()), encoding="ascii")
+            return _run(gateway, binary, Path(tmp), announce, inferred, limits)
+    finally:
+        gateway.server_close()
+
+
+def _run(
+    gateway: Gateway,
+    binary: str,
+    tmp: Path,
+    announce: Callable[[str], None],
+    inferred: bool,
+    limits: Limits,
+) -> int:
+    data, count = dataset_ntriples(inferred=inferred)
+    dump = tmp / "dataset.nt"
+    dump.write_bytes(data)
+    location = tmp / "db"
+    loaded = subprocess.run(
+        [binary, "load", "--location", str(location), "--file", str(dump)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if loaded.returncode != 0:
+        last = (loaded.stderr.strip().splitlines() or ["failed"])[-1]
+        raise InputError(f"oxigraph load: {last}")
+    dump.unlink()
+    inner = _free_loopback_port()
+    gateway.backend = f"127.0.0.1:{inner}"
+    seconds = str(max(1, math.ceil(limits.timeout)))
+    command = [binary, "serve-read-only", "--location", str(location), "--bind", gateway.backend]
+    child = subprocess.Popen(
+        [*command, "--timeout-s", seconds],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        preexec_fn=_die_with_parent,
+    )
+    host, port = str(gateway.server_address[0]), gateway.server_address[1]
+    shown = f"[{host}]" if ":" in host else host
+    with _terminate_as_interrupt():
+        try:
+            _wait_listening(inner, child)
+            threading.Thread(target=gateway.serve_forever, daemon=True).start()
+            announce(
+                f"Serving {count} triples read-only at http://{shown}:{port}/query "
+                f"(query page: http://{shown}:{port}/); Ctrl-C to stop."
+            )
+            out, _ = child.communicate()
+        except KeyboardInterrupt:
+            gateway.shutdown()
+            # The read-only server keeps no state to flush: SIGTERM is
+            # enough, and works even where SIGINT was inherited ignored.
+            child.terminate()
             try:
-                announce(
-                    f"Serving {count} triples read-only at http://{shown}:{port}/query "
-                    f"(query page: http://{shown}:{port}/); Ctrl-C to stop."
-                )
-                out, _ = child.communicate()
-            except KeyboardInterrupt:
-                # The read-only server keeps no state to flush: SIGTERM is
-                # enough, and works even where SIGINT was inherited ignored.
-                child.terminate()
-                try:
-                    child.wait(timeout=5)
-                except subprocess.TimeoutExpired:
-                    child.kill()
-                    child.wait()
-                announce("Stopped.")
-                return 0
-        last = (out.strip().splitlines() or ["exited"])[-1]
-        raise InputError(f"oxigraph server on {bind} stopped: {last}")
+                child.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                child.kill()
+                child.wait()
+            announce("Stopped.")
+            return 0
+    gateway.shutdown()
+    last = (out.strip().splitlines() or ["exited"])[-1]
+    raise InputError(f"oxigraph server on {gateway.backend} stopped: {last}")

@@ -235,11 +235,26 @@ def nesting_depth(text: str) -> tuple[int, int]:
     return deepest, at
 
 
+_CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+
+
+def unescape_codepoints(text: str) -> str:
+    """``text`` with SPARQL's ``\\uXXXX`` / ``\\UXXXXXXXX`` escapes replaced, as an
+    engine does before parsing (so a check cannot be dodged by writing ``{`` or
+    a keyword's letters as escapes)."""
+
+    def one(m: re.Match[str]) -> str:
+        code = int(m.group(1) or m.group(2), 16)
+        return chr(code) if code <= 0x10FFFF else m.group()
+
+    return _CODEPOINT.sub(one, text) if "\\" in text else text
+
+
 def check_nesting(text: str, where: str) -> None:
     """ParseError (with line and column) if ``text`` nests deeper than :data:`MAX_NESTING`."""
     from .errors import ParseError
 
-    deepest, at = nesting_depth(text)
+    deepest, at = nesting_depth(unescape_codepoints(text))
     if deepest > MAX_NESTING:
         line = text.count("\n", 0, at) + 1
         column = at - (text.rfind("\n", 0, at) + 1) + 1

@@ -85,17 +85,79 @@ def load(
     show_default=True,
     help="Include the inferred standard-vocabulary triples.",
 )
-def serve(host: str, port: int, inferred: bool) -> None:
+@click.option(
+    "--query-timeout",
+    type=Seconds(1.0, 3600.0),
+    default=30.0,
+    show_default=True,
+    help="Stop a query after this many seconds (whether or not its client still waits).",
+)
+@click.option(
+    "--max-query-kb",
+    type=click.IntRange(1, 10_000),
+    default=100,
+    show_default=True,
+    help="Refuse a query longer than this (kilobytes).",
+)
+@click.option(
+    "--max-nesting",
+    type=click.IntRange(1, 64),
+    default=64,
+    show_default=True,
+    help="Refuse a query nested deeper than this (brackets and groups).",
+)
+@click.option(
+    "--max-result-mb",
+    type=click.IntRange(1, 10_000),
+    default=50,
+    show_default=True,
+    help="Refuse to send a result larger than this (megabytes).",
+)
+@click.option(
+    "--allow-service",
+    metavar="PREFIX",
+    multiple=True,
+    help="Let queries call SERVICE endpoints whose IRI starts with PREFIX (repeatable; "
+    "by default SERVICE is refused).",
+)
+@click.option(
+    "--allow-host",
+    metavar="NAME",
+    multiple=True,
+    help="Also answer requests addressed to this host name (repeatable; needed with "
+    "--host 0.0.0.0).",
+)
+def serve(
+    host: str,
+    port: int,
+    inferred: bool,
+    query_timeout: float,
+    max_query_kb: int,
+    max_nesting: int,
+    max_result_mb: int,
+    allow_service: tuple[str, ...],
+    allow_host: tuple[str, ...],
+) -> None:
     """Run a local, read-only SPARQL endpoint (Oxigraph) over the dataset.
 
     Open the printed address in a browser to write queries; point other tools
-    (or `osce-kg query run --endpoint`) at …/query.  Ctrl-C stops it.
+    (or `osce-kg query run --endpoint`) at …/query.  Ctrl-C stops it.  What it
+    refuses and its limits: docs/security.md.
 
     \b
     Example:
         osce-kg serve
-        osce-kg serve --port 8080
+        osce-kg serve --port 8080 --query-timeout 10
     """
+    from ..gateway import Limits
     from ..serving import serve as run_server
 
-    run_server(host, port, inferred=inferred, announce=lambda line: click.echo(line))
+    limits = Limits(
+        timeout=query_timeout,
+        max_query_bytes=max_query_kb * 1000,
+        max_nesting=max_nesting,
+        max_result_bytes=max_result_mb * 1_000_000,
+        allow_service=allow_service,
+        allow_hosts=allow_host,
+    )
+    run_server(host, port, inferred=inferred, limits=limits, announce=lambda line: click.echo(line))
