@@ -405,3 +405,120 @@ def test_click_usage_errors_name_the_command_and_help() -> None:
     out = run(["query", "run", "--bogus"], cwd=REPO)
     assert out.line.startswith("osce-kg query run: ")
     assert out.line.endswith("(see osce-kg query run --help)")
+
+
+# ------------------------------------------------- input the strict parser accepts (or not)
+
+GRAPH_READERS = {
+    "stats": ["stats"],
+    "validate": ["validate"],
+    "validate-pyshacl": ["validate", "--engine", "pyshacl"],
+    "query run": ["query", "run", "speeches"],
+    "network export": ["network", "export", "speaker-event", "--format", "gexf", "-o", "n.gexf"],
+    "build": ["build", "-o", "dist"],
+}
+
+_X = "<https://w3id.org/osce-kg/id/x>"
+_SEE = "<http://www.w3.org/2000/01/rdf-schema#seeAlso>"
+
+
+def _deep_blank_nodes(n: int) -> str:
+    return f"{_X} {_SEE} " + "[ <http://e.org/p> " * n + '"x"' + " ]" * n + " .\n"
+
+
+def _deep_collections(n: int) -> str:
+    return f"{_X} {_SEE} " + "( " * n + '"x"' + " )" * n + " .\n"
+
+
+def _in_data(data: Path, command: list[str], timeout: float = 300) -> Outcome:
+    return run(command, cwd=data, env=clean_env(OSCE_KG_DATA=str(data)), timeout=timeout)
+
+
+@pytest.mark.parametrize("command", GRAPH_READERS)
+def test_a_50_mb_literal_is_one_line(data_copy: Path, command: str) -> None:
+    big = data_copy / "graph" / "shared" / "big.ttl"
+    with big.open("w", encoding="utf-8") as fh:
+        fh.write(f'{_X} <http://www.w3.org/2000/01/rdf-schema#comment> "')
+        for _ in range(50):
+            fh.write("a" * 1_000_000)
+        fh.write('" .\n')
+    out = _in_data(data_copy, GRAPH_READERS[command])
+    assert_one_line(out, 2, str(big), "16 MB")
+    assert not (data_copy / "dist").exists() and not (data_copy / "n.gexf").exists()
+
+
+@pytest.mark.parametrize("make", [_deep_blank_nodes, _deep_collections])
+@pytest.mark.parametrize("command", GRAPH_READERS)
+def test_deeply_nested_data_is_read_and_written(
+    data_copy: Path, command: str, make: Callable[[int], str]
+) -> None:
+    (data_copy / "graph" / "shared" / "deep.ttl").write_text(make(3000), encoding="utf-8")
+    out = _in_data(data_copy, GRAPH_READERS[command])
+    assert out.code == 0, out.stderr
+    if command == "build":
+        from osce_kg.loading import parse_file
+
+        dataset = parse_file(data_copy / "dist" / "dataset" / "osce-kg.ttl")
+        assert len(dataset) > 3000  # the whole chain, written and read back
+
+
+@pytest.mark.slow
+def test_a_chain_of_100k_blank_nodes_builds(data_copy: Path) -> None:
+    (data_copy / "graph" / "shared" / "deep.ttl").write_text(
+        _deep_blank_nodes(100_000), encoding="utf-8"
+    )
+    out = _in_data(data_copy, ["build", "-o", "dist"], timeout=600)
+    assert out.code == 0, out.stderr
+    nt = (data_copy / "dist" / "dataset" / "osce-kg.nt").read_text(encoding="utf-8")
+    assert nt.count("<http://e.org/p>") == 100_000
+
+
+_LAUGHS = """<?xml version="1.0"?>
+<!DOCTYPE rdf:RDF [
+ <!ENTITY lol "lol">
+{levels}
+]>
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+         xmlns:rdfs="http://www.w3.org/2000/01/rdf-schema#">
+  <rdf:Description rdf:about="https://w3id.org/osce-kg/id/x">
+    <rdfs:comment>&lol9;</rdfs:comment>
+  </rdf:Description>
+</rdf:RDF>
+"""
+
+
+def _billion_laughs() -> str:
+    levels = []
+    for i in range(1, 10):
+        prev = "lol" if i == 1 else f"lol{i - 1}"
+        levels.append(f' <!ENTITY lol{i} "' + f"&{prev};" * 10 + '">')
+    return _LAUGHS.format(levels="\n".join(levels))
+
+
+_EXTERNAL = _LAUGHS.replace("&lol9;", "&ext;").format(
+    levels=' <!ENTITY ext SYSTEM "file:///etc/passwd">'
+)
+
+
+@pytest.mark.parametrize(
+    ("document", "needle"),
+    [(_billion_laughs(), "entity expansion"), (_EXTERNAL, "outside the document")],
+    ids=["billion-laughs", "external-entity"],
+)
+@pytest.mark.parametrize("command", ["stats", "validate", "validate-pyshacl", "build"])
+def test_hostile_rdf_xml_entities_are_refused(
+    data_copy: Path, command: str, document: str, needle: str
+) -> None:
+    bomb = data_copy / "graph" / "shared" / "bomb.rdf"
+    bomb.write_text(document, encoding="utf-8")
+    out = _in_data(data_copy, GRAPH_READERS[command], timeout=60)
+    assert_one_line(out, 2, str(bomb), needle)
+
+
+def test_harmless_rdf_xml_entities_are_read(data_copy: Path) -> None:
+    doc = _LAUGHS.replace("&lol9;", "&xsd;date").format(
+        levels=' <!ENTITY xsd "http://www.w3.org/2001/XMLSchema#">'
+    )
+    (data_copy / "graph" / "shared" / "ok.rdf").write_text(doc, encoding="utf-8")
+    out = _in_data(data_copy, ["stats", "--format", "json"], timeout=60)
+    assert out.code == 0, out.stderr

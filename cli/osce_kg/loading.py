@@ -29,6 +29,7 @@ import pyoxigraph
 from . import namespaces as ns
 from .errors import InputError, ParseError
 from .layout import RDF_SUFFIXES, DataLayout, RdfFile, check_regular, decode_utf8, read_regular
+from .xml_entities import check_entities
 
 if TYPE_CHECKING:
     import rdflib
@@ -69,27 +70,53 @@ def base_iri(path: Path) -> str:
 def _ox_parse(
     path: Path, data: bytes, fmt: str, base: str | None
 ) -> list[pyoxigraph.Triple] | list[pyoxigraph.Quad]:
+    if fmt == "xml":
+        check_entities(str(path), data)
     text = decode_utf8(path, data)
-    try:
+    with parsing(path):
         return list(pyoxigraph.parse(text, format=OX_FORMATS[fmt], base_iri=base or base_iri(path)))
-    except SyntaxError as exc:
-        raise parse_error_from(path, exc) from None
 
 
 def ox_triples(path: Path) -> Iterator[pyoxigraph.Triple | pyoxigraph.Quad]:
     """One file's triples as Oxigraph terms, streamed (no rdflib); ParseError on bad
     syntax, InputError if the file cannot be read."""
-    check_regular(path)
+    check_readable(path)
     try:
-        yield from pyoxigraph.parse(
-            path=str(path), format=OX_FORMATS[guess_format(path)], base_iri=base_iri(path)
-        )
-    except SyntaxError as exc:
-        raise parse_error_from(path, exc) from None
+        with parsing(path):
+            yield from pyoxigraph.parse(
+                path=str(path), format=OX_FORMATS[guess_format(path)], base_iri=base_iri(path)
+            )
     except OSError as exc:
         if not path.exists():
             raise InputError(f"{path}: no such file") from None
         raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
+
+
+def check_readable(path: Path) -> None:
+    """Before a parser opens ``path`` itself: InputError unless it is a regular
+    file, ParseError for RDF/XML whose entities would expand beyond reason
+    (:mod:`osce_kg.xml_entities`)."""
+    if guess_format(path) == "xml":
+        check_entities(str(path), read_regular(path))
+    else:
+        check_regular(path)
+
+
+@contextlib.contextmanager
+def parsing(path: Path | str) -> Iterator[None]:
+    """Oxigraph's parse errors as :class:`ParseError` naming ``path``: a syntax
+    error with its line and column, a term over the parser's size limit, XML
+    nested too deeply or expanding entities."""
+    try:
+        yield
+    except SyntaxError as exc:
+        raise parse_error_from(path, exc) from None
+    except MemoryError as exc:
+        if "maximal size" not in str(exc):
+            raise
+        raise ParseError(
+            str(path), None, None, "a term (literal or IRI) is longer than the parser's 16 MB limit"
+        ) from None
 
 
 def parse_error_from(path: Path | str, exc: SyntaxError) -> ParseError:
@@ -109,14 +136,21 @@ class TermConverter:
     ``fresh_bnodes``: each blank node becomes a new rdflib BNode, as a parser
     gives them (``_:b1`` in two files are two nodes); otherwise it keeps its
     label, as query answers need (the same node on two rows stays the same).
+    ``bnode_prefix``: fresh blank nodes are labelled PREFIX1, PREFIX2 … in the
+    order they first appear, so the labels depend on the file's bytes only
+    (the build's reproducible outputs), not on a random generator.
     """
 
-    def __init__(self, *, fresh_bnodes: bool, where: str = "") -> None:
+    def __init__(
+        self, *, fresh_bnodes: bool, where: str = "", bnode_prefix: str | None = None
+    ) -> None:
         from rdflib import BNode, Literal, URIRef
 
         self.uriref, self.literal, self.bnode = URIRef, Literal, BNode
         self.fresh_bnodes = fresh_bnodes
         self.where = where
+        self.bnode_prefix = bnode_prefix
+        self.bnodes = 0
         self.seen: dict[object, rdflib.term.Identifier] = {}
 
     def __call__(self, term: object) -> rdflib.term.Identifier:
@@ -137,7 +171,12 @@ class TermConverter:
                 return self.literal(term.value)
             return self.literal(term.value, datatype=self(term.datatype))
         if isinstance(term, pyoxigraph.BlankNode):
-            return self.bnode() if self.fresh_bnodes else self.bnode(term.value)
+            if not self.fresh_bnodes:
+                return self.bnode(term.value)
+            if self.bnode_prefix is None:
+                return self.bnode()
+            self.bnodes += 1
+            return self.bnode(f"{self.bnode_prefix}{self.bnodes}")
         raise ParseError(self.where, None, None, "RDF-star quoted triples are not supported")
 
 
@@ -155,7 +194,12 @@ def quiet_rdflib_terms() -> Iterator[None]:
 
 
 def parse_into(
-    graph: rdflib.Graph, path: Path, fmt: str | None = None, base: str | None = None
+    graph: rdflib.Graph,
+    path: Path,
+    fmt: str | None = None,
+    base: str | None = None,
+    *,
+    bnode_prefix: str | None = None,
 ) -> rdflib.Graph:
     """Parse ``path`` strictly into ``graph`` (returned).
 
@@ -163,23 +207,27 @@ def parse_into(
     reports line and column); its terms are then handed to rdflib.  Quads of a
     TriG or N-Quads file go to their named graphs when ``graph`` is a Dataset,
     and into ``graph`` itself otherwise.  ``base`` defaults to the file's URI.
+    ``bnode_prefix``: see :class:`TermConverter`.
     """
 
     fmt = fmt or guess_format(path)
-    return add_parsed(graph, _ox_parse(path, _read(path), fmt, base), str(path))
+    parsed = _ox_parse(path, _read(path), fmt, base)
+    return add_parsed(graph, parsed, str(path), bnode_prefix=bnode_prefix)
 
 
 def add_parsed(
     graph: rdflib.Graph,
     parsed: Iterable[pyoxigraph.Triple | pyoxigraph.Quad],
     where: str,
+    *,
+    bnode_prefix: str | None = None,
 ) -> rdflib.Graph:
     """Oxigraph's parsed triples (or quads) added to ``graph`` (returned) as rdflib
     terms: each blank node a fresh one, quads to their named graphs when ``graph``
     is a Dataset.  ParseError naming ``where`` for RDF-star, which is not read."""
     import rdflib
 
-    conv = TermConverter(fresh_bnodes=True, where=where)
+    conv = TermConverter(fresh_bnodes=True, where=where, bnode_prefix=bnode_prefix)
     dataset = graph if isinstance(graph, rdflib.Dataset) else None
     targets: dict[str, rdflib.Graph] = {}
     with quiet_rdflib_terms():
@@ -239,13 +287,11 @@ def bulk_load_files(store: pyoxigraph.Store, files: Iterable[RdfFile]) -> None:
     """The dataset files straight into ``store``'s default graph, by Oxigraph's
     strict parsers and bulk loader (no rdflib); ParseError names file, line, column."""
     for f in files:
-        check_regular(f.path)
-        try:
+        check_readable(f.path)
+        with parsing(f.path):
             store.bulk_load(
                 path=str(f.path), format=OX_FORMATS[guess_format(f.path)], base_iri=base_iri(f.path)
             )
-        except SyntaxError as exc:
-            raise parse_error_from(f.path, exc) from None
 
 
 def close_in_store(store: pyoxigraph.Store, ontology: Iterable[RdfFile]) -> None:

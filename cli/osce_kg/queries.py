@@ -18,9 +18,7 @@ Or a ``params:`` list in the header names ordinary variables explicitly
 
 from __future__ import annotations
 
-import contextlib
 import re
-import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import namespaces as ns
 from .errors import InputError, ParseError
+from .recursion import deep_recursion
 from .sparql_bind import check_iri, literal_term
 
 if TYPE_CHECKING:
@@ -147,18 +146,6 @@ def parse_header(text: str, where: str) -> dict[str, Any]:
     if not isinstance(meta, dict):
         raise ParseError(where, 1, None, "the #+ header must be a YAML mapping (key: value)")
     return meta
-
-
-@contextlib.contextmanager
-def deep_recursion() -> Iterator[None]:
-    """Room for rdflib's parser and algebra, which recurse a few dozen frames per
-    level of a query's nesting (bounded by :data:`~osce_kg.sparql_bind.MAX_NESTING`)."""
-    limit = sys.getrecursionlimit()
-    sys.setrecursionlimit(max(limit, 8000))
-    try:
-        yield
-    finally:
-        sys.setrecursionlimit(limit)
 
 
 def parse_sparql(text: str, where: str) -> Any:

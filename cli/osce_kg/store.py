@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, Any, cast
 from .errors import EndpointError, InputError, one_line
 from .layout import DataLayout, cache_root
 from .loading import TermConverter, bulk_load_dataset, quiet_rdflib_terms, rdflib_graph
-from .queries import deep_recursion
+from .recursion import deep_recursion
 from .resultset import Bindings, Row, SelectResult
 from .sparql_bind import bind, check_bindings, check_nesting
 

@@ -4,18 +4,20 @@ Two builds of the same input must give identical files, so that a diff of
 ``dist/`` means a change of the data.  rdflib's Turtle writer already sorts
 subjects, predicates and objects; N-Triples lines are sorted here; JSON-LD is
 re-ordered after serialisation (rdflib emits nodes in hash order); TriG is
-assembled from one sorted Turtle body per named graph.  Blank nodes would get
-fresh random labels on every parse, so a graph that has any is relabelled
-canonically first; the named graphs of the TriG are relabelled together
-(:func:`canonical_graphs`), so that a blank node two graphs share stays one
-node.
+assembled from one sorted Turtle body per named graph.  A blank node of a
+data file is labelled by the file (its named graph and name) and the order in
+which it first appears there (:func:`bnode_prefix`), so its label depends on
+the file's bytes only: no random labels, and no canonicalisation, whose cost
+grows steeply with long chains of blank nodes.  Query answers, which come
+from the store with the store's labels, are relabelled canonically
+(:func:`canonical`).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
-from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -76,7 +78,7 @@ def load_built_dataset(files: Iterable[RdfFile]) -> BuiltDataset:
         graph = parsed.get(f.graph)
         if graph is None:
             graph = parsed[f.graph] = _new_graph(f.graph)
-        parse_into(graph, f.path)
+        parse_into(graph, f.path, bnode_prefix=bnode_prefix(f))
     graphs = {iri: g for iri, g in parsed.items() if len(g)}
     union = _union(graphs.values())
     ontology = graphs.get(ns.ONTOLOGY_GRAPH, _new_graph())
@@ -85,6 +87,13 @@ def load_built_dataset(files: Iterable[RdfFile]) -> BuiltDataset:
     graphs[ns.INFERRED_GRAPH] = inferred
     union += inferred
     return BuiltDataset(graphs, union)
+
+
+def bnode_prefix(f: RdfFile) -> str:
+    """The label prefix of a file's blank nodes: from its named graph and name
+    (never its absolute path, which differs from one checkout to another)."""
+    digest = hashlib.sha256(f"{f.graph}\n{f.path.name}".encode()).hexdigest()[:10]
+    return f"b{digest}n"
 
 
 def _union(graphs: Iterable[rdflib.Graph]) -> rdflib.Graph:
@@ -118,42 +127,6 @@ def canonical(graph: rdflib.Graph) -> rdflib.Graph:
         return graph
     out = _new_graph(str(graph.identifier) if isinstance(graph.identifier, rdflib.URIRef) else None)
     out += to_canonical_graph(graph)
-    return out
-
-
-# Predicates of the reified quads inside canonical_graphs (never written out).
-_QUAD = rdflib.Namespace("urn:x-osce-kg:quad#")
-
-
-def canonical_graphs(graphs: Mapping[str, rdflib.Graph]) -> dict[str, rdflib.Graph]:
-    """The named graphs with canonical blank-node labels chosen over all of them at once.
-
-    Relabelling each graph on its own would split a blank node that two graphs
-    share (a source states it, the inferred graph adds its super-types) into
-    two nodes.  Instead every triple with a blank node becomes a node of one
-    graph, with its subject, predicate, object and named graph; that graph is
-    relabelled canonically, and the triples are read back from it.  The
-    graphs themselves are returned if none has a blank node.
-    """
-    if not _has_blank_nodes(graphs.values()):
-        return dict(graphs)
-    out = {iri: _new_graph(iri) for iri in graphs}
-    quads = rdflib.Graph()
-    for iri, graph in graphs.items():
-        for s, p, o in graph:
-            if isinstance(s, BNode) or isinstance(o, BNode):
-                quad = BNode()
-                quads.add((quad, _QUAD.s, s))
-                quads.add((quad, _QUAD.p, p))
-                quads.add((quad, _QUAD.o, o))
-                quads.add((quad, _QUAD.g, rdflib.URIRef(iri)))
-            else:
-                out[iri].add((s, p, o))
-    parts: dict[Node, dict[Node, Node]] = defaultdict(dict)
-    for node, part, term in to_canonical_graph(quads):
-        parts[node][part] = term
-    for q in parts.values():
-        out[str(q[_QUAD.g])].add((q[_QUAD.s], q[_QUAD.p], q[_QUAD.o]))
     return out
 
 
@@ -241,7 +214,7 @@ def _naming(graph: rdflib.Graph, shared: set[BNode]) -> rdflib.Graph:
 
 def _trig(graphs: Mapping[str, rdflib.Graph]) -> str:
     """TriG: one block per named graph, in :func:`graph_order`, prefixes declared once
-    (blank nodes as the graphs label them: :func:`canonical_graphs` first)."""
+    (blank nodes as the graphs label them)."""
     # A blank node that two graphs share must keep its label in both blocks;
     # the Turtle writer would write one it sees once as "[]" (a new node), so
     # it is written as a placeholder IRI, then given back its label.
@@ -275,12 +248,9 @@ DATASET_FILES = ("osce-kg.ttl", "osce-kg.nt", "osce-kg.jsonld", "osce-kg.trig", 
 def write_dataset(built: BuiltDataset, folder: Path) -> list[Path]:
     """Write the dataset's serialisations into ``folder``; return the files written."""
     folder.mkdir(parents=True, exist_ok=True)
-    # Blank nodes get their canonical labels once, over every named graph, and
-    # every file is written from those graphs: one node, one label, everywhere.
+    # Blank nodes keep the labels they were parsed with (:func:`bnode_prefix`):
+    # a function of the files' bytes, the same in every file written here.
     graphs, union = built.graphs, built.union
-    if _has_blank_nodes([union]):
-        graphs = canonical_graphs(built.graphs)
-        union = _union(graphs.values())
     texts = {
         "osce-kg.ttl": _turtle(union),
         "osce-kg.nt": _ntriples(union),

@@ -20,6 +20,7 @@ local files, which a corpus on a server has outgrown.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +29,7 @@ from typing import TYPE_CHECKING
 from ..atomic import atomic_directory
 from ..errors import DataError, InputError, ValidationFailed
 from ..layout import DataLayout
+from ..recursion import run_deep
 from . import stages
 from .dataset import BuiltDataset, load_built_dataset, write_dataset
 from .report import OutputFile, ValidationStatus, render_report
@@ -215,7 +217,9 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
         for i, (label, stage) in enumerate(steps):
             if progress:
                 progress(label, i, len(steps))
-            stage(state)
+            # The RDF writers recurse once per level of nested blank nodes:
+            # each stage gets a stack deep enough for whatever the data holds.
+            run_deep(functools.partial(stage, state))
         if progress:
             progress("Done", len(steps), len(steps))
         files = list_files(tmp)

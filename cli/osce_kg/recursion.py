@@ -1,0 +1,64 @@
+"""Room for the recursive parts of the RDF libraries osce-kg stands on.
+
+rdflib's SPARQL parser and algebra, and its Turtle and JSON-LD writers, recurse
+a few frames per level of nesting (of a query's groups, of blank nodes inside
+blank nodes).  Real data nests a few levels; hostile or generated data may nest
+100,000, and Python's default limit of 1,000 frames then ends the run with a
+RecursionError.  :func:`deep_recursion` raises the limit for code that is
+bounded by a check first (queries: :data:`osce_kg.sparql_bind.MAX_NESTING`);
+:func:`run_deep` runs unbounded work in a thread with a stack large enough for
+it, so the build writes a 100,000-deep chain of blank nodes instead of failing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from typing import TypeVar
+
+T = TypeVar("T")
+
+# A thread's stack is reserved, not committed: the pages are used only as deep
+# as the recursion goes.
+_STACK_BYTES = 1 << 29
+_DEEP_LIMIT = 2_000_000
+_lock = threading.Lock()
+
+
+@contextlib.contextmanager
+def deep_recursion(limit: int = 8000) -> Iterator[None]:
+    """Raise the recursion limit to at least ``limit`` for the block."""
+    previous = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(previous, limit))
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(previous)
+
+
+def run_deep(work: Callable[[], T]) -> T:
+    """``work()``, run in a thread with a 512 MB stack and a recursion limit of
+    two million frames; its result, or the exception it raised."""
+    result: list[T] = []
+    failure: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            result.append(work())
+        except BaseException as exc:  # handed to the caller's thread
+            failure.append(exc)
+
+    with _lock:  # the stack size and the recursion limit are process-wide settings
+        previous_stack = threading.stack_size(_STACK_BYTES)
+        try:
+            worker = threading.Thread(target=target, name="osce-kg-deep", daemon=True)
+            with deep_recursion(_DEEP_LIMIT):
+                worker.start()
+                worker.join()
+        finally:
+            threading.stack_size(previous_stack)
+    if failure:
+        raise failure[0]
+    return result[0]
