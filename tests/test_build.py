@@ -12,13 +12,14 @@ import re
 import shutil
 import signal
 import subprocess
+import sys
 import time
 from pathlib import Path
 
 import pyoxigraph
 import pytest
 
-from conftest import SLUG, clean_env, osce_kg_exe
+from conftest import REPO, SLUG, clean_env, osce_kg_exe
 
 SESSION_IRI = "https://w3id.org/osce-kg/id/event/2012-osce-missions-police-reform-session"
 MEETING_IRI = "https://w3id.org/osce-kg/id/event/2012-annual-police-experts-meeting"
@@ -46,7 +47,8 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 
 @pytest.fixture(scope="module")
 def builds(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    """Two builds of the shipped data: the second with SOURCE_DATE_EPOCH set.
+    """Two builds of the shipped data: the second with SOURCE_DATE_EPOCH set, from a
+    copy of the data in another folder.
 
     Different hash seeds, so that any output that follows the hash order of
     strings (set iteration) differs between them.
@@ -54,7 +56,14 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     root = tmp_path_factory.mktemp("build")
     first = run_build(root / "a", PYTHONHASHSEED="1")
     assert first.returncode == 0, first.stderr
-    second = run_build(root / "b", PYTHONHASHSEED="2", SOURCE_DATE_EPOCH=EPOCH)
+    # The second reads a copy of the data in another folder: no output may
+    # depend on where the data or the build lives.
+    copy = root / "elsewhere" / "data"
+    for name in ("ontology", "shapes", "graph", "queries"):
+        shutil.copytree(REPO / name, copy / name)
+    second = run_build(
+        root / "b", PYTHONHASHSEED="2", SOURCE_DATE_EPOCH=EPOCH, OSCE_KG_DATA=str(copy)
+    )
     assert second.returncode == 0, second.stderr
     return root / "a", root / "b"
 
@@ -395,6 +404,66 @@ def test_progress_only_on_a_terminal(tmp_path: Path) -> None:
     assert b"Writing the dataset" in seen
 
 
+def test_the_next_build_cleans_what_a_killed_one_left(dist: Path, tmp_path: Path) -> None:
+    out = tmp_path / "dist"
+    shutil.copytree(dist, out)
+    litter = [tmp_path / ".dist.k1ll3d.tmp", tmp_path / ".dist.old"]
+    for folder in litter:
+        (folder / "queries").mkdir(parents=True)
+        (folder / "queries" / "half.csv").write_text("half\n", encoding="utf-8")
+    keep = tmp_path / ".other.k1ll3d.tmp"  # another output's: not this build's to remove
+    keep.mkdir()
+    result = run_build(out, "--no-validate")
+    assert result.returncode == 0, result.stderr
+    assert not any(folder.exists() for folder in litter)
+    assert keep.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".other.k1ll3d.tmp", "dist"]
+
+
+def test_a_folder_is_swapped_in_one_step(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where the system can exchange two paths, replacing a folder is that one
+    step: the two renames (old away, new in) that a kill could separate are
+    never made."""
+    import osce_kg.atomic as atomic
+
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "old.txt").write_text("old\n", encoding="utf-8")
+    renames: list[tuple[str, str]] = []
+    real_replace = os.replace
+
+    def watching(src: object, dst: object) -> None:
+        renames.append((str(src), str(dst)))
+        real_replace(src, dst)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(atomic.os, "replace", watching)
+    with atomic.atomic_directory(out) as tmp:
+        (tmp / "new.txt").write_text("new\n", encoding="utf-8")
+    assert [p.name for p in out.iterdir()] == ["new.txt"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+    if sys.platform.startswith("linux"):
+        assert renames == []  # renameat2(RENAME_EXCHANGE), not two renames
+
+
+def test_two_builds_into_one_folder_at_once(dist: Path, tmp_path: Path) -> None:
+    out = tmp_path / "dist"
+    shutil.copytree(dist, out)
+    procs = [
+        subprocess.Popen(
+            [*osce_kg_exe(), "build", "--no-validate", "-o", str(out)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=clean_env(SOURCE_DATE_EPOCH=EPOCH),
+        )
+        for _ in range(2)
+    ]
+    errors = [p.communicate(timeout=600)[1] for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], errors
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dist"]
+    assert (out / "dataset" / "osce-kg.trig").is_file()
+
+
 def test_refuses_to_replace_a_folder_it_did_not_build(tmp_path: Path) -> None:
     mine = tmp_path / "notes"
     mine.mkdir()
@@ -410,33 +479,35 @@ def test_refuses_to_replace_a_folder_it_did_not_build(tmp_path: Path) -> None:
 # --------------------------------------------------------------------------- blank nodes
 
 
-def _dataset_with_a_shared_blank_node() -> object:
-    """A source graph stating a blank node and the inferred graph adding its super-type."""
-    import rdflib
+def _dataset_with_a_shared_blank_node(folder: Path) -> object:
+    """A source file stating a blank node, loaded as the build loads it: the
+    inferred graph adds the node's super-type, so two graphs share it."""
+    from osce_kg import namespaces as ns
+    from osce_kg.build.dataset import load_built_dataset
+    from osce_kg.layout import RdfFile
 
-    from osce_kg.build.dataset import BuiltDataset
-
-    okg = rdflib.Namespace("https://w3id.org/osce-kg/ontology#")
-    source = "https://w3id.org/osce-kg/graph/source/x"
-    inferred = "https://w3id.org/osce-kg/graph/inferred"
-    event, place = rdflib.BNode(), rdflib.BNode()
-    a = rdflib.Graph(identifier=rdflib.URIRef(source))
-    a.add((event, rdflib.RDF.type, okg.Meeting))
-    a.add((event, rdflib.RDFS.label, rdflib.Literal("a meeting")))
-    a.add((event, okg.place, place))
-    a.add((place, rdflib.RDFS.label, rdflib.Literal("somewhere")))
-    b = rdflib.Graph(identifier=rdflib.URIRef(inferred))
-    b.add((event, rdflib.RDF.type, okg.Event))
-    union = rdflib.Graph()
-    union += a
-    union += b
-    return BuiltDataset({source: a, inferred: b}, union)
+    folder.mkdir(parents=True, exist_ok=True)
+    onto, facts = folder / "ontology.ttl", folder / "facts.ttl"
+    prefix = "@prefix okg: <https://w3id.org/osce-kg/ontology#> .\n"
+    prefix += "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+    onto.write_text(prefix + "okg:Meeting rdfs:subClassOf okg:Event .\n", encoding="utf-8")
+    facts.write_text(
+        prefix + '[] a okg:Meeting ; rdfs:label "a meeting" ; '
+        'okg:place [ rdfs:label "somewhere" ] .\n',
+        encoding="utf-8",
+    )
+    return load_built_dataset(
+        [
+            RdfFile(onto, ns.ONTOLOGY_GRAPH),
+            RdfFile(facts, "https://w3id.org/osce-kg/graph/source/x"),
+        ]
+    )
 
 
 def test_a_blank_node_shared_by_two_graphs_stays_one_node(tmp_path: Path) -> None:
     from osce_kg.build.dataset import BuiltDataset, write_dataset
 
-    built = _dataset_with_a_shared_blank_node()
+    built = _dataset_with_a_shared_blank_node(tmp_path / "data")
     assert isinstance(built, BuiltDataset)
     write_dataset(built, tmp_path / "a")
     trig = quads(tmp_path / "a" / "osce-kg.trig")
@@ -457,12 +528,13 @@ def test_a_blank_node_shared_by_two_graphs_stays_one_node(tmp_path: Path) -> Non
     from osce_kg.loading import parse_file
 
     union = parse_file(tmp_path / "a" / "osce-kg.trig")  # the quads of every graph, in one
-    assert len(union) == 5
+    assert len([t for t in union if any(isinstance(x, rdflib.BNode) for x in t)]) == 5
     assert len({t for triple in union for t in triple if isinstance(t, rdflib.BNode)}) == 2
     for suffix in (".ttl", ".nt", ".jsonld"):
         assert isomorphic(parse_file(tmp_path / "a" / f"osce-kg{suffix}"), union), suffix
-    # Deterministic: fresh blank nodes (new random labels) give the same bytes.
-    again = _dataset_with_a_shared_blank_node()
+    # Deterministic: parsed again, the blank nodes get the same labels, and the
+    # bytes are the same (the labels come from the file, not a random generator).
+    again = _dataset_with_a_shared_blank_node(tmp_path / "data")
     assert isinstance(again, BuiltDataset)
     write_dataset(again, tmp_path / "b")
     assert snapshot(tmp_path / "a") == snapshot(tmp_path / "b")

@@ -98,9 +98,11 @@ def validate(built: BuiltDataset, folder: Path) -> ValidationStatus:
     validate`` does by default.
     """
     from .. import validation
+    from ..layout import DataLayout
     from ..validation import reports
 
-    report = validation.validate()
+    # Paths relative to the data folder, so the report is the same wherever it was built.
+    report = validation.validate().relative_to(DataLayout.default().root)
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "report.txt").write_text(reports.render_text(report), encoding="utf-8", newline="\n")
     (folder / "report.json").write_text(reports.render_json(report), encoding="utf-8", newline="\n")

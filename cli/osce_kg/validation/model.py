@@ -6,9 +6,11 @@ Python) yields the same record, so one report writer serves all of them.
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from rdflib import Namespace
 from rdflib.namespace import SH
@@ -174,6 +176,22 @@ class Report:
     rules: list[Rule]
     files: list[str]
     prefixes: dict[str, str] = field(default_factory=dict)
+
+    def relative_to(self, root: Path) -> Report:
+        """The same report with the paths under ``root`` written relative to it (a
+        published report must not depend on the folder it was made in)."""
+
+        def rel(path: str | None) -> str | None:
+            if path is None:
+                return None
+            try:
+                return Path(path).resolve().relative_to(root.resolve()).as_posix()
+            except ValueError:
+                return path
+
+        results = [dataclasses.replace(r, file=rel(r.file)) for r in self.results]
+        files = [rel(f) or f for f in self.files]
+        return Report(results, self.rules, files, self.prefixes)
 
     def show(self, node: Node | None) -> str:
         """A node as a reader wants it: a prefixed name where one fits, else N-Triples."""
