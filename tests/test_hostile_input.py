@@ -141,8 +141,8 @@ def test_source_add_data_folder_under_a_file(tmp_path: Path) -> None:
 
 FULL_DISK_CASES = {
     "query run": (["query", "run", "speeches", "-o", "{m}/out.csv"], "out.csv"),
-    "stats": (["stats", "--format", "json", "-o", "{m}/out.csv"], "out.csv"),
-    "validate": (["validate", "--format", "json", "-o", "{m}/out.csv"], "out.csv"),
+    "stats": (["stats", "-o", "{m}/out.csv"], "out.csv"),
+    "validate": (["validate", "--format", "text", "-o", "{m}/out.csv"], "out.csv"),
     "network export": (
         ["network", "export", "speaker-event", "--format", "gexf", "-o", "{m}/out.csv"],
         "out.csv",

@@ -89,7 +89,7 @@ def test_csv_and_tsv_follow_the_w3c_formats(capsys: pytest.CaptureFixture[str]) 
     assert len(rows) == 3
     assert rows[1][0] == ID + "agreement/tajikistan-osce-mou-police-reform"
     assert {r[4] for r in rows[1:]} == {"2012-02"}  # CSV: the lexical form only
-    code, out, _ = osce(capsys, "query", "run", "agreements", "--format", "tsv")
+    code, out, _ = osce(capsys, "query", "run", "agreements", "--format", "sparql-tsv")
     lines = out.rstrip("\n").split("\n")
     assert lines[0] == "?agreement\t?agreementLabel\t?party\t?partyLabel\t?ratified\t?inForce"
     cells = lines[1].split("\t")

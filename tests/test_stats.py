@@ -39,4 +39,4 @@ def test_without_the_ontology_only_the_graph_is_counted() -> None:
     graph_only = file_stats(layout.dataset_files(ontology=False))
     ontology = file_stats(layout.ontology_files())
     assert graph_only.triples == everything.triples - ontology.triples
-    assert stats_rows(graph_only)[0] == ("total", "triples", graph_only.triples)
+    assert stats_rows(graph_only)[0] == ("total", "triples stated", graph_only.triples)

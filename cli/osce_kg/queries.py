@@ -118,6 +118,33 @@ class StoredQuery:
         )
 
 
+# --------------------------------------------------------------------------- ad hoc
+
+_DECLARED = re.compile(r"(?im)^\s*PREFIX\s+([A-Za-z][\w.-]*)?:")
+
+
+def ad_hoc_query(text: str, where: str, path: Path | None = None) -> StoredQuery:
+    """A query typed by a user, with the project's prefixes declared for it (each
+    one the query does not declare itself), on one line after its leading
+    comments; positions in errors are those of the text as typed."""
+    declared = {m.group(1) or "" for m in _DECLARED.finditer(text)}
+    missing = [(p, iri) for p, iri in sorted(ns.PREFIXES.items()) if p not in declared]
+    if not missing:
+        return StoredQuery.from_text(text, where, path)
+    lines = text.split("\n")
+    at = next(
+        (i for i, line in enumerate(lines) if line.strip() and not line.lstrip().startswith("#")),
+        len(lines),
+    )
+    prologue = " ".join(f"PREFIX {p}: <{iri}>" for p, iri in missing)
+    full = "\n".join([*lines[:at], prologue, *lines[at:]])
+    try:
+        return StoredQuery.from_text(full, where, path)
+    except ParseError as exc:
+        line = exc.line - 1 if exc.line is not None and exc.line > at + 1 else exc.line
+        raise ParseError(exc.path, line, exc.column, exc.message) from None
+
+
 # --------------------------------------------------------------------------- parsing
 
 

@@ -8,6 +8,7 @@ instead (see :mod:`osce_kg.sparql_results`).
 
 from __future__ import annotations
 
+import contextvars
 import csv
 import io
 import json
@@ -16,8 +17,37 @@ from collections.abc import Sequence
 from .errors import InputError
 
 ROW_FORMATS = ("table", "csv", "tsv", "json", "markdown")
+# The format an output file's suffix names (-o stats.csv writes CSV).
+ROW_SUFFIXES = {".csv": "csv", ".tsv": "tsv", ".json": "json", ".md": "markdown"}
 
 Value = str | int | float | bool | None
+
+# The width a ``table`` must fit, when it goes to a terminal (the command layer
+# sets it); None: no limit (a file or a pipe gets every value whole).
+TABLE_WIDTH: contextvars.ContextVar[int | None] = contextvars.ContextVar(
+    "TABLE_WIDTH", default=None
+)
+_MIN_COLUMN = 6
+
+
+def fit_widths(widths: Sequence[int], room: int) -> list[int]:
+    """Column widths that fit ``room`` characters (two spaces between columns):
+    the widest columns are cut first, none below a few characters."""
+    budget = room - 2 * (len(widths) - 1)
+    if sum(widths) <= budget:
+        return list(widths)
+    low, high = _MIN_COLUMN, max(widths)
+    while low < high:  # the largest cap whose capped widths fit
+        cap = (low + high + 1) // 2
+        if sum(min(w, cap) for w in widths) <= budget:
+            low = cap
+        else:
+            high = cap - 1
+    return [min(w, low) for w in widths]
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _text(value: Value) -> str:
@@ -32,7 +62,9 @@ def render_rows(columns: Sequence[str], rows: Sequence[Sequence[Value]], fmt: st
     """Rows as text in one of :data:`ROW_FORMATS`."""
     if fmt in ("csv", "tsv"):
         buf = io.StringIO()
-        writer = csv.writer(buf, delimiter="," if fmt == "csv" else "\t", lineterminator="\r\n")
+        # CSV ends lines with CRLF (RFC 4180); TSV with LF, as tab-separated files do.
+        ending = "\r\n" if fmt == "csv" else "\n"
+        writer = csv.writer(buf, delimiter="," if fmt == "csv" else "\t", lineterminator=ending)
         writer.writerow(columns)
         for row in rows:
             writer.writerow([_text(v) for v in row])
@@ -53,6 +85,11 @@ def render_rows(columns: Sequence[str], rows: Sequence[Sequence[Value]], fmt: st
         widths = [len(c) for c in columns]
         for row in cells:
             widths = [max(w, len(c)) for w, c in zip(widths, row, strict=True)]
+        room = TABLE_WIDTH.get()
+        if room is not None:
+            widths = fit_widths(widths, room)
+            columns = [_cut(c, w) for c, w in zip(columns, widths, strict=True)]
+            cells = [[_cut(c, w) for c, w in zip(row, widths, strict=True)] for row in cells]
 
         def line(values: Sequence[str]) -> str:
             return "  ".join(v.ljust(w) for v, w in zip(values, widths, strict=True)).rstrip()

@@ -7,7 +7,8 @@ stored query the way ``osce-kg query run`` does; the command writes the text.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from .errors import InputError
 from .queries import StoredQuery
@@ -19,12 +20,32 @@ if TYPE_CHECKING:
     from rdflib.term import Identifier
 
 
-def output_format(kind: str, fmt: str | None) -> str:
-    """The format to write a ``kind`` answer in; InputError if ``fmt`` does not fit it."""
+def output_format(kind: str, fmt: str | None, output: Path | None = None) -> str:
+    """The format to write a ``kind`` answer in: ``fmt``, else the one the output
+    file's suffix names, else the kind's default; InputError if ``fmt`` does not
+    fit the answer or contradicts the suffix."""
+    from .sparql_results import GRAPH_WRITERS, SELECT_WRITERS
+
     graph_answer = kind in ("CONSTRUCT", "DESCRIBE")
     allowed = GRAPH_FORMATS if graph_answer else ASK_FORMATS if kind == "ASK" else SELECT_FORMATS
+    writers: dict[str, Any] = {**SELECT_WRITERS, **GRAPH_WRITERS}
+    named = None
+    if output is not None:
+        suffix = output.suffix.lower()
+        named = next((n for n in allowed if suffix in writers[n].suffixes), None)
+        other = next((n for n, w in writers.items() if suffix in w.suffixes), None)
+        if named is None and other is not None and fmt is None:
+            raise InputError(
+                f"-o {output}: a {kind} query gives {'a graph' if graph_answer else 'rows'}, "
+                f"not {other}; use one of {', '.join(allowed)}"
+            )
     if fmt is None:
-        return allowed[0]
+        return named or allowed[0]
+    if output is not None and named is not None and named != fmt:
+        raise InputError(
+            f"--format {fmt} and -o {output} disagree ({output.suffix} is {named}); "
+            "give one of them, or make them agree"
+        )
     if fmt not in allowed:
         raise InputError(
             f"--format {fmt}: a {kind} query gives "
@@ -49,11 +70,13 @@ def render_answer(
     bindings: Mapping[str, Identifier],
     fmt: str | None,
     store: StoreSpec,
+    output: Path | None = None,
 ) -> str:
-    """The answer of ``q`` on ``store`` as text in ``fmt`` (None: the kind's default)."""
+    """The answer of ``q`` on ``store`` as text in ``fmt`` (None: the one ``output``'s
+    suffix names, else the kind's default)."""
     from .sparql_results import render_boolean, render_graph, render_select
 
-    fmt = output_format(q.kind, fmt)
+    fmt = output_format(q.kind, fmt, output)
     s = store.open()
     if q.kind == "SELECT":
         text = render_select(select(s, q, bindings, native=True), fmt)

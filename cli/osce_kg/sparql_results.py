@@ -4,7 +4,8 @@ tables, graphs as Turtle / N-Triples / JSON-LD.
 * ``json`` — SPARQL 1.1 Query Results JSON Format (``application/sparql-results+json``);
 * ``csv`` — SPARQL 1.1 CSV: header of variable names, plain values (IRIs bare,
   literals as their lexical form), CRLF line ends, RFC 4180 quoting;
-* ``tsv`` — SPARQL 1.1 TSV: header of ``?var``, every term in SPARQL/Turtle syntax;
+* ``tsv`` — the CSV's plain values separated by tabs, for spreadsheets and pandas;
+* ``sparql-tsv`` — SPARQL 1.1 TSV: header of ``?var``, every term in SPARQL/Turtle syntax;
 * ``table`` / ``markdown`` — for people: IRIs shortened with the project's prefixes.
 
 :data:`SELECT_WRITERS` and :data:`GRAPH_WRITERS` are the registries of these
@@ -159,6 +160,17 @@ def tsv_term(term: Any) -> str:
     return text
 
 
+def to_plain_tsv(result: SelectResult) -> str:
+    """Plain values (as in :func:`to_csv`) separated by tabs: what a spreadsheet or
+    ``pandas.read_csv(sep="\\t")`` expects."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, delimiter="\t", lineterminator="\n")
+    writer.writerow(result.variables)
+    for row in result.rows:
+        writer.writerow([_csv_value(t) for t in row])
+    return buf.getvalue()
+
+
 def to_tsv(result: SelectResult) -> str:
     lines = ["\t".join(f"?{v}" for v in result.variables)]
     lines += ["\t".join(tsv_term(t) for t in row) for row in result.rows]
@@ -201,6 +213,8 @@ class SelectWriter:
     description: str
     rows: Callable[[SelectResult], str]
     boolean: Callable[[bool], str] | None = None
+    suffixes: tuple[str, ...] = ()
+    """Output file suffixes that name this format (``-o rows.csv``)."""
 
 
 @dataclass(frozen=True)
@@ -210,16 +224,18 @@ class GraphWriter:
     name: str
     description: str
     rdflib_format: str
+    suffixes: tuple[str, ...] = ()
 
 
 SELECT_WRITERS: dict[str, SelectWriter] = {
     w.name: w
     for w in (
         SelectWriter("table", "aligned text", _for_people("table"), _plain_boolean),
-        SelectWriter("csv", "W3C SPARQL results CSV", to_csv),
-        SelectWriter("tsv", "W3C SPARQL results TSV", to_tsv),
-        SelectWriter("json", "W3C SPARQL results JSON", to_json, boolean_json),
-        SelectWriter("markdown", "a Markdown table", _for_people("markdown")),
+        SelectWriter("csv", "W3C SPARQL results CSV", to_csv, suffixes=(".csv",)),
+        SelectWriter("tsv", "plain values, tab-separated", to_plain_tsv, suffixes=(".tsv",)),
+        SelectWriter("sparql-tsv", "W3C SPARQL results TSV", to_tsv),
+        SelectWriter("json", "W3C SPARQL results JSON", to_json, boolean_json, (".json", ".srj")),
+        SelectWriter("markdown", "a Markdown table", _for_people("markdown"), suffixes=(".md",)),
     )
 }
 """The formats of SELECT answers, the default (``table``) first."""
@@ -227,9 +243,9 @@ SELECT_WRITERS: dict[str, SelectWriter] = {
 GRAPH_WRITERS: dict[str, GraphWriter] = {
     w.name: w
     for w in (
-        GraphWriter("turtle", "Turtle", "turtle"),
-        GraphWriter("nt", "N-Triples", "nt"),
-        GraphWriter("jsonld", "JSON-LD", "json-ld"),
+        GraphWriter("turtle", "Turtle", "turtle", (".ttl",)),
+        GraphWriter("nt", "N-Triples", "nt", (".nt",)),
+        GraphWriter("jsonld", "JSON-LD", "json-ld", (".jsonld",)),
     )
 }
 """The formats of CONSTRUCT/DESCRIBE answers, the default (``turtle``) first."""

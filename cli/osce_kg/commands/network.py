@@ -161,8 +161,9 @@ def analyze(
     "--format",
     "fmt",
     type=click.Choice(list(EXPORTERS)),
-    required=True,
-    help=", ".join(f"{e.name} ({e.description})" for e in EXPORTERS.values()) + ".",
+    default=None,
+    help=", ".join(f"{e.name} ({e.description})" for e in EXPORTERS.values())
+    + "; without it, -o's suffix chooses (.gexf, .graphml, .json).",
 )
 @click.option(
     "-o",
@@ -178,7 +179,7 @@ def export(
     name: str,
     roll_up: bool,
     store_spec: StoreSpec,
-    fmt: str,
+    fmt: str | None,
     output: Path,
     jobs: int,
 ) -> None:
@@ -190,10 +191,18 @@ def export(
         osce-kg network export speaker-event --roll-up --format csv -o speaker-event-csv
     """
     _load_networkx(jobs)
+    from ..errors import InputError
     from ..network.analysis import annotate
     from ..network.exports import export_network
+    from .options import choose_format
 
-    export_network(annotate(_build(name, roll_up, store_spec)), fmt, output)
+    suffixes = {e.suffix: e.name for e in EXPORTERS.values() if e.suffix}
+    chosen = choose_format(fmt, output, suffixes, None)
+    if chosen is None:
+        raise InputError(
+            f"-o {output}: give --format ({', '.join(EXPORTERS)}); the name does not say which"
+        )
+    export_network(annotate(_build(name, roll_up, store_spec)), chosen, output)
 
 
 @network.command()

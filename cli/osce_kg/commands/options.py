@@ -16,12 +16,14 @@ imports only click and the standard library, so ``osce-kg --help`` stays fast.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import math
+import shutil
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import click
 
@@ -63,37 +65,93 @@ class Seconds(click.ParamType):  # type: ignore[type-arg]  # generic only in new
 R = TypeVar("R")
 
 
+Suffixes = Mapping[str, str] | Callable[[], Mapping[str, str]]
+
+
+def choose_format(
+    fmt: str | None, output: Path | None, suffixes: Mapping[str, str], default: str | None
+) -> str | None:
+    """The format to write: ``--format``, else the one ``-o``'s suffix names, else
+    ``default``; InputError when ``--format`` and the suffix disagree."""
+    named = suffixes.get(output.suffix.lower()) if output is not None else None
+    if fmt is None:
+        return named or default
+    if output is not None and named is not None and named != fmt:
+        from ..errors import InputError
+
+        raise InputError(
+            f"--format {fmt} and -o {output} disagree ({output.suffix} is {named}); "
+            "give one of them, or make them agree"
+        )
+    return fmt
+
+
+@contextlib.contextmanager
+def table_width(output: Path | None) -> Iterator[None]:
+    """Tables fit the terminal when they go to one (long values cut with an
+    ellipsis); written to a file or a pipe, every value is whole."""
+    from ..rows import TABLE_WIDTH
+
+    width = None
+    if output is None and sys.stdout.isatty():
+        width = max(40, shutil.get_terminal_size().columns)
+    token = TABLE_WIDTH.set(width)
+    try:
+        yield
+    finally:
+        TABLE_WIDTH.reset(token)
+
+
 def output_options(
     formats: Sequence[str] | None = None,
     default: str | None = "table",
     help: str = "Output format.",
+    suffixes: Suffixes | None = None,
 ) -> Callable[[F], F]:
     """Add ``--format`` (parameter ``fmt``; ``formats`` default to the row formats
-    of :mod:`osce_kg.rows`) and ``-o/--output`` to a command."""
+    of :mod:`osce_kg.rows`) and ``-o/--output`` to a command.
+
+    Without ``--format`` the format is the one ``-o``'s suffix names
+    (``suffixes``; for the row formats ``.csv``, ``.tsv``, ``.json``, ``.md``),
+    else ``default``; a ``--format`` the suffix contradicts is an error.  With
+    ``suffixes`` None and explicit ``formats``, the command resolves the format
+    itself (``osce-kg query``, whose formats depend on the query's kind)."""
 
     def decorate(func: F) -> F:
         if formats is None:
-            from ..rows import ROW_FORMATS  # read when a command module loads, not here
+            from ..rows import ROW_FORMATS, ROW_SUFFIXES  # read when a command module loads
 
             choices: Sequence[str] = ROW_FORMATS
+            table: Suffixes | None = ROW_SUFFIXES if suffixes is None else suffixes
         else:
-            choices = formats
-        func = click.option(
+            choices, table = formats, suffixes
+        by_suffix = table
+
+        @functools.wraps(func)
+        def command(*args: Any, fmt: str | None, output: Path | None, **kwargs: Any) -> Any:
+            if by_suffix is not None:
+                mapping = by_suffix() if callable(by_suffix) else by_suffix
+                fmt = choose_format(fmt, output, mapping, default)
+            with table_width(output):
+                return func(*args, fmt=fmt, output=output, **kwargs)
+
+        decorated: Any = click.option(
             "-o",
             "--output",
             type=click.Path(dir_okay=False, path_type=Path),
             default=None,
-            help="Write to this file (atomically) instead of standard output.",
-        )(func)
-        func = click.option(
+            help="Write to this file (atomically) instead of standard output; its suffix "
+            "chooses the format when --format is not given.",
+        )(command)
+        decorated = click.option(
             "--format",
             "fmt",
             type=click.Choice(list(choices)),
-            default=default,
-            show_default=default is not None,
+            default=None,
+            show_default=f"{default}, or from -o's suffix" if default else False,
             help=help,
-        )(func)
-        return func
+        )(decorated)
+        return cast(F, decorated)
 
     return decorate
 

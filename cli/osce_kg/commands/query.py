@@ -126,7 +126,7 @@ def _execute(
     from ..runner import render_answer
 
     bindings = bind_values(q, _parse_params(params))
-    emit(render_answer(q, bindings, fmt, store_spec), output)
+    emit(render_answer(q, bindings, fmt, store_spec, output), output)
 
 
 @query.command("run")
@@ -161,33 +161,47 @@ def run(
 
 
 @query.command("sparql")
-@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path))
+@click.argument(
+    "file", required=False, type=click.Path(dir_okay=False, allow_dash=True, path_type=Path)
+)
+@click.option(
+    "-e", "--query", "inline", metavar="TEXT", default=None, help="The query itself, inline."
+)
 @_params_option
 @_format_option
 @store_options
 def sparql(
-    file: Path,
+    file: Path | None,
+    inline: str | None,
     params: tuple[str, ...],
     fmt: str | None,
     output: Path | None,
     store_spec: StoreSpec,
 ) -> None:
-    """Run an ad-hoc SPARQL query from FILE (or - for standard input).
+    """Run an ad-hoc SPARQL query from FILE, - (standard input) or -e TEXT.
 
-    Parameters follow the stored-query conventions (?_name, ?_name_iri, …).
+    The project's prefixes (okg:, id:, schema:, org:, foaf:, …) are declared for
+    you; a PREFIX of your own wins.  Parameters follow the stored-query
+    conventions (?_name, ?_name_iri, …).
 
     \b
     Example:
         osce-kg query sparql my.rq
+        osce-kg query sparql -e 'SELECT ?p WHERE { ?p a okg:Person }'
         echo 'SELECT (COUNT(*) AS ?n) { ?s ?p ?o }' | osce-kg query sparql -
     """
-    from ..queries import StoredQuery
+    from ..errors import InputError
+    from ..queries import ad_hoc_query
 
-    if str(file) == "-":
-        text, where = sys.stdin.read(), "<stdin>"
+    if (file is None) == (inline is None):
+        raise InputError("query sparql: give FILE, - or -e TEXT (one of them)")
+    if inline is not None:
+        text, where, path = inline, "-e", None
+    elif str(file) == "-":
+        text, where, path = sys.stdin.read(), "<stdin>", None
     else:
         from ..layout import read_text
 
-        text, where = read_text(file), str(file)
-    q = StoredQuery.from_text(text, where, None if str(file) == "-" else file)
-    _execute(q, params, fmt, output, store_spec)
+        assert file is not None
+        text, where, path = read_text(file), str(file), file
+    _execute(ad_hoc_query(text, where, path), params, fmt, output, store_spec)

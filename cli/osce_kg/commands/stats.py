@@ -15,8 +15,10 @@ from .options import emit, output_options
 def stats(no_ontology: bool, fmt: str, output: Path | None) -> None:
     """Count triples, instances per class, properties used and sources.
 
-    Only instances of the project's own resources (…/id/…) are counted per
-    class, so ontology terms do not inflate the figures.
+    Classes and properties are counted in the stated triples; the totals also
+    give the inferred triples that queries and the report see.  Only instances
+    of the project's own resources (…/id/…) are counted per class, so ontology
+    terms do not inflate the figures.
 
     \b
     Example:
@@ -25,7 +27,10 @@ def stats(no_ontology: bool, fmt: str, output: Path | None) -> None:
     """
     from ..layout import DataLayout
     from ..rows import render_rows
-    from ..stats import file_stats, stats_rows
+    from ..stats import file_stats, inferred_triples, stats_rows
 
-    stats = file_stats(DataLayout.default().dataset_files(ontology=not no_ontology))
+    layout = DataLayout.default()
+    stats = file_stats(layout.dataset_files(ontology=not no_ontology))
+    if not no_ontology:
+        stats.inferred = inferred_triples(layout, stats.triples)
     emit(render_rows(("section", "name", "count"), stats_rows(stats), fmt), output)

@@ -9,6 +9,14 @@ import click
 from .options import emit, jobs_option, output_options
 
 FORMATS = ("text", "json", "turtle", "junit", "sarif", "github")
+
+
+def _report_suffixes() -> dict[str, str]:
+    from ..validation.reports import REPORT_SUFFIXES
+
+    return REPORT_SUFFIXES
+
+
 ENGINES = ("oxigraph", "pyshacl")  # osce_kg.validation.ENGINES, without importing it for --help
 
 EPILOG = """\b
@@ -33,7 +41,7 @@ Exit codes:
     is_flag=True,
     help="With FILES: validate them without loading the shipped graph beside them.",
 )
-@output_options(FORMATS, default="text")
+@output_options(FORMATS, default="text", suffixes=_report_suffixes)
 @click.option(
     "--engine",
     type=click.Choice(ENGINES),

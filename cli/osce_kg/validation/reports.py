@@ -174,6 +174,8 @@ RENDERERS: dict[str, Callable[[Report, Severity], str]] = {
     "github": render_github,
 }
 REPORT_FORMATS = tuple(RENDERERS)
+# The format an output file's suffix names (-o report.sarif writes SARIF).
+REPORT_SUFFIXES = {".json": "json", ".ttl": "turtle", ".xml": "junit", ".sarif": "sarif"}
 
 
 def render(report: Report, fmt: str, threshold: Severity = Severity.VIOLATION) -> str:
