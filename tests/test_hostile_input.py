@@ -522,3 +522,11 @@ def test_harmless_rdf_xml_entities_are_read(data_copy: Path) -> None:
     (data_copy / "graph" / "shared" / "ok.rdf").write_text(doc, encoding="utf-8")
     out = _in_data(data_copy, ["stats", "--format", "json"], timeout=60)
     assert out.code == 0, out.stderr
+
+
+def test_a_file_name_with_escape_sequences_is_shown_not_obeyed(data_copy: Path) -> None:
+    bad = data_copy / "graph" / "shared" / "x\x1b[31mred\x1b]0;title\x07.ttl"
+    bad.write_text("not turtle", encoding="utf-8")
+    out = _in_data(data_copy, ["stats"], timeout=60)
+    assert_one_line(out, 2, "x\\x1b[31mred\\x1b]0;title\\x07.ttl")
+    assert "\x1b" not in out.stderr and "\x07" not in out.stderr

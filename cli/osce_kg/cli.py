@@ -106,7 +106,8 @@ def main(argv: list[str] | None = None) -> Any:
     try:
         rv = cli.main(args=argv, prog_name="osce-kg", standalone_mode=False)
     except OsceKgError as exc:
-        click.echo(str(exc), err=True)
+        # One line, whatever a file name or a server put into the message.
+        click.echo(one_line(str(exc), 2000), err=True)
         sys.exit(exc.exit_code)
     except click.exceptions.Abort:
         click.echo("interrupted", err=True)

@@ -73,15 +73,16 @@ EXIT_INTERRUPTED = _BY_NAME["interrupted"]
 # C0 and C1 control characters (ANSI escape sequences start with ESC, 0x1b) and
 # the bidirectional overrides: text from outside (a server's error page, a
 # file name) must not drive the user's terminal.
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-_ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|.)")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def one_line(text: str, limit: int = 200) -> str:
-    """``text`` made safe to print on one line: escape sequences and control
-    characters removed, whitespace runs folded, cut to ``limit`` characters."""
-    text = _ANSI.sub("", text)
-    text = " ".join(_CONTROL.sub(" ", text).split())
+    """``text`` made safe to print on one line: control characters (escape
+    sequences included) shown as ``\\xNN`` escapes, so nothing reaches the
+    terminal as a command and a file name stays recognisable; white space
+    folded; cut to ``limit`` characters."""
+    text = _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+    text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 

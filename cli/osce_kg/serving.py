@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import FrameType
 
-from .errors import InputError
+from .errors import InputError, one_line
 from .gateway import Gateway, Limits
 
 
@@ -141,7 +141,7 @@ def _wait_listening(port: int, child: subprocess.Popen[str], seconds: float = 60
         if child.poll() is not None:
             out = child.stdout.read() if child.stdout else ""
             last = (out.strip().splitlines() or ["exited"])[-1]
-            raise InputError(f"oxigraph server stopped: {last}")
+            raise InputError(f"oxigraph server stopped: {one_line(last)}")
         with socket.socket() as s:
             if s.connect_ex(("127.0.0.1", port)) == 0:
                 return
@@ -205,7 +205,7 @@ def _run(
     )
     if loaded.returncode != 0:
         last = (loaded.stderr.strip().splitlines() or ["failed"])[-1]
-        raise InputError(f"oxigraph load: {last}")
+        raise InputError(f"oxigraph load: {one_line(last)}")
     dump.unlink()
     inner = _free_loopback_port()
     gateway.backend = f"127.0.0.1:{inner}"
@@ -243,4 +243,4 @@ def _run(
             return 0
     gateway.shutdown()
     last = (out.strip().splitlines() or ["exited"])[-1]
-    raise InputError(f"oxigraph server on {gateway.backend} stopped: {last}")
+    raise InputError(f"oxigraph server on {gateway.backend} stopped: {one_line(last)}")
