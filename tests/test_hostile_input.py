@@ -386,7 +386,7 @@ OPTION_CASES = {
         "--title",
     ),
     "unknown-option": OptionCase(["query", "run", "--bogus"], "--bogus"),
-    "missing-format": OptionCase(["network", "export", "speaker-event"], "--format"),
+    "missing-format": OptionCase(["network", "export", "speaker-event", "-o", "out"], "--format"),
     "unknown-command": OptionCase(["frobnicate"], "frobnicate"),
 }
 

@@ -95,5 +95,5 @@ def test_cli_from_a_fresh_venv_uses_the_packaged_data(wheel: Path, tmp_path: Pat
         env=env,
     )
     assert result.returncode == 0, result.stderr
-    assert "class,okg:Speech,4" in result.stdout
-    assert "class,okg:Person,4" in result.stdout
+    assert "class (stated),okg:Speech,4" in result.stdout
+    assert "class (stated),okg:Person,4" in result.stdout
