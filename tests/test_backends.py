@@ -544,3 +544,59 @@ def test_an_endpoint_url_that_is_no_base_iri_still_reads_graph_answers() -> None
 
     g = graph_from_answer(b'<http://ex/a> <http://ex/p> "x" .\n', "text/turtle", "http://h/q?a=b|c")
     assert len(g) == 1
+
+
+# ------------------------------------------------------------ a dataset in a named graph
+
+GRAPH = "https://w3id.org/osce-kg/graph/all"
+
+
+@pytest.fixture(scope="module")
+def named_graph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A fresh Oxigraph server holding the dataset in one named graph only."""
+    with oxigraph_server(tmp_path_factory.mktemp("oxigraph-named")) as base:
+        try:
+            main(["load", "--endpoint", f"{base}/store", "--graph", GRAPH])
+        except SystemExit as exc:
+            assert not exc.code
+        yield f"{base}/query"
+
+
+def test_graph_names_the_dataset_on_the_server(
+    capsys: pytest.CaptureFixture[str], named_graph_server: str
+) -> None:
+    local = osce(capsys, "query", "run", "speeches", "--format", "csv")
+    remote = osce(
+        capsys,
+        "query",
+        "run",
+        "speeches",
+        "--format",
+        "csv",
+        "--endpoint",
+        named_graph_server,
+        "--graph",
+        GRAPH,
+    )
+    assert remote[0] == 0, remote[2]
+    assert sorted(remote[1].splitlines()) == sorted(local[1].splitlines())
+    assert remote[2] == ""
+
+
+def test_an_empty_default_graph_beside_named_graphs_gets_a_hint(
+    capsys: pytest.CaptureFixture[str], named_graph_server: str
+) -> None:
+    code, out, err = osce(
+        capsys, "query", "run", "speeches", "--format", "csv", "--endpoint", named_graph_server
+    )
+    assert code == 0
+    assert out.splitlines() == [out.splitlines()[0]]  # the header, no rows: right by SPARQL
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("warning: ")
+    assert "default graph is empty" in lines[0] and f"<{GRAPH}>" in lines[0]
+    assert "--graph" in lines[0]
+
+
+def test_graph_without_an_endpoint_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = osce(capsys, "query", "run", "speeches", "--graph", GRAPH)
+    assert code == 2 and err.startswith("--graph: only with --endpoint")

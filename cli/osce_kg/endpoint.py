@@ -15,6 +15,7 @@ credentials may go) is :mod:`osce_kg.transport`'s.
 from __future__ import annotations
 
 import json
+import logging
 import netrc
 import os
 import re
@@ -32,6 +33,8 @@ from .sparql_bind import bind, query_kind
 from .sparql_results import term_from_json
 from .transport import Answer, Request, TransportError, send
 from .xml_entities import check_entities
+
+log = logging.getLogger(__name__)
 
 USER_ENV = "OSCE_KG_ENDPOINT_USER"
 PASSWORD_ENV = "OSCE_KG_ENDPOINT_PASSWORD"
@@ -188,10 +191,19 @@ def graph_from_answer(data: bytes, ctype: str, url: str) -> rdflib.Graph:
 class EndpointStore:
     """A remote SPARQL 1.1 query endpoint, through SPARQLWrapper."""
 
-    def __init__(self, url: str, *, timeout: float = 30.0, retries: int = 2) -> None:
+    def __init__(
+        self, url: str, *, timeout: float = 30.0, retries: int = 2, graph: str | None = None
+    ) -> None:
+        from .sparql_bind import check_iri
+
         self.url = check_url(url)
         self.timeout = timeout
         self.retries = retries
+        # The named graph that holds the dataset, sent as the protocol's
+        # default-graph-uri: the query's default graph is then that graph alone
+        # (Virtuoso's is otherwise the union of every graph, its own included).
+        self.graph = str(check_iri(graph, "--graph")) if graph is not None else None
+        self._hinted = False
 
     def _request(self, query: str, bindings: Bindings, accept: str) -> Answer:
         from SPARQLWrapper import POST, URLENCODED, SPARQLWrapper
@@ -206,6 +218,8 @@ class EndpointStore:
         # a word in a comment ("load it into ...") for an update; we know better.
         sw.queryType = query_kind(text)
         sw.addCustomHttpHeader("Accept", accept)
+        if self.graph is not None:
+            sw.addDefaultGraph(self.graph)
         # SPARQLWrapper writes the SPARQL protocol request; osce_kg.transport
         # sends it (deadline, redirects, credentials kept to their origin).
         built = sw._createRequest()
@@ -240,7 +254,30 @@ class EndpointStore:
             raise EndpointError(f"{self.url}: the answer is not SPARQL JSON results") from None
         except ValueError as exc:
             raise EndpointError(f"{self.url}: the answer holds {one_line(str(exc))}") from None
+        if not rows:
+            self._hint_named_graphs()
         return SelectResult(variables, rows)
+
+    def _hint_named_graphs(self) -> None:
+        """A warning when an empty answer comes from an empty default graph while
+        named graphs hold data (a dataset loaded into a named graph, queried
+        without ``--graph``): right by SPARQL, and a puzzle without the hint."""
+        if self.graph is not None or self._hinted:
+            return
+        self._hinted = True
+        try:
+            if self.ask("ASK { ?s ?p ?o }"):
+                return
+            found = self.select("SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } } LIMIT 1").rows
+        except EndpointError:
+            return
+        if found and found[0][0] is not None:
+            log.warning(
+                "%s: the default graph is empty, but named graphs hold data (e.g. <%s>); "
+                "give --graph IRI to query one of them",
+                self.url,
+                found[0][0],
+            )
 
     def _json(self, answer: Answer, what: str) -> Any:
         try:

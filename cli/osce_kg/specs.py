@@ -20,16 +20,19 @@ STORES = ("oxigraph", "rdflib")
 
 @dataclass(frozen=True)
 class StoreSpec:
-    """Where queries run: ``--store``, ``--endpoint``, ``--timeout``, ``--retries``.
+    """Where queries run: ``--store``, ``--endpoint``, ``--timeout``, ``--retries``,
+    ``--graph``.
 
-    ``endpoint`` wins over ``store``; ``timeout`` (seconds) and ``retries``
-    apply to the endpoint only.
+    ``endpoint`` wins over ``store``; ``timeout`` (seconds), ``retries`` and
+    ``graph`` (the endpoint's named graph that holds the dataset, read as the
+    default graph) apply to the endpoint only.
     """
 
     store: str | None = None
     endpoint: str | None = None
     timeout: float = 30.0
     retries: int = 2
+    graph: str | None = None
 
     def open(self, layout: DataLayout | None = None) -> Store:
         """The store these options name: ``endpoint`` if given, else ``store``:
@@ -39,7 +42,11 @@ class StoreSpec:
         if self.endpoint:
             from .endpoint import EndpointStore
 
-            return EndpointStore(self.endpoint, timeout=self.timeout, retries=self.retries)
+            return EndpointStore(
+                self.endpoint, timeout=self.timeout, retries=self.retries, graph=self.graph
+            )
+        if self.graph is not None:
+            raise InputError("--graph: only with --endpoint (the local store holds one dataset)")
         kind = (self.store or "oxigraph").strip()
         if kind not in STORES:
             raise InputError(f"--store: unknown store {kind!r} (use {' or '.join(STORES)})")

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import click
 
 from ..errors import DataError, InputError
-from .options import endpoint_options
+from .options import endpoint_graph_option, endpoint_options
 
 if TYPE_CHECKING:
     from ..build.pipeline import Progress
@@ -59,13 +59,19 @@ def terminal_progress(enabled: bool) -> Iterator[Progress | None]:
     is_flag=True,
     help="Build even if the data does not conform (the report says it was not validated).",
 )
+@endpoint_graph_option
 @endpoint_options(
     envvar=None,
     help="Make only the query results and networks, from this SPARQL 1.1 endpoint "
     "(a corpus loaded there with `osce-kg load`)",
 )
 def build(
-    output: Path, no_validate: bool, endpoint: str | None, timeout: float, retries: int
+    output: Path,
+    no_validate: bool,
+    endpoint: str | None,
+    timeout: float,
+    retries: int,
+    endpoint_graph: str | None,
 ) -> None:
     """Build the dataset, validation report, query results, networks, ontology
     documentation and the HTML report into one folder.
@@ -96,7 +102,11 @@ def build(
         from ..build.pipeline import build as run_build
         from ..specs import StoreSpec
 
-        source = None if endpoint is None else StoreSpec(None, endpoint, timeout, retries)
+        source = (
+            None
+            if endpoint is None
+            else StoreSpec(None, endpoint, timeout, retries, endpoint_graph)
+        )
         options = BuildOptions(output, not no_validate, source=source)
         with terminal_progress(sys.stderr.isatty()) as progress:
             result = run_build(options, progress)

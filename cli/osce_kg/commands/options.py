@@ -190,6 +190,20 @@ def endpoint_options(
     return add
 
 
+def endpoint_graph_option(func: F) -> F:
+    """Add ``--graph IRI`` (parameter ``endpoint_graph``): the endpoint's named graph
+    that holds the dataset."""
+    return click.option(
+        "--graph",
+        "endpoint_graph",
+        metavar="IRI",
+        default=None,
+        envvar="OSCE_KG_ENDPOINT_GRAPH",
+        help="With --endpoint: the named graph that holds the dataset, queried as the "
+        "default graph (sent as default-graph-uri; needed for Virtuoso).",
+    )(func)
+
+
 def store_options(func: Callable[..., R]) -> Callable[..., R]:
     """Add ``--store``, ``--endpoint``, ``--timeout`` and ``--retries`` to a command,
     which receives them as one ``store_spec`` (:class:`~osce_kg.specs.StoreSpec`)."""
@@ -201,16 +215,18 @@ def store_options(func: Callable[..., R]) -> Callable[..., R]:
         endpoint: str | None,
         timeout: float,
         retries: int,
+        endpoint_graph: str | None,
         **kwargs: Any,
     ) -> R:
         from ..specs import StoreSpec
 
-        spec = StoreSpec(store, endpoint, timeout, retries)
+        spec = StoreSpec(store, endpoint, timeout, retries, endpoint_graph)
         return func(*args, store_spec=spec, **kwargs)
 
     # functools.wraps copied the options declared below this decorator; these
-    # four join them.
+    # five join them.
     command = endpoint_options()(command)
+    command = endpoint_graph_option(command)
     command = click.option(
         "--store",
         metavar="oxigraph|rdflib",
