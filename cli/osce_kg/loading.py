@@ -298,11 +298,32 @@ def close_in_store(store: pyoxigraph.Store, ontology: Iterable[RdfFile]) -> None
     """Add to ``store``'s default graph the triples the ``ontology`` files imply over
     it: the rules of :func:`osce_kg.inference.infer`, run by Oxigraph as one update
     (:func:`osce_kg.inference.sparql_closure`)."""
+    update = closure_update(ontology)
+    if update is not None:
+        store.update(update)
+
+
+CLOSURE_HEADER = """\
+# The osce-kg closure: what the ontology's rdfs:subClassOf, rdfs:subPropertyOf
+# and owl:inverseOf axioms imply, as one SPARQL 1.1 Update over the default
+# graph.  Run it over your data (with or without the ontology) before you run
+# the osce-kg shapes in any SHACL engine without inference, and the engine
+# gives osce-kg's verdict.  RDFS domain and range are deliberately not applied.
+# Made by osce-kg from the ontology it was built with; see docs/validation.md.
+"""
+
+
+def closure_update(ontology: Iterable[RdfFile]) -> str | None:
+    """The ``ontology`` files' rules (:func:`osce_kg.inference.ox_rules`) as one
+    SPARQL update (:func:`osce_kg.inference.sparql_closure`); None if they imply
+    nothing.  The dataset store runs it, and the build publishes it
+    (``dataset/closure.ru``) so that any engine can close data the same way."""
     from .inference import ox_rules, sparql_closure
 
     rules = ox_rules(t for f in ontology for t in ox_triples(f.path))
-    if rules.supers or rules.derive:
-        store.update(sparql_closure(rules))
+    if not (rules.supers or rules.derive):
+        return None
+    return sparql_closure(rules)
 
 
 def bulk_load_dataset(

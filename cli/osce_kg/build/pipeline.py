@@ -110,7 +110,15 @@ def _validate(state: BuildState) -> None:
 
 
 def _dataset(state: BuildState) -> None:
+    from ..layout import DataLayout
+    from ..loading import CLOSURE_HEADER, closure_update
+
     write_dataset(state.dataset, state.folder / "dataset")
+    # The closure rules, for users who run the shapes in another SHACL engine.
+    update = closure_update(DataLayout.default().ontology_files())
+    if update is not None:
+        text = CLOSURE_HEADER + update.replace(" ;\n", " ;\n\n") + "\n"
+        (state.folder / "dataset" / "closure.ru").write_text(text, encoding="utf-8", newline="\n")
 
 
 def _queries(state: BuildState) -> None:
