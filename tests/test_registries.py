@@ -6,12 +6,30 @@ from __future__ import annotations
 from conftest import REPO
 
 
-def test_readme_is_generated_from_the_registries() -> None:
-    from osce_kg.docs import README, regenerate
+def test_readme_and_docs_are_generated_from_the_registries() -> None:
+    from osce_kg.docs import BLOCKS, FILES, README, regenerate
 
     assert README == REPO / "README.md"
-    text = README.read_text(encoding="utf-8")
-    assert regenerate(text) == text, "README.md is out of date: run python -m osce_kg.docs"
+    assert set(FILES) == set(BLOCKS)
+    for path in set(FILES.values()):
+        names = [name for name, target in FILES.items() if target == path]
+        text = path.read_text(encoding="utf-8")
+        assert regenerate(text, names) == text, f"{path} is out of date: run python -m osce_kg.docs"
+
+
+def test_the_generated_tables_list_every_registered_name() -> None:
+    from osce_kg.docs import answer_formats_markdown, exporters_markdown, networks_markdown
+    from osce_kg.network import NETWORKS, SECTIONS
+    from osce_kg.network.exports import EXPORTERS
+    from osce_kg.sparql_results import GRAPH_WRITERS, SELECT_WRITERS
+
+    for names, table in (
+        ([*NETWORKS, *SECTIONS], networks_markdown()),
+        (list(EXPORTERS), exporters_markdown()),
+        ([*SELECT_WRITERS, *GRAPH_WRITERS], answer_formats_markdown()),
+    ):
+        for name in names:
+            assert f"`{name}`" in table, name
 
 
 def test_exit_codes_are_one_table() -> None:
