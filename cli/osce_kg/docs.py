@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Callable
+from typing import Any
 from pathlib import Path
 
 from .atomic import atomic_write_text
@@ -51,8 +52,12 @@ def answer_formats_markdown() -> str:
     from .sparql_results import GRAPH_WRITERS, SELECT_WRITERS
 
     lines = ["| answer | `--format` | what | `-o` suffixes |", "| --- | --- | --- | --- |"]
-    for kind, writers in (("SELECT", SELECT_WRITERS), ("CONSTRUCT / DESCRIBE", GRAPH_WRITERS)):
-        for i, w in enumerate(writers.values()):
+    kinds: list[tuple[str, list[Any]]] = [
+        ("SELECT", list(SELECT_WRITERS.values())),
+        ("CONSTRUCT / DESCRIBE", list(GRAPH_WRITERS.values())),
+    ]
+    for kind, writers in kinds:
+        for i, w in enumerate(writers):
             suffixes = ", ".join(f"`{x}`" for x in w.suffixes) or "—"
             default = " (default)" if i == 0 else ""
             lines.append(f"| {kind} | `{w.name}`{default} | {w.description} | {suffixes} |")
