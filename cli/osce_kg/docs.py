@@ -17,8 +17,8 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Callable
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 from .atomic import atomic_write_text
 from .errors import exit_codes_markdown
