@@ -530,3 +530,40 @@ def test_a_file_name_with_escape_sequences_is_shown_not_obeyed(data_copy: Path) 
     out = _in_data(data_copy, ["stats"], timeout=60)
     assert_one_line(out, 2, "x\\x1b[31mred\\x1b]0;title\\x07.ttl")
     assert "\x1b" not in out.stderr and "\x07" not in out.stderr
+
+
+# ------------------------------------------------------------ what killed runs leave
+
+
+def _dead_pid() -> int:
+    proc = subprocess.Popen(["true"])
+    proc.wait()
+    return proc.pid
+
+
+def test_a_killed_store_build_is_cleaned_up_by_the_next(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    orphan, alive, unowned = cache / ".store-killed", cache / ".store-running", cache / ".store-x"
+    for folder, pid in ((orphan, _dead_pid()), (alive, os.getpid()), (unowned, None)):
+        (folder / "db").mkdir(parents=True)
+        if pid is not None:
+            (folder / ".owner-pid").write_text(str(pid), encoding="ascii")
+    out = run(["query", "run", "speeches"], cwd=tmp_path, env=clean_env(OSCE_KG_CACHE=str(cache)))
+    assert out.code == 0, out.stderr
+    assert not orphan.exists()
+    assert alive.exists() and unowned.exists()  # another run's, or not ours to judge
+    assert len(list(cache.glob("store-*"))) == 1
+
+
+def test_the_query_memo_folder_is_kept_small(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from osce_kg import catalogue
+
+    monkeypatch.setenv("OSCE_KG_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setattr(catalogue, "MEMO_KEEP", 5)
+    for i in range(12):
+        q = tmp_path / f"q{i}.rq"
+        q.write_text(f"SELECT ?s WHERE {{ ?s ?p {i} }}\n", encoding="utf-8")
+        catalogue.load_query(q)
+    assert 1 <= len(list((tmp_path / "cache" / "queries").glob("*.json"))) <= 5

@@ -204,3 +204,35 @@ def atomic_directory(path: Path) -> Iterator[Path]:
         finally:
             if tmp is not None:
                 shutil.rmtree(tmp, ignore_errors=True)
+
+
+def mark_owner(folder: Path) -> None:
+    """Record in ``folder`` the process that owns it, for :func:`remove_orphans`."""
+    (folder / ".owner-pid").write_text(str(os.getpid()), encoding="ascii")
+
+
+def remove_orphans(root: Path, pattern: str) -> int:
+    """Remove the folders under ``root`` matching ``pattern`` whose owning process
+    (:func:`mark_owner`) is gone: what a killed run left.  Folders of a process
+    still running, and folders without an owner, are left alone.  The number
+    removed."""
+    removed = 0
+    for folder in root.glob(pattern):
+        try:
+            pid = int((folder / ".owner-pid").read_text(encoding="ascii"))
+        except (OSError, ValueError):
+            continue
+        if not _alive(pid):
+            shutil.rmtree(folder, ignore_errors=True)
+            removed += 1
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process: alive
+    return True

@@ -72,7 +72,23 @@ def load_query(path: Path, name: str | None = None) -> StoredQuery:
     with contextlib.suppress(OSError, OutputError):  # no cache folder: parse again next time
         memo.parent.mkdir(parents=True, exist_ok=True)
         atomic_write_text(memo, json.dumps(entry, ensure_ascii=False, sort_keys=True))
+        _prune(memo.parent)
     return q
+
+
+# A memo is written for each version of each query that ran; old versions are
+# not read again, so the folder keeps the most recently written ones only.
+MEMO_KEEP = 500
+
+
+def _prune(folder: Path) -> None:
+    memos = list(folder.glob("*.json"))
+    if len(memos) <= MEMO_KEEP:
+        return
+    memos.sort(key=lambda p: p.stat().st_mtime)
+    for old in memos[: len(memos) - MEMO_KEEP * 4 // 5]:
+        with contextlib.suppress(OSError):
+            old.unlink()
 
 
 def catalogue(root: Path | None = None, *, all_folders: bool = False) -> list[StoredQuery]:

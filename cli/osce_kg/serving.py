@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import math
-import os
 import shutil
 import signal
 import socket
@@ -24,6 +23,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import FrameType
 
+from .atomic import mark_owner, remove_orphans
 from .errors import InputError, one_line
 from .gateway import Gateway, Limits
 
@@ -104,28 +104,8 @@ def _die_with_parent() -> None:
 
 def clean_stale(tmp_root: Path | None = None) -> int:
     """Remove what a killed ``serve`` left in the temporary folder (its database
-    copy, named by the PID that made it); the number of folders removed."""
-    root = Path(tmp_root or tempfile.gettempdir())
-    removed = 0
-    for folder in root.glob(f"{_PREFIX}*"):
-        try:
-            pid = int((folder / "pid").read_text(encoding="ascii"))
-        except (OSError, ValueError):
-            continue
-        if not _alive(pid):
-            shutil.rmtree(folder, ignore_errors=True)
-            removed += 1
-    return removed
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+    copy); the number of folders removed."""
+    return remove_orphans(Path(tmp_root or tempfile.gettempdir()), f"{_PREFIX}*")
 
 
 def _free_loopback_port() -> int:
@@ -179,7 +159,7 @@ def serve(
         binary = oxigraph_binary()
         clean_stale()
         with tempfile.TemporaryDirectory(prefix=_PREFIX) as tmp:
-            (Path(tmp) / "pid").write_text(str(os.getpid()), encoding="ascii")
+            mark_owner(Path(tmp))
             return _run(gateway, binary, Path(tmp), announce, inferred, limits)
     finally:
         gateway.server_close()

@@ -36,6 +36,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
+from .atomic import mark_owner, remove_orphans
 from .errors import EndpointError, InputError, one_line
 from .layout import DataLayout, cache_root
 from .loading import TermConverter, bulk_load_dataset, quiet_rdflib_terms, rdflib_graph
@@ -179,7 +180,9 @@ def dataset_store(layout: DataLayout | None = None) -> pyoxigraph.Store:
     if not path.is_dir():
         try:
             root.mkdir(parents=True, exist_ok=True)
+            remove_orphans(root, ".store-*")  # what killed builds left
             tmp = Path(tempfile.mkdtemp(prefix=".store-", dir=root))
+            mark_owner(tmp)
         except OSError:
             # No cache folder to be had (read-only home, a file in its place): the same
             # store in memory, built for this command alone.
