@@ -30,6 +30,7 @@ from .errors import (
 # name -> "module:attribute" under osce_kg.commands; a command whose module is
 # absent (a trimmed install) is simply not listed.
 COMMANDS: dict[str, str] = {
+    "annotate": "annotate:annotate",
     "build": "build:build",
     "load": "endpoint:load",
     "network": "network:network",

@@ -144,6 +144,12 @@ class DataLayout:
             "set OSCE_KG_DATA to the folder that holds ontology/ and graph/"
         )
 
+    @property
+    def is_installed(self) -> bool:
+        """Whether this is the data shipped inside the installed package (read-only:
+        an upgrade replaces it)."""
+        return self.root.resolve() == (_PACKAGE_DIR / "_data").resolve()
+
     # -- folders ----------------------------------------------------------------------
 
     @property
