@@ -85,3 +85,50 @@ def list_(data: Path | None, fmt: str, output: Path | None) -> None:
         for s in list_sources(_layout(data))
     ]
     emit(render_rows(("slug", "title", "published", "triples", "status"), rows, fmt), output)
+
+
+@source.command("check")
+@click.argument("slug")
+@click.option("--fix", "apply", is_flag=True, help="Rewrite the offsets that can be re-found.")
+@graph_dir_option
+def check(slug: str, apply: bool, data: Path | None) -> None:
+    """Check that every annotation's offsets select its quote; --fix re-anchors them.
+
+    An annotation whose offsets no longer select its exact text (the text was
+    corrected, a passage moved) is found again from its exact text, prefix and
+    suffix, and with --fix its offsets are rewritten.  Anchors that match
+    twice equally well, or whose quote is gone, are listed and left alone.
+    Exit 0 when every anchor holds (after --fix), 1 when some do not.
+
+    \b
+    Example:
+        osce-kg source check 2012-09-22-osce-annual-police-experts-meeting --fix
+    """
+    from ..anchors import check_source, fix
+    from ..errors import EXIT_NONCONFORMANT, InputError
+
+    layout = _layout(data)
+    if slug not in layout.source_slugs():
+        raise InputError(f"SLUG: no source {slug!r} in {layout.sources_dir} (osce-kg source list)")
+    annotations = layout.source_dir(slug) / "annotations.ttl"
+    if not annotations.exists():
+        raise InputError(f"{annotations}: no such file")
+    anchors = check_source(layout.source_text(slug), annotations)
+    broken = [a for a in anchors if a.status != "ok"]
+    for a in broken:
+        where = f"{a.start}-{a.end}"
+        if a.status == "fixed":
+            verb = "re-anchored" if apply else "can be re-anchored"
+            click.echo(f"{a.selector}: {where} {verb} to {a.new_start}-{a.new_end}")
+        else:
+            click.echo(f"{a.selector}: {where} {a.status}: {a.exact[:60]!r}")
+    if apply and layout.is_installed:
+        raise InputError(f"--fix: {layout.root} is the installed package's data; use your own copy")
+    fixed = fix(annotations, anchors) if apply else 0
+    remaining = len(broken) - fixed
+    click.echo(
+        f"{len(anchors)} anchors: {len(anchors) - len(broken)} hold, "
+        f"{fixed} re-anchored, {remaining} to look at"
+    )
+    if remaining:
+        raise SystemExit(EXIT_NONCONFORMANT)
