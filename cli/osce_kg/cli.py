@@ -35,6 +35,7 @@ COMMANDS: dict[str, str] = {
     "load": "endpoint:load",
     "network": "network:network",
     "query": "query:query",
+    "search": "search:search",
     "serve": "endpoint:serve",
     "source": "source:source",
     "stats": "stats:stats",

@@ -1,0 +1,119 @@
+"""Find the graph's resources by name, the way a person types one.
+
+Every name the graph gives a resource (``rdfs:label``, ``skos:prefLabel`` and
+``skos:altLabel`` — abbreviations such as "MIA" are alt labels —, ``foaf:name``
+and ``foaf:familyName``, ``schema:name`` and ``schema:alternateName``) is
+compared with the query after both are folded: case, accents (a name typed
+without them finds the name with them), curly and straight quotes
+(``O'Leary`` finds ``O’Leary``), dashes and white space.  Exact names rank
+first, then names that start with the query, names whose words start with
+its words, names that contain it, and last names that are merely similar.
+The names are read with one SPARQL query that holds no user text; the
+matching is done here.
+"""
+
+from __future__ import annotations
+
+import difflib
+import unicodedata
+from dataclasses import dataclass
+
+from .resultset import Store
+
+_SAME = str.maketrans(
+    {
+        "’": "'",
+        "‘": "'",
+        "‛": "'",
+        "′": "'",
+        "`": "'",
+        "´": "'",
+        "“": '"',
+        "”": '"',
+        "„": '"',
+        "«": '"',
+        "»": '"',
+        "–": "-",
+        "—": "-",
+        "‐": "-",
+        "‑": "-",
+        "−": "-",
+    }
+)
+
+NAMES_QUERY = """
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX foaf: <http://xmlns.com/foaf/0.1/>
+PREFIX schema: <http://schema.org/>
+SELECT ?resource ?name ?label ?type WHERE {
+  ?resource rdfs:label|skos:prefLabel|skos:altLabel|foaf:name|foaf:familyName
+            |schema:name|schema:alternateName ?name .
+  FILTER (isIRI(?resource) && STRSTARTS(STR(?resource), "https://w3id.org/osce-kg/id/"))
+  OPTIONAL { ?resource rdfs:label ?label FILTER (LANGMATCHES(LANG(?label), "en")) }
+  OPTIONAL {
+    ?resource a ?type .
+    FILTER (STRSTARTS(STR(?type), "https://w3id.org/osce-kg/ontology#"))
+  }
+}
+"""
+
+
+def fold(text: str) -> str:
+    """``text`` as compared: no accents, one kind of quote and dash, case-folded,
+    white space single."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(_SAME))
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(plain.casefold().split())
+
+
+@dataclass(frozen=True)
+class Hit:
+    resource: str
+    label: str
+    types: tuple[str, ...]
+    matched: str
+    score: float
+    how: str
+
+
+def _score(query: str, name: str) -> tuple[float, str]:
+    if name == query:
+        return 1.0, "exact"
+    if name.startswith(query):
+        return 0.9, "prefix"
+    words = name.split()
+    if all(any(w.startswith(q) for w in words) for q in query.split()):
+        return 0.8, "words"
+    if query in name:
+        return 0.7, "contains"
+    ratio = difflib.SequenceMatcher(None, query, name, autojunk=False).ratio()
+    return (ratio * 0.6, "similar") if ratio >= 0.75 else (0.0, "")
+
+
+def search(store: Store, query: str, *, limit: int = 10) -> list[Hit]:
+    """The resources whose names best match ``query``, best first."""
+    from .sparql_results import short
+
+    wanted = fold(query)
+    if not wanted:
+        return []
+    best: dict[str, tuple[float, str, str]] = {}
+    labels: dict[str, str] = {}
+    types: dict[str, set[str]] = {}
+    for resource, name, label, kind in store.select(NAMES_QUERY).rows:
+        iri = str(resource)
+        if label is not None:
+            labels.setdefault(iri, str(label))
+        if kind is not None:
+            types.setdefault(iri, set()).add(short(kind))
+        score, how = _score(wanted, fold(str(name)))
+        if score > best.get(iri, (0.0, "", ""))[0]:
+            best[iri] = (score, str(name), how)
+    hits = [
+        Hit(iri, labels.get(iri, matched), tuple(sorted(types.get(iri, ()))), matched, score, how)
+        for iri, (score, matched, how) in best.items()
+        if score > 0
+    ]
+    hits.sort(key=lambda h: (-h.score, h.label.casefold(), h.resource))
+    return hits[:limit]
