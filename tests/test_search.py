@@ -26,6 +26,9 @@ def hits(capsys: pytest.CaptureFixture[str], *args: str) -> list[dict[str, str]]
         ("MIA RT", "id:organization/tajikistan-ministry-of-internal-affairs"),  # an alt label
         ("Zumrad Soliyeva", "id:person/zumrad-solieva"),  # a spelling of the name
         ("Knut", "id:person/knut-dreyer"),
+        ("oleary", "id:person/eoin-oleary"),  # no apostrophe at all
+        ("Dreyer, Knut", "id:person/knut-dreyer"),  # family name first
+        ("zoirov", "id:person/dzhurakhon-zoirov"),
     ],
 )
 def test_the_first_hit_is_the_one_meant(
@@ -58,3 +61,8 @@ def test_text_is_never_query_text(capsys: pytest.CaptureFixture[str]) -> None:
     for hostile in ['" } ; DROP ALL ; #', "?s ?p ?o", "\\u0022 }"]:
         code, _out, err = osce(capsys, "search", hostile)
         assert code == 0, err
+
+
+def test_hits_name_the_sources_that_mention_them(capsys: pytest.CaptureFixture[str]) -> None:
+    (first,) = hits(capsys, "Knut Dreyer", "--limit", "1")
+    assert first["sources"] == "id:source/2012-09-22-osce-annual-police-experts-meeting"

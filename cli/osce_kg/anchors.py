@@ -59,9 +59,17 @@ def reanchor(
 ) -> tuple[str, int | None]:
     """``("ok", start)``, ``("fixed", new_start)``, ``("ambiguous", None)`` or
     ``("lost", None)`` for one selector over ``text``."""
-    if text[start:end] == exact:
+
+    def context_holds(s: int) -> bool:
+        return (
+            text[max(0, s - len(prefix)) : s] == prefix
+            and text[s + len(exact) : s + len(exact) + len(suffix)] == suffix
+        )
+
+    if text[start:end] == exact and context_holds(start):
         return "ok", start
-    starts = [m.start() for m in re.finditer(re.escape(exact), text)] if exact else []
+    # Every occurrence of the exact text, overlapping ones included.
+    starts = [m.start() for m in re.finditer(f"(?={re.escape(exact)})", text)] if exact else []
     if not starts:
         return "lost", None
     scored = [
@@ -76,7 +84,7 @@ def reanchor(
     winners = [s for score, s in scored if score == best]
     if len(winners) > 1:
         return "ambiguous", None
-    return "fixed", winners[0]
+    return ("ok" if winners[0] == start else "fixed"), winners[0]
 
 
 def check_source(text_path: Path, annotations: Path) -> list[Anchor]:

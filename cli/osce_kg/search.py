@@ -46,7 +46,8 @@ PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX foaf: <http://xmlns.com/foaf/0.1/>
 PREFIX schema: <http://schema.org/>
-SELECT ?resource ?name ?label ?type WHERE {
+PREFIX prov: <http://www.w3.org/ns/prov#>
+SELECT ?resource ?name ?label ?type ?source WHERE {
   ?resource rdfs:label|skos:prefLabel|skos:altLabel|foaf:name|foaf:familyName
             |schema:name|schema:alternateName ?name .
   FILTER (isIRI(?resource) && STRSTARTS(STR(?resource), "https://w3id.org/osce-kg/id/"))
@@ -55,16 +56,20 @@ SELECT ?resource ?name ?label ?type WHERE {
     ?resource a ?type .
     FILTER (STRSTARTS(STR(?type), "https://w3id.org/osce-kg/ontology#"))
   }
+  OPTIONAL { ?resource prov:wasDerivedFrom ?source }
 }
 """
 
 
 def fold(text: str) -> str:
-    """``text`` as compared: no accents, one kind of quote and dash, case-folded,
-    white space single."""
+    """``text`` as compared: no accents, case-folded; apostrophes and hyphens
+    dropped inside words (``O'Leary`` and ``oleary`` are one), other punctuation
+    a space (``Dreyer, Knut``); white space single."""
     decomposed = unicodedata.normalize("NFKD", text.translate(_SAME))
     plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(plain.casefold().split())
+    plain = plain.replace("'", "").replace("-", "")
+    spaced = "".join(" " if unicodedata.category(c).startswith("P") else c for c in plain)
+    return " ".join(spaced.casefold().split())
 
 
 @dataclass(frozen=True)
@@ -72,6 +77,7 @@ class Hit:
     resource: str
     label: str
     types: tuple[str, ...]
+    sources: tuple[str, ...]
     matched: str
     score: float
     how: str
@@ -101,8 +107,11 @@ def search(store: Store, query: str, *, limit: int = 10) -> list[Hit]:
     best: dict[str, tuple[float, str, str]] = {}
     labels: dict[str, str] = {}
     types: dict[str, set[str]] = {}
-    for resource, name, label, kind in store.select(NAMES_QUERY).rows:
+    sources: dict[str, set[str]] = {}
+    for resource, name, label, kind, source in store.select(NAMES_QUERY).rows:
         iri = str(resource)
+        if source is not None:
+            sources.setdefault(iri, set()).add(short(source))
         if label is not None:
             labels.setdefault(iri, str(label))
         if kind is not None:
@@ -111,7 +120,15 @@ def search(store: Store, query: str, *, limit: int = 10) -> list[Hit]:
         if score > best.get(iri, (0.0, "", ""))[0]:
             best[iri] = (score, str(name), how)
     hits = [
-        Hit(iri, labels.get(iri, matched), tuple(sorted(types.get(iri, ()))), matched, score, how)
+        Hit(
+            iri,
+            labels.get(iri, matched),
+            tuple(sorted(types.get(iri, ()))),
+            tuple(sorted(sources.get(iri, ()))),
+            matched,
+            score,
+            how,
+        )
         for iri, (score, matched, how) in best.items()
         if score > 0
     ]

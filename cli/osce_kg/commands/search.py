@@ -42,6 +42,15 @@ def search(text: str, limit: int, fmt: str, output: Path | None, store_spec: Sto
     check_text(text, "TEXT")
     hits = find(store_spec.open(), text, limit=limit)
     rows = [
-        (short(URIRef(h.resource)), h.label, ", ".join(h.types), h.matched, h.how) for h in hits
+        (
+            short(URIRef(h.resource)),
+            h.label,
+            ", ".join(h.types),
+            ", ".join(h.sources),
+            h.matched,
+            h.how,
+        )
+        for h in hits
     ]
-    emit(render_rows(("resource", "label", "type", "matched", "match"), rows, fmt), output)
+    columns = ("resource", "label", "type", "sources", "matched", "match")
+    emit(render_rows(columns, rows, fmt), output)
