@@ -134,3 +134,90 @@ def search(store: Store, query: str, *, limit: int = 10) -> list[Hit]:
     ]
     hits.sort(key=lambda h: (-h.score, h.label.casefold(), h.resource))
     return hits[:limit]
+
+
+# --------------------------------------------------------------------------- mentions
+
+# Names shorter than this must stand alone in the text (no letter or digit
+# touches them); longer ones may run into the next word, as the published text
+# sometimes does ("theRepublicofTajikistanand").
+_LOOSE_END = 6
+
+
+@dataclass(frozen=True)
+class Mention:
+    start: int
+    end: int
+    text: str
+    resource: str
+    types: tuple[str, ...]
+    name: str
+
+
+def _squeeze(text: str) -> tuple[str, list[int]]:
+    """``text`` folded (:func:`fold`) with its white space and punctuation removed,
+    and for each character kept, its index in ``text``."""
+    kept: list[str] = []
+    where: list[int] = []
+    for i, ch in enumerate(text):
+        for c in fold(ch).replace(" ", ""):
+            kept.append(c)
+            where.append(i)
+    return "".join(kept), where
+
+
+def _starts_word(text: str, at: int) -> bool:
+    if at == 0 or not text[at - 1].isalnum():
+        return True
+    return text[at - 1].islower() and text[at].isupper()  # "ofTajikistan"
+
+
+def _ends_word(text: str, end: int, loose: bool) -> bool:
+    return loose or end >= len(text) or not text[end].isalnum()
+
+
+def mentions(store: Store, text: str) -> list[Mention]:
+    """Every place in ``text`` where a name the graph knows occurs, with the
+    resource it names (one mention per resource and place), in text order."""
+    from .sparql_results import short
+
+    squeezed, where = _squeeze(text)
+    names: dict[str, set[str]] = {}
+    types: dict[str, set[str]] = {}
+    for resource, name, _label, kind, _source in store.select(NAMES_QUERY).rows:
+        iri = str(resource)
+        names.setdefault(iri, set()).add(str(name))
+        if kind is not None:
+            types.setdefault(iri, set()).add(short(kind))
+    found: dict[tuple[int, int, str], Mention] = {}
+    for iri, known in names.items():
+        for name in known:
+            needle, _ = _squeeze(name)
+            if len(needle) < 2:
+                continue
+            at = squeezed.find(needle)
+            while at >= 0:
+                start, end = where[at], where[at + len(needle) - 1] + 1
+                if _starts_word(text, start) and _ends_word(text, end, len(needle) >= _LOOSE_END):
+                    key = (start, end, iri)
+                    if key not in found:
+                        found[key] = Mention(
+                            start,
+                            end,
+                            text[start:end],
+                            iri,
+                            tuple(sorted(types.get(iri, ()))),
+                            name,
+                        )
+                at = squeezed.find(needle, at + 1)
+    ordered = sorted(found.values(), key=lambda m: (m.start, -m.end, m.resource))
+    # A name inside a longer name of the same resource ("Solieva" in "Zumrad
+    # Solieva") is the same mention.
+    spans: dict[str, list[tuple[int, int]]] = {}
+    kept = []
+    for m in sorted(ordered, key=lambda m: (m.start - m.end, m.start)):
+        if any(s <= m.start and m.end <= e for s, e in spans.get(m.resource, ())):
+            continue
+        spans.setdefault(m.resource, []).append((m.start, m.end))
+        kept.append(m)
+    return sorted(kept, key=lambda m: (m.start, -m.end, m.resource))

@@ -132,3 +132,43 @@ def check(slug: str, apply: bool, data: Path | None) -> None:
     )
     if remaining:
         raise SystemExit(EXIT_NONCONFORMANT)
+
+
+@source.command("mentions")
+@click.argument("slug")
+@graph_dir_option
+@output_options()
+def mentions(slug: str, data: Path | None, fmt: str, output: Path | None) -> None:
+    """Every mention in a source's text of an entity the graph already knows.
+
+    Names are labels, alternative labels (abbreviations such as "MIA RT"),
+    names and family names; they are matched whatever the case, accents and
+    apostrophes, and across the words the published text ran together.  Each
+    mention comes with its offsets (code points, as annotations count them),
+    the source's exact text, the resource and its types.
+
+    \b
+    Example:
+        osce-kg source mentions 2012-09-22-osce-annual-police-experts-meeting
+        osce-kg source mentions SLUG --format csv -o mentions.csv
+    """
+    from rdflib import URIRef
+
+    from ..errors import InputError
+    from ..layout import read_text
+    from ..rows import render_rows
+    from ..search import mentions as find_mentions
+    from ..sparql_results import short
+    from ..specs import StoreSpec
+
+    layout = _layout(data)
+    if slug not in layout.source_slugs():
+        raise InputError(f"SLUG: no source {slug!r} in {layout.sources_dir} (osce-kg source list)")
+    text = read_text(layout.source_text(slug))
+    store = StoreSpec().open(layout)
+    rows = [
+        (m.start, m.end, m.text, short(URIRef(m.resource)), ", ".join(m.types), m.name)
+        for m in find_mentions(store, text)
+    ]
+    columns = ("start", "end", "text", "resource", "type", "name")
+    emit(render_rows(columns, rows, fmt), output)
