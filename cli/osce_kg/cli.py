@@ -37,6 +37,7 @@ COMMANDS: dict[str, str] = {
     "query": "query:query",
     "search": "search:search",
     "serve": "endpoint:serve",
+    "show": "show:show",
     "source": "source:source",
     "stats": "stats:stats",
     "validate": "validate:validate",
