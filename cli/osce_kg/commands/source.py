@@ -172,3 +172,52 @@ def mentions(slug: str, data: Path | None, fmt: str, output: Path | None) -> Non
     ]
     columns = ("start", "end", "text", "resource", "type", "name")
     emit(render_rows(columns, rows, fmt), output)
+
+
+@source.command("coverage")
+@click.argument("slug")
+@graph_dir_option
+@output_options(
+    ("table", "csv", "json", "markdown"),
+    default="table",
+    suffixes={".csv": "csv", ".json": "json", ".md": "markdown"},
+)
+def coverage(slug: str, data: Path | None, fmt: str, output: Path | None) -> None:
+    """Each sentence of a source with the resources whose annotations fall in it,
+    and the sentences no fact covers (markdown: a page to read against the text).
+
+    \b
+    Example:
+        osce-kg source coverage 2012-09-22-osce-annual-police-experts-meeting
+        osce-kg source coverage SLUG -o docs/coverage.md
+    """
+    from .. import namespaces as ns
+    from ..entity import coverage as sentence_coverage
+    from ..entity import coverage_markdown
+    from ..errors import InputError
+    from ..layout import read_text
+    from ..rows import render_rows
+    from ..specs import StoreSpec
+
+    layout = _layout(data)
+    if slug not in layout.source_slugs():
+        raise InputError(f"SLUG: no source {slug!r} in {layout.sources_dir} (osce-kg source list)")
+    text = read_text(layout.source_text(slug))
+    rows = sentence_coverage(StoreSpec().open(layout), ns.thing("source", slug), text)
+    if fmt == "markdown":
+        emit(coverage_markdown(slug, rows), output)
+        return
+    table = [
+        (
+            s.number,
+            s.start,
+            s.end,
+            len(s.resources),
+            " ".join(s.resources),
+            " ".join(s.text.split()),
+        )
+        for s in rows
+    ]
+    emit(
+        render_rows(("sentence", "start", "end", "facts", "resources", "text"), table, fmt), output
+    )
