@@ -2,3 +2,19 @@
 validates, queries, analyses and exports it."""
 
 __version__ = "0.1.0"
+
+# The Python API (osce_kg.api), loaded on first use so that importing the
+# package (as the command line does) stays light.
+_API = ("query", "validate", "network", "search", "show")
+
+
+def __getattr__(name: str) -> object:
+    if name in _API:
+        from . import api
+
+        return getattr(api, name)
+    raise AttributeError(f"module 'osce_kg' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_API])
