@@ -1,7 +1,7 @@
 """osce-kg: a knowledge graph of OSCE actors and events, and the tool that builds,
 validates, queries, analyses and exports it."""
 
-__version__ = "0.1.0"
+from .version import __version__ as __version__
 
 # The Python API (osce_kg.api), loaded on first use so that importing the
 # package (as the command line does) stays light.

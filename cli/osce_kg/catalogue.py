@@ -16,11 +16,11 @@ import hashlib
 import json
 from pathlib import Path
 
-from . import __version__
 from .atomic import OutputError, atomic_write_text
 from .errors import DataError, InputError, ParseError
 from .layout import DataLayout, cache_root, read_text
 from .queries import Param, StoredQuery
+from .version import __version__
 
 
 def query_files(root: Path | None = None, *, all_folders: bool = False) -> dict[str, Path]:

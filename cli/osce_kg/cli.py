@@ -16,7 +16,6 @@ from typing import Any
 
 import click
 
-from . import __version__
 from .errors import (
     EXIT_INTERNAL,
     EXIT_INTERRUPTED,
@@ -26,6 +25,7 @@ from .errors import (
     one_line,
     os_error_line,
 )
+from .version import __version__
 
 # name -> "module:attribute" under osce_kg.commands; a command whose module is
 # absent (a trimmed install) is simply not listed.

@@ -250,7 +250,7 @@ def files_digest(salt: str, items: Iterable[tuple[str, Path]]) -> str:
     """
     import pyoxigraph  # its version, as Oxigraph's stores and parsers may change with it
 
-    from . import __version__
+    from .version import __version__
 
     h = hashlib.sha256(
         f"{salt}\nosce-kg {__version__}\npyoxigraph {pyoxigraph.__version__}\n".encode()

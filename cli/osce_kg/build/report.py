@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 
 import jinja2
 
-from .. import __version__
 from ..resultset import Store
+from ..version import __version__
 from . import report_data as rd
 from . import report_speeches
 from .article_text import articles

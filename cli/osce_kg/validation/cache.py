@@ -20,9 +20,9 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from .. import __version__
 from ..atomic import atomic_write_text
 from ..errors import InputError
+from ..version import __version__
 from .model import Result
 from .oxistore import CONTROL
 from .placement import deserialise, serialise

@@ -15,7 +15,7 @@ import xml.etree.ElementTree as ET
 from collections import defaultdict
 from pathlib import Path
 
-from .. import __version__
+from ..version import __version__
 from .model import Report, Result, Severity
 
 INFORMATION_URI = "https://w3id.org/osce-kg/"

@@ -26,9 +26,9 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from .. import __version__
 from ..errors import InputError
 from ..layout import DataLayout, files_digest
+from ..version import __version__
 from .cache import BUILD, CACHE_DIR, ResultCache, build_of, default_cache
 from .checks import Check, check_predicates, load_checks
 from .compiled import Compiled
