@@ -42,3 +42,15 @@ def test_an_unknown_name_is_an_attribute_error() -> None:
         assert "nothing" in str(exc)
     else:
         raise AssertionError("no AttributeError")
+
+
+def test_no_submodule_shadows_an_api_name() -> None:
+    """``import osce_kg.x`` sets the attribute ``x`` on the package, which would hide
+    an API function of that name once anything imported the submodule."""
+    import importlib.util
+
+    import osce_kg
+
+    for name in osce_kg._API:
+        assert importlib.util.find_spec(f"osce_kg.{name}") is None, name
+        assert callable(getattr(osce_kg, name)), name

@@ -10,6 +10,10 @@ Every function takes ``data=`` (a data folder; default: as the commands find
 it, ``$OSCE_KG_DATA`` or the shipped data).  Queries run on the dataset's
 Oxigraph store, as ``osce-kg query run`` does; parameters are bound as RDF
 terms, never pasted into the query.  See docs/python-api.md.
+
+The names are chosen so that no submodule of the package can shadow them
+(``osce_kg.network`` is the networks package; the function is
+:func:`network_graph`).
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ if TYPE_CHECKING:
     import networkx as nx
 
     from .entity import Entity
-    from .search import Hit
+    from .lookup import Hit
     from .validation import Report
 
 
@@ -79,7 +83,7 @@ def validate(data: str | Path | None = None, files: list[str | Path] | None = No
     return run([Path(f) for f in files or []], layout=_layout(data))
 
 
-def network(name: str, data: str | Path | None = None, *, roll_up: bool = False) -> nx.Graph:
+def network_graph(name: str, data: str | Path | None = None, *, roll_up: bool = False) -> nx.Graph:
     """The network ``name`` (speaker-event, actor-event, person-organisation,
     multigraph) as a NetworkX multigraph, with the analysis figures as node
     attributes (degree, betweenness, PageRank, component, community)."""
@@ -91,7 +95,7 @@ def network(name: str, data: str | Path | None = None, *, roll_up: bool = False)
 
 def search(text: str, data: str | Path | None = None, *, limit: int = 10) -> list[Hit]:
     """Resources whose names match ``text``, best first (as ``osce-kg search``)."""
-    from .search import search as find
+    from .lookup import search as find
 
     return find(_store(data), text, limit=limit)
 

@@ -34,8 +34,8 @@ def search(text: str, limit: int, fmt: str, output: Path | None, store_spec: Sto
     """
     from rdflib import URIRef
 
+    from ..lookup import search as find
     from ..rows import render_rows
-    from ..search import search as find
     from ..sparql_bind import check_text
     from ..sparql_results import short
 

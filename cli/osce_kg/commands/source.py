@@ -156,8 +156,8 @@ def mentions(slug: str, data: Path | None, fmt: str, output: Path | None) -> Non
 
     from ..errors import InputError
     from ..layout import read_text
+    from ..lookup import mentions as find_mentions
     from ..rows import render_rows
-    from ..search import mentions as find_mentions
     from ..sparql_results import short
     from ..specs import StoreSpec
 
