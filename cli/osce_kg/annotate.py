@@ -24,7 +24,10 @@ from .sparql_bind import iri_term, quote_string
 
 CONTEXT = 32  # characters of oa:prefix and oa:suffix, as in the shipped annotations
 
-_SAME = str.maketrans(
+# Characters a typist and a publisher use for one another: curly and straight
+# quotes, the dashes.  Matching (here and in :mod:`osce_kg.lookup`) treats them as one.
+
+LOOK_ALIKES = str.maketrans(
     {
         "’": "'",
         "‘": "'",
@@ -78,7 +81,7 @@ def _loose(text: str) -> tuple[str, list[int]]:
     for each character kept, its index in ``text``."""
     kept: list[str] = []
     where: list[int] = []
-    for i, ch in enumerate(text.translate(_SAME)):
+    for i, ch in enumerate(text.translate(LOOK_ALIKES)):
         if not ch.isspace():
             kept.append(ch)
             where.append(i)
@@ -116,10 +119,10 @@ def nearest(text: str, quote: str) -> Passage | None:
     starts = [0] + [m.end() for m in re.finditer(r"\s+", text)]
     best, best_ratio = None, 0.0
     matcher = difflib.SequenceMatcher(autojunk=False)
-    matcher.set_seq2(quote.translate(_SAME).casefold())
+    matcher.set_seq2(quote.translate(LOOK_ALIKES).casefold())
     for start in starts:
         window = text[start : start + size]
-        matcher.set_seq1(window.translate(_SAME).casefold())
+        matcher.set_seq1(window.translate(LOOK_ALIKES).casefold())
         if matcher.real_quick_ratio() <= best_ratio or matcher.quick_ratio() <= best_ratio:
             continue
         ratio = matcher.ratio()

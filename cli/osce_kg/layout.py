@@ -203,6 +203,15 @@ class DataLayout:
             return []
         return sorted(p.name for p in self.sources_dir.iterdir() if p.is_dir())
 
+    def require_source(self, slug: str) -> Path:
+        """The folder of source ``slug``; InputError naming the command that lists
+        the sources if there is none."""
+        if slug not in self.source_slugs():
+            raise InputError(
+                f"SLUG: no source {slug!r} in {self.sources_dir} (osce-kg source list)"
+            )
+        return self.source_dir(slug)
+
     def ontology_files(self) -> list[RdfFile]:
         return [RdfFile(p, ns.ONTOLOGY_GRAPH) for p in rdf_files(self.ontology_dir)]
 

@@ -18,28 +18,8 @@ import difflib
 import unicodedata
 from dataclasses import dataclass
 
+from .annotate import LOOK_ALIKES
 from .resultset import Store
-
-_SAME = str.maketrans(
-    {
-        "’": "'",
-        "‘": "'",
-        "‛": "'",
-        "′": "'",
-        "`": "'",
-        "´": "'",
-        "“": '"',
-        "”": '"',
-        "„": '"',
-        "«": '"',
-        "»": '"',
-        "–": "-",
-        "—": "-",
-        "‐": "-",
-        "‑": "-",
-        "−": "-",
-    }
-)
 
 NAMES_QUERY = """
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
@@ -65,7 +45,7 @@ def fold(text: str) -> str:
     """``text`` as compared: no accents, case-folded; apostrophes and hyphens
     dropped inside words (``O'Leary`` and ``oleary`` are one), other punctuation
     a space (``Dreyer, Knut``); white space single."""
-    decomposed = unicodedata.normalize("NFKD", text.translate(_SAME))
+    decomposed = unicodedata.normalize("NFKD", text.translate(LOOK_ALIKES))
     plain = "".join(c for c in decomposed if not unicodedata.combining(c))
     plain = plain.replace("'", "").replace("-", "")
     spaced = "".join(" " if unicodedata.category(c).startswith("P") else c for c in plain)

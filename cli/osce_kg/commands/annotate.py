@@ -65,8 +65,7 @@ def annotate(
 
     layout = DataLayout(data) if data is not None else DataLayout.default()
     check_text(quote, "QUOTE")
-    if slug not in layout.source_slugs():
-        raise InputError(f"SLUG: no source {slug!r} in {layout.sources_dir} (osce-kg source list)")
+    layout.require_source(slug)
     text_path = layout.source_text(slug)
     text = read_text(text_path)
     passage = choose(find(text, quote, regex=regex), quote, str(text_path), occurrence, text)

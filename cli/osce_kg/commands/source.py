@@ -108,8 +108,7 @@ def check(slug: str, apply: bool, data: Path | None) -> None:
     from ..errors import EXIT_NONCONFORMANT, InputError
 
     layout = _layout(data)
-    if slug not in layout.source_slugs():
-        raise InputError(f"SLUG: no source {slug!r} in {layout.sources_dir} (osce-kg source list)")
+    layout.require_source(slug)
     annotations = layout.source_dir(slug) / "annotations.ttl"
     if not annotations.exists():
         raise InputError(f"{annotations}: no such file")
@@ -154,7 +153,6 @@ def mentions(slug: str, data: Path | None, fmt: str, output: Path | None) -> Non
     """
     from rdflib import URIRef
 
-    from ..errors import InputError
     from ..layout import read_text
     from ..lookup import mentions as find_mentions
     from ..rows import render_rows
@@ -162,8 +160,7 @@ def mentions(slug: str, data: Path | None, fmt: str, output: Path | None) -> Non
     from ..specs import StoreSpec
 
     layout = _layout(data)
-    if slug not in layout.source_slugs():
-        raise InputError(f"SLUG: no source {slug!r} in {layout.sources_dir} (osce-kg source list)")
+    layout.require_source(slug)
     text = read_text(layout.source_text(slug))
     store = StoreSpec().open(layout)
     rows = [
@@ -194,14 +191,12 @@ def coverage(slug: str, data: Path | None, fmt: str, output: Path | None) -> Non
     from .. import namespaces as ns
     from ..entity import coverage as sentence_coverage
     from ..entity import coverage_markdown
-    from ..errors import InputError
     from ..layout import read_text
     from ..rows import render_rows
     from ..specs import StoreSpec
 
     layout = _layout(data)
-    if slug not in layout.source_slugs():
-        raise InputError(f"SLUG: no source {slug!r} in {layout.sources_dir} (osce-kg source list)")
+    layout.require_source(slug)
     text = read_text(layout.source_text(slug))
     rows = sentence_coverage(StoreSpec().open(layout), ns.thing("source", slug), text)
     if fmt == "markdown":
