@@ -32,7 +32,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from .errors import one_line
-from .sparql_bind import nesting_depth, unescape_codepoints
+from .sparql_bind import SKIPPED, nesting_depth, unescape_codepoints
 
 _FORM = "application/x-www-form-urlencoded"
 _QUERY = "application/sparql-query"
@@ -41,9 +41,7 @@ _LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1")
 # SERVICE as a keyword: not part of a variable (?service), a prefixed name
 # (ex:SERVICE) or a prefix (service:); comments, strings and IRIs skipped.
 _SERVICE_SCAN = re.compile(
-    r'#[^\n]*|"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
-    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\x00-\x20]*>'
-    r"|(?<![\w:?$])(SERVICE)(?![\w:-])(?:\s+SILENT)?\s*(<[^<>\"{}|^`\\\x00-\x20]*>)?",
+    SKIPPED + r"|(?<![\w:?$])(SERVICE)(?![\w:-])(?:\s+SILENT)?\s*(<[^<>\"{}|^`\\\x00-\x20]*>)?",
     re.IGNORECASE,
 )
 

@@ -203,35 +203,28 @@ def scan_top_level(text: str) -> list[tuple[int, str]]:
 MAX_NESTING = 64
 
 
+# What a SPARQL scan must step over whole: comments, strings (long and short)
+# and IRIs, inside which braces, "?" and keywords are text.  Every scan of
+# query text below (nesting, variable order, osce_kg.gateway's SERVICE check)
+# starts from this one pattern.
+SKIPPED = (
+    r'#[^\n]*|"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
+    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\x00-\x20]*>'
+)
+_BRACKETS = re.compile(SKIPPED + r"|([{(\[])|([})\]])")
+
+
 def nesting_depth(text: str) -> tuple[int, int]:
     """The deepest nesting of ``{``, ``(`` and ``[`` in a query (comments, strings
     and IRIs skipped), and the index where it is first reached."""
     depth = deepest = at = 0
-    i = 0
-    n = len(text)
-    while i < n:
-        ch = text[i]
-        if ch == "#":
-            end = text.find("\n", i)
-            i = n if end < 0 else end + 1
-            continue
-        if ch in "\"'":
-            quote = ch * 3 if text.startswith(ch * 3, i) else ch
-            j = i + len(quote)
-            while j < n and not text.startswith(quote, j):
-                j += 2 if text[j] == "\\" else 1
-            i = j + len(quote)
-            continue
-        if ch == "<" and (m := _IRIREF.match(text, i)):
-            i = m.end()
-            continue
-        if ch in "{([":
+    for m in _BRACKETS.finditer(text):
+        if m.group(1):
             depth += 1
             if depth > deepest:
-                deepest, at = depth, i
-        elif ch in "})]":
+                deepest, at = depth, m.start()
+        elif m.group(2):
             depth -= 1
-        i += 1
     return deepest, at
 
 
@@ -267,11 +260,7 @@ def check_nesting(text: str, where: str) -> None:
         )
 
 
-_TOKENS = re.compile(
-    r'#[^\n]*|"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
-    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\x00-\x20]*>'
-    r"|[?$]([A-Za-z0-9_\u00b7\u00c0-\ufffd]+)"
-)
+_TOKENS = re.compile(SKIPPED + r"|[?$]([A-Za-z0-9_\u00b7\u00c0-\ufffd]+)")
 
 
 def variable_order(text: str) -> list[str]:
