@@ -12,7 +12,8 @@ import contextvars
 import csv
 import io
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from pathlib import Path
 
 from .errors import InputError
 
@@ -98,3 +99,20 @@ def render_rows(columns: Sequence[str], rows: Sequence[Sequence[Value]], fmt: st
         out += [line(row) for row in cells]
         return "\n".join(out) + "\n"
     raise InputError(f"--format: unknown format {fmt!r} (known: {', '.join(ROW_FORMATS)})")
+
+
+def choose_format(
+    fmt: str | None, output: Path | None, suffixes: Mapping[str, str], default: str | None
+) -> str | None:
+    """The format to write: ``--format``, else the one ``-o``'s suffix names, else
+    ``default``; InputError when ``--format`` and the suffix disagree.  Every
+    command's ``--format``/``-o`` pair goes through it."""
+    named = suffixes.get(output.suffix.lower()) if output is not None else None
+    if fmt is None:
+        return named or default
+    if output is not None and named is not None and named != fmt:
+        raise InputError(
+            f"--format {fmt} and -o {output} disagree ({output.suffix} is {named}); "
+            "give one of them, or make them agree"
+        )
+    return fmt

@@ -24,28 +24,22 @@ def output_format(kind: str, fmt: str | None, output: Path | None = None) -> str
     """The format to write a ``kind`` answer in: ``fmt``, else the one the output
     file's suffix names, else the kind's default; InputError if ``fmt`` does not
     fit the answer or contradicts the suffix."""
+    from .rows import choose_format
     from .sparql_results import GRAPH_WRITERS, SELECT_WRITERS
 
     graph_answer = kind in ("CONSTRUCT", "DESCRIBE")
     allowed = GRAPH_FORMATS if graph_answer else ASK_FORMATS if kind == "ASK" else SELECT_FORMATS
     writers: dict[str, Any] = {**SELECT_WRITERS, **GRAPH_WRITERS}
-    named = None
-    if output is not None:
-        suffix = output.suffix.lower()
-        named = next((n for n in allowed if suffix in writers[n].suffixes), None)
-        other = next((n for n, w in writers.items() if suffix in w.suffixes), None)
-        if named is None and other is not None and fmt is None:
+    fitting = {x: n for n in allowed for x in writers[n].suffixes}
+    if fmt is None and output is not None and output.suffix.lower() not in fitting:
+        other = next((n for n, w in writers.items() if output.suffix.lower() in w.suffixes), None)
+        if other is not None:
             raise InputError(
                 f"-o {output}: a {kind} query gives {'a graph' if graph_answer else 'rows'}, "
                 f"not {other}; use one of {', '.join(allowed)}"
             )
-    if fmt is None:
-        return named or allowed[0]
-    if output is not None and named is not None and named != fmt:
-        raise InputError(
-            f"--format {fmt} and -o {output} disagree ({output.suffix} is {named}); "
-            "give one of them, or make them agree"
-        )
+    fmt = choose_format(fmt, output, fitting, allowed[0])
+    assert fmt is not None  # the default is given
     if fmt not in allowed:
         raise InputError(
             f"--format {fmt}: a {kind} query gives "

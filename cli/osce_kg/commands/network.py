@@ -194,7 +194,7 @@ def export(
     from ..errors import InputError
     from ..network.analysis import annotate
     from ..network.exports import export_network
-    from .options import choose_format
+    from ..rows import choose_format
 
     suffixes = {e.suffix: e.name for e in EXPORTERS.values() if e.suffix}
     chosen = choose_format(fmt, output, suffixes, None)

@@ -68,24 +68,6 @@ R = TypeVar("R")
 Suffixes = Mapping[str, str] | Callable[[], Mapping[str, str]]
 
 
-def choose_format(
-    fmt: str | None, output: Path | None, suffixes: Mapping[str, str], default: str | None
-) -> str | None:
-    """The format to write: ``--format``, else the one ``-o``'s suffix names, else
-    ``default``; InputError when ``--format`` and the suffix disagree."""
-    named = suffixes.get(output.suffix.lower()) if output is not None else None
-    if fmt is None:
-        return named or default
-    if output is not None and named is not None and named != fmt:
-        from ..errors import InputError
-
-        raise InputError(
-            f"--format {fmt} and -o {output} disagree ({output.suffix} is {named}); "
-            "give one of them, or make them agree"
-        )
-    return fmt
-
-
 @contextlib.contextmanager
 def table_width(output: Path | None) -> Iterator[None]:
     """Tables fit the terminal when they go to one (long values cut with an
@@ -131,6 +113,8 @@ def output_options(
         def command(*args: Any, fmt: str | None, output: Path | None, **kwargs: Any) -> Any:
             if by_suffix is not None:
                 mapping = by_suffix() if callable(by_suffix) else by_suffix
+                from ..rows import choose_format
+
                 fmt = choose_format(fmt, output, mapping, default)
             with table_width(output):
                 return func(*args, fmt=fmt, output=output, **kwargs)
