@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from .annotate import CONTEXT
 from .atomic import atomic_write_text
 from .layout import read_text
 
@@ -60,11 +61,18 @@ def reanchor(
     """``("ok", start)``, ``("fixed", new_start)``, ``("ambiguous", None)`` or
     ``("lost", None)`` for one selector over ``text``."""
 
+    # A prefix (suffix) shorter than the context the annotation was written with
+    # says the quote was that close to the text's start (end): a candidate must be too.
+    at_start, at_end = len(prefix) < CONTEXT, len(suffix) < CONTEXT
+
     def context_holds(s: int) -> bool:
-        return (
-            text[max(0, s - len(prefix)) : s] == prefix
-            and text[s + len(exact) : s + len(exact) + len(suffix)] == suffix
+        before = text[:s] if at_start else text[max(0, s - len(prefix)) : s]
+        after = (
+            text[s + len(exact) :]
+            if at_end
+            else text[s + len(exact) : s + len(exact) + len(suffix)]
         )
+        return before == prefix and after == suffix
 
     if text[start:end] == exact and context_holds(start):
         return "ok", start
@@ -72,6 +80,8 @@ def reanchor(
     starts = [m.start() for m in re.finditer(f"(?={re.escape(exact)})", text)] if exact else []
     if not starts:
         return "lost", None
+    if at_start or at_end:
+        starts = [s for s in starts if context_holds(s)] or starts
     scored = [
         (
             _common_suffix(text[max(0, s - len(prefix)) : s], prefix)
