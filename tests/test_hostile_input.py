@@ -132,7 +132,7 @@ def test_cache_folder_under_a_file(tmp_path: Path) -> None:
 
 def test_source_add_data_folder_under_a_file(tmp_path: Path) -> None:
     (tmp_path / "afile").write_text("text\n", encoding="utf-8")
-    argv = ["source", "add", "a-b", "--data", "afile/data", "--text", "afile"]
+    argv = ["--data", "afile/data", "source", "add", "a-b", "--text", "afile"]
     out = run([*argv, "--title", "T", "--published", "2020-01-01"], cwd=tmp_path)
     assert_one_line(out, 2, "afile is not a folder")
 
@@ -153,7 +153,7 @@ FULL_DISK_CASES = {
     ),
     "build": (["build", "-o", "{m}/dist"], "dist/old"),
     "source add": (
-        ["source", "add", "new-source", "--data", "{m}/data", "--text", "{big}", *_TITLED],
+        ["--data", "{m}/data", "source", "add", "new-source", "--text", "{big}", *_TITLED],
         "data/ontology/old",
     ),
 }
@@ -382,7 +382,7 @@ OPTION_CASES = {
         "byte 0xff",
     ),
     "title-ff": OptionCase(
-        ["source", "add", "a-b", "--data", "data", "--text", "text.txt", *_FF_TITLED],
+        ["source", "add", "a-b", "--text", "text.txt", *_FF_TITLED],
         "--title",
     ),
     "unknown-option": OptionCase(["query", "run", "--bogus"], "--bogus"),

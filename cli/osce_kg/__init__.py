@@ -5,7 +5,15 @@ from .version import __version__ as __version__
 
 # The Python API (osce_kg.api), loaded on first use so that importing the
 # package (as the command line does) stays light.
-_API = ("query", "validate", "network_graph", "search", "show")
+_API = (
+    "init_workspace",
+    "open_workspace",
+    "query",
+    "validate",
+    "network_graph",
+    "search",
+    "show",
+)
 
 
 def __getattr__(name: str) -> object:

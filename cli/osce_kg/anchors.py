@@ -18,7 +18,7 @@ from pathlib import Path
 
 from .annotate import CONTEXT
 from .atomic import atomic_write_text
-from .layout import read_text
+from .textfiles import read_text
 
 OA = "http://www.w3.org/ns/oa#"
 

@@ -16,11 +16,19 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from . import namespaces as ns
 from .errors import InputError
 from .sparql_bind import iri_term, quote_string
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from .layout import DataLayout
+    from .resultset import Store
 
 CONTEXT = 32  # characters of oa:prefix and oa:suffix, as in the shipped annotations
 
@@ -158,9 +166,12 @@ def choose(
     return passages[0]
 
 
-def annotation_turtle(slug: str, passage: Passage, resources: list[str]) -> str:
+def annotation_turtle(
+    slug: str, passage: Passage, resources: list[str], *, draft: bool = False
+) -> str:
     """The annotation of ``resources`` by ``passage`` of source ``slug``, in the
-    shipped annotations' form (its IRI ``id:annotation/SLUG/START-END``)."""
+    shipped annotations' form (its IRI ``id:annotation/SLUG/START-END``); with
+    ``draft``, typed ``okg:Draft`` too, for a person to review."""
     if not resources:
         raise InputError("--resource: name at least one resource the passage supports")
     base = ns.thing("annotation", f"{slug}/{passage.start}-{passage.end}")
@@ -168,7 +179,7 @@ def annotation_turtle(slug: str, passage: Passage, resources: list[str]) -> str:
     bodies = ",\n        ".join(iri_term(r, "--resource") for r in resources)
     xsd = ns.PREFIXES["xsd"]
     return (
-        f"<{base}> a oa:Annotation ;\n"
+        f"<{base}> a oa:Annotation{f', <{ns.ONTOLOGY_NS}Draft>' if draft else ''} ;\n"
         f"    oa:hasBody {bodies} ;\n"
         f"    oa:hasTarget <{base}#target> ;\n"
         f"    oa:motivatedBy oa:identifying ;\n"
@@ -192,3 +203,57 @@ PREFIX_LINES = (
     f"@prefix prov: <{ns.PREFIXES['prov']}> .\n"
     f"@prefix xsd: <{ns.PREFIXES['xsd']}> .\n"
 )
+
+
+def draft_turtle(slug: str, text: str, found: Iterable[tuple[int, int, str]]) -> str:
+    """Draft annotations (typed ``okg:Draft``) of the mentions ``found`` (start,
+    end, resource) in ``text``: one per passage, with every candidate resource as
+    a body, for a person to review (:func:`annotation_turtle`)."""
+    spans: dict[tuple[int, int], list[str]] = {}
+    for start, end, resource in found:
+        bodies = spans.setdefault((start, end), [])
+        if resource not in bodies:
+            bodies.append(resource)
+    parts = [
+        f"# Drafts of {slug}: the mentions of known entities that osce-kg found (osce-kg\n"
+        "# source mentions --draft).  Review each: keep the resources the passage names,\n"
+        "# remove the okg:Draft type (osce-kg validate reports drafts until then), and\n"
+        "# delete the annotations that are wrong.\n",
+        PREFIX_LINES,
+    ]
+    for (start, end), bodies in sorted(spans.items()):
+        parts.append(annotation_turtle(slug, Passage(start, end, text), bodies, draft=True))
+    return "\n".join(parts)
+
+
+_ANNOTATED = """
+PREFIX oa: <http://www.w3.org/ns/oa#>
+SELECT ?start ?end WHERE {
+  ?annotation oa:hasTarget ?target .
+  ?target oa:hasSource ?source ; oa:hasSelector ?selector .
+  ?selector oa:start ?start ; oa:end ?end .
+}
+"""
+
+
+def write_draft(
+    layout: DataLayout, slug: str, text: str, found: Iterable[tuple[int, int, str]], store: Store
+) -> Path:
+    """Write ``graph/sources/SLUG/draft.ttl`` (atomically) with the mentions
+    ``found`` (start, end, resource) whose passage no annotation of the source
+    holds yet; InputError if a draft is there
+    already (it may hold a review under way) or the source is read-only."""
+    from rdflib import URIRef
+
+    from .atomic import atomic_write_text
+
+    target = layout.writable(layout.source_dir(slug) / "draft.ttl", "--draft")
+    if target.exists():
+        raise InputError(f"--draft: {target} exists; review it and delete it first")
+    source = URIRef(ns.thing("source", slug))
+    held = {
+        (int(start), int(end)) for start, end in store.select(_ANNOTATED, {"source": source}).rows
+    }
+    new = [(start, end, iri) for start, end, iri in found if (start, end) not in held]
+    atomic_write_text(target, draft_turtle(slug, text, new))
+    return target

@@ -6,8 +6,9 @@ that return Python values.
 >>> sorted(r["speakerLabel"] for r in rows)[0]
 'Dzhurakhon Zoirov'
 
-Every function takes ``data=`` (a data folder; default: as the commands find
-it, ``$OSCE_KG_DATA`` or the shipped data).  Queries run on the dataset's
+Every function takes ``data=`` (a workspace or data folder; default: as the
+commands find it: ``$OSCE_KG_DATA``, the workspace around the working
+directory, or the shipped data).  Queries run on the dataset's
 Oxigraph store, as ``osce-kg query run`` does; parameters are bound as RDF
 terms, never pasted into the query.  See docs/python-api.md.
 
@@ -25,14 +26,30 @@ if TYPE_CHECKING:
     import networkx as nx
 
     from .entity import Entity
+    from .layout import DataLayout
     from .lookup import Hit
     from .validation import Report
 
 
-def _layout(data: str | Path | None) -> Any:
+def _layout(data: str | Path | DataLayout | None) -> Any:
     from .layout import DataLayout
 
-    return DataLayout(Path(data)) if data is not None else DataLayout.default()
+    if isinstance(data, DataLayout):
+        return data
+    return DataLayout.open(Path(data), "data") if data is not None else DataLayout.default()
+
+
+def init_workspace(path: str | Path) -> DataLayout:
+    """Make ``path`` a workspace on the shipped data (as ``osce-kg init``) and open it."""
+    from .workspace import init_workspace as init
+
+    return open_workspace(init(Path(path)))
+
+
+def open_workspace(path: str | Path | None = None) -> DataLayout:
+    """The workspace (or data folder) at ``path``, with its base; without ``path``,
+    the one the commands would use.  Pass it as ``data=`` to the other functions."""
+    return _layout(path)  # type: ignore[no-any-return]
 
 
 def _store(data: str | Path | None) -> Any:
@@ -60,7 +77,7 @@ def query(name: str, data: str | Path | None = None, **params: str) -> list[dict
     CONSTRUCT or DESCRIBE query gives ``{"subject", "predicate", "object"}`` rows."""
     from . import catalogue, queries, runner
 
-    q = catalogue.find_query(name, _layout(data).queries_dir)
+    q = catalogue.find_query(name, _layout(data).queries_dirs)
     bindings = queries.bind_values(q, params)
     store = _store(data)
     if q.kind == "SELECT":

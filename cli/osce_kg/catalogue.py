@@ -14,22 +14,38 @@ import dataclasses
 import difflib
 import hashlib
 import json
+from collections.abc import Sequence
 from pathlib import Path
 
 from .atomic import OutputError, atomic_write_text
 from .errors import DataError, InputError, ParseError
-from .layout import DataLayout, cache_root, read_text
+from .layout import DataLayout, cache_root
 from .queries import Param, StoredQuery
+from .textfiles import read_text
 from .version import __version__
 
 
-def query_files(root: Path | None = None, *, all_folders: bool = False) -> dict[str, Path]:
-    """Stored query names → files: ``queries/*.rq``, and with ``all_folders`` ``sub/NAME`` too."""
-    root = root or DataLayout.default().queries_dir
-    files = {p.stem: p for p in sorted(root.glob("*.rq"))}
-    if all_folders:
-        for p in sorted(root.glob("*/*.rq")):
-            files[f"{p.parent.name}/{p.stem}"] = p
+def query_files(
+    roots: Path | Sequence[Path] | None = None, *, all_folders: bool = False
+) -> dict[str, Path]:
+    """Stored query names → files: ``queries/*.rq``, and with ``all_folders``
+    ``sub/NAME`` too, of each folder of ``roots`` (default: every layer's
+    ``queries/``).  A workspace's query may not take a name its base uses:
+    DataError naming both files."""
+    if roots is None:
+        roots = DataLayout.default().queries_dirs
+    folders = [roots] if isinstance(roots, Path) else list(roots)
+    files: dict[str, Path] = {}
+    for root in folders:
+        found = [(p.stem, p) for p in sorted(root.glob("*.rq"))]
+        if all_folders:
+            found += [(f"{p.parent.name}/{p.stem}", p) for p in sorted(root.glob("*/*.rq"))]
+        for name, path in found:
+            if name in files:
+                raise DataError(
+                    f"{path}: stored query {name!r} is {files[name]} already; rename it"
+                )
+            files[name] = path
     return files
 
 
@@ -91,7 +107,9 @@ def _prune(folder: Path) -> None:
             old.unlink()
 
 
-def catalogue(root: Path | None = None, *, all_folders: bool = False) -> list[StoredQuery]:
+def catalogue(
+    root: Path | Sequence[Path] | None = None, *, all_folders: bool = False
+) -> list[StoredQuery]:
     """Every stored query, parsed (DataError if one of the project's own files is broken)."""
     out = []
     for name, path in query_files(root, all_folders=all_folders).items():
@@ -102,7 +120,7 @@ def catalogue(root: Path | None = None, *, all_folders: bool = False) -> list[St
     return out
 
 
-def find_query(name: str, root: Path | None = None) -> StoredQuery:
+def find_query(name: str, root: Path | Sequence[Path] | None = None) -> StoredQuery:
     """The stored query called ``name``; InputError suggesting the closest names if unknown."""
     files = query_files(root, all_folders=True)
     path = files.get(name.removesuffix(".rq"))

@@ -12,6 +12,7 @@ import importlib.util
 import logging
 import os
 import sys
+from pathlib import Path
 from typing import Any
 
 import click
@@ -32,6 +33,7 @@ from .version import __version__
 COMMANDS: dict[str, str] = {
     "annotate": "annotate:annotate",
     "build": "build:build",
+    "init": "init:init",
     "load": "endpoint:load",
     "network": "network:network",
     "query": "query:query",
@@ -69,13 +71,46 @@ def _module_exists(target: str) -> bool:
 
 @click.group(cls=LazyGroup, epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="osce-kg")
+@click.option(
+    "--data",
+    metavar="DIR",
+    type=click.Path(path_type=Path),
+    default=None,
+    expose_value=False,
+    is_eager=True,
+    callback=lambda ctx, param, value: use_data(ctx, value),
+    help="The workspace (osce-kg init) or data folder to use; default: $OSCE_KG_DATA, "
+    "else the workspace around the working directory, else the shipped data.",
+)
 def cli() -> None:
     """Build, validate, query, analyse and export the osce-kg knowledge graph.
 
-    The graph is read from the project's data folders (ontology/, graph/) into
-    an embedded store; commands that read it accept --endpoint URL to use a
+    The graph is read from a workspace (osce-kg init DIR), which adds its own
+    sources, queries and shapes to the data shipped with osce-kg, into an
+    embedded store; commands that read it accept --endpoint URL to use a
     SPARQL 1.1 server instead.
     """
+
+
+def use_data(ctx: click.Context, value: Path | None) -> None:
+    """``--data DIR``: checked at once (exit 2 if it is not a workspace or data
+    folder), then used as ``$OSCE_KG_DATA`` for this command and the processes
+    it starts."""
+    if value is None:
+        return
+    from .layout import DataLayout
+
+    DataLayout.open(value, "--data")
+    previous = os.environ.get("OSCE_KG_DATA")
+    os.environ["OSCE_KG_DATA"] = str(value.absolute())
+
+    def restore() -> None:
+        if previous is None:
+            os.environ.pop("OSCE_KG_DATA", None)
+        else:
+            os.environ["OSCE_KG_DATA"] = previous
+
+    ctx.call_on_close(restore)
 
 
 def click_error_line(exc: click.ClickException) -> str:

@@ -19,8 +19,9 @@ from pathlib import Path
 from . import namespaces as ns
 from .atomic import atomic_directory
 from .errors import InputError
-from .layout import DataLayout, read_regular
+from .layout import DataLayout
 from .sparql_bind import check_text, quote_string
+from .textfiles import read_regular
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -34,10 +35,28 @@ class SourceInfo:
     text_ok: bool
 
 
-def article_turtle(slug: str, title: str, published: dt.date, text: str, raw: bytes) -> str:
+@dataclass(frozen=True)
+class SourceMeta:
+    """What ``source add`` records about a source besides its text."""
+
+    title: str
+    published: dt.date
+    language: str = "en"
+    publisher: str | None = None  # an agent's IRI
+    url: str | None = None
+
+
+def article_turtle(slug: str, meta: SourceMeta, text: str, raw: bytes) -> str:
     """The metadata of a new source as Turtle, in the layout of the shipped sources."""
     iri = ns.thing("source", slug)
     digest = hashlib.sha256(raw).hexdigest()
+    title = f"{quote_string(meta.title)}@{meta.language}"
+    day = f'"{meta.published.isoformat()}"^^xsd:date'
+    extra = ""
+    if meta.publisher:
+        extra += f"    dcterms:publisher <{meta.publisher}> ;\n"
+    if meta.url:
+        extra += f"    schema:url {quote_string(meta.url)}^^xsd:anyURI ;\n"
     return (
         f"@prefix okg: <{ns.ONTOLOGY_NS}> .\n"
         "@prefix dcterms: <http://purl.org/dc/terms/> .\n"
@@ -45,13 +64,14 @@ def article_turtle(slug: str, title: str, published: dt.date, text: str, raw: by
         "@prefix schema: <http://schema.org/> .\n"
         "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n\n"
         f"<{iri}> a okg:Article ;\n"
-        f"    rdfs:label {quote_string(title)}@en ;\n"
-        f"    dcterms:title {quote_string(title)}@en ;\n"
+        f"    rdfs:label {title} ;\n"
+        f"    dcterms:title {title} ;\n"
         f'    dcterms:identifier "{slug}" ;\n'
-        f'    dcterms:issued "{published.isoformat()}"^^xsd:date ;\n'
-        f'    schema:datePublished "{published.isoformat()}"^^xsd:date ;\n'
+        f"    dcterms:issued {day} ;\n"
+        f"    schema:datePublished {day} ;\n"
+        f"{extra}"
         '    dcterms:format "text/plain; charset=utf-8" ;\n'
-        '    dcterms:language "en" ;\n'
+        f'    dcterms:language "{meta.language}" ;\n'
         f'    okg:sha256 "{digest}" ;\n'
         f"    schema:text {quote_string(text)} .\n"
     )
@@ -80,29 +100,77 @@ def parse_date(value: str, param: str = "--published") -> dt.date:
         raise InputError(f"{param}: {value!r} is not a date in the form YYYY-MM-DD") from None
 
 
-def add_source(layout: DataLayout, slug: str, text_file: Path, title: str, published: str) -> Path:
-    """Scaffold ``graph/sources/<slug>/`` from a text file; returns the new folder."""
-    if not SLUG_RE.match(slug):
-        raise InputError(f"SLUG: {slug!r} must be lower-case words joined by hyphens")
+LANGUAGE_RE = re.compile(r"^[a-zA-Z]{2,3}(?:-[a-zA-Z0-9]{2,8})*$")
+# Characters no text document holds: NUL and the C0 controls but tab, line
+# feed, form feed and carriage return.
+_BINARY = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+
+
+def source_meta(
+    title: str,
+    published: str,
+    language: str = "en",
+    publisher: str | None = None,
+    url: str | None = None,
+) -> SourceMeta:
+    """The options of ``source add`` checked: InputError naming the option."""
+    from urllib.parse import urlsplit
+
+    from .queries import expand_iri
+
     check_text(title, "--title")
     if not title.strip():
         raise InputError("--title: must not be empty")
-    date = parse_date(published)
-    target = layout.source_dir(slug)
-    if target.exists():
-        raise InputError(f"{target}: a source with slug {slug!r} exists already")
+    if not LANGUAGE_RE.match(language):
+        raise InputError(f"--language: {language!r} is not a language tag such as en or ru")
+    if publisher is not None:
+        check_text(publisher, "--publisher")
+        publisher = expand_iri(publisher)
+        if not re.fullmatch(r"[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>\"{}|^`\\]+", publisher):
+            raise InputError(
+                f"--publisher: {publisher!r} is not an IRI (e.g. id:organization/osce)"
+            )
+    if url is not None:
+        check_text(url, "--url")
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.netloc or re.search(r"\s", url):
+            raise InputError(f"--url: {url!r} is not an http:// or https:// URL")
+    return SourceMeta(title.strip(), parse_date(published), language, publisher, url)
+
+
+def add_source(layout: DataLayout, slug: str, text_file: Path, meta: SourceMeta) -> Path:
+    """Scaffold ``graph/sources/<slug>/`` in ``layout``'s own folder from a text file
+    (never in a base layer or the installed package); returns the new folder."""
+    from .annotate import PREFIX_LINES
+
+    if not SLUG_RE.match(slug):
+        raise InputError(f"SLUG: {slug!r} must be lower-case words joined by hyphens")
+    if slug in layout.source_slugs():
+        raise InputError(f"SLUG: a source {slug!r} exists already ({layout.source_dir(slug)})")
+    target = layout.writable(layout.sources_dir / slug, "source add")
     raw = read_regular(text_file)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise InputError(f"{text_file}: not UTF-8 text (byte {exc.start})") from None
+        raise InputError(f"--text: {text_file}: not UTF-8 text (byte {exc.start})") from None
+    binary = _BINARY.search(text)
+    if binary:
+        at = len(text[: binary.start()].encode("utf-8"))
+        raise InputError(
+            f"--text: {text_file}: binary, not text (byte {at} is a control character)"
+        )
+    if not text.strip():
+        raise InputError(f"--text: {text_file}: empty")
     with atomic_directory(target) as tmp:
         (tmp / "source.txt").write_bytes(raw)
-        (tmp / "article.ttl").write_text(
-            article_turtle(slug, title.strip(), date, text, raw), encoding="utf-8"
-        )
+        (tmp / "article.ttl").write_text(article_turtle(slug, meta, text, raw), encoding="utf-8")
         (tmp / "facts.ttl").write_text(
             FACTS_TEMPLATE.format(slug=slug, okg=ns.ONTOLOGY_NS), encoding="utf-8"
+        )
+        (tmp / "annotations.ttl").write_text(
+            f"# The annotations of {slug}: osce-kg annotate {slug} QUOTE --resource IRI "
+            "--append\n" + PREFIX_LINES,
+            encoding="utf-8",
         )
     return target
 

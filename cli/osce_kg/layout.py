@@ -2,12 +2,19 @@
 
 A data folder holds ``ontology/``, ``shapes/``, ``queries/`` (with ``checks/`` and
 ``network/``) and ``graph/`` (``shared/``, ``reference/``, ``sources/<slug>/``).
-:meth:`DataLayout.default` finds the project's own:
+The project's own data folder is found where osce-kg is installed:
 
 * a source checkout or an editable install: the package lives in
   ``<repo>/cli/osce_kg`` and the folders are at ``<repo>/``;
-* a built wheel: the folders are copied into the package as ``osce_kg/_data``;
-* ``OSCE_KG_DATA`` overrides both, for a user's own copy of the data.
+* a built wheel: the folders are copied into the package as ``osce_kg/_data``.
+
+A **workspace** (``osce-kg init DIR``) is a folder with an ``osce-kg.toml`` that
+names its base, the shipped data by default.  The base is a read-only layer
+below the workspace: every list of files (ontology, shapes, queries, checks,
+graphs, sources) is the base's followed by the workspace's own, and osce-kg
+writes only into the workspace.  Commands use, in this order, ``--data DIR``
+or ``$OSCE_KG_DATA``, the workspace that holds the working directory (found
+the way git finds a repository), and the shipped data.
 
 No other module joins folder names: they ask the layout.
 """
@@ -16,13 +23,14 @@ from __future__ import annotations
 
 import hashlib
 import os
-import stat
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import namespaces as ns
-from .errors import InputError, ParseError
+from .errors import DataError, InputError, ParseError
+from .textfiles import read_regular, read_text
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -63,92 +71,162 @@ def rdf_files(folder: Path) -> list[Path]:
     )
 
 
-def _open_regular(path: Path) -> int:
-    """A read descriptor of ``path`` (blocking); InputError unless it is a regular file."""
+WORKSPACE_FILE = "osce-kg.toml"
+
+# The base a workspace names to build on the data shipped with osce-kg.
+SHIPPED_BASE = "osce-kg"
+
+
+def _shipped_root() -> Path:
+    bundled = _PACKAGE_DIR / "_data"
+    if (bundled / "ontology").is_dir():
+        return bundled
+    checkout = _PACKAGE_DIR.parent.parent
+    if (checkout / "ontology").is_dir():
+        return checkout
+    raise InputError(
+        f"osce-kg data folders not found (looked in {bundled} and {checkout}); "
+        "reinstall osce-kg, or give --data DIR"
+    )
+
+
+def find_workspace(start: Path) -> Path | None:
+    """The nearest folder at or above ``start`` that holds an ``osce-kg.toml``."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        if (folder / WORKSPACE_FILE).is_file():
+            return folder
+    return None
+
+
+def read_config(root: Path) -> dict[str, str]:
+    """The ``[workspace]`` table of ``root/osce-kg.toml``: ParseError
+    ``FILE:LINE:COL`` when it is not TOML, InputError for an unknown key."""
+    import tomllib
+
+    path = root / WORKSPACE_FILE
+    text = read_text(path)
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # a FIFO opens without waiting
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except OSError as exc:
-        reason = (exc.strerror or str(exc)).lower()
-        raise InputError(f"{path}: cannot read: {reason}") from None
-    mode = os.fstat(fd).st_mode
-    if not stat.S_ISREG(mode):
-        os.close(fd)
-        if stat.S_ISDIR(mode):
-            raise InputError(f"{path}: is a folder, not a file")
-        raise InputError(f"{path}: not a regular file (a FIFO, device or socket)")
-    os.set_blocking(fd, True)
-    return fd
-
-
-def check_regular(path: Path) -> None:
-    """InputError (one line naming ``path``) unless ``path`` is a regular file that
-    can be read: a missing file, a folder, a link loop, a FIFO, device or socket
-    is refused before anything blocks on it.  For parsers that open the file
-    themselves."""
-    os.close(_open_regular(path))
-
-
-def read_regular(path: Path) -> bytes:
-    """The bytes of a regular file; InputError as :func:`check_regular` says."""
-    with os.fdopen(_open_regular(path), "rb") as fh:
-        try:
-            return fh.read()
-        except OSError as exc:
-            reason = (exc.strerror or str(exc)).lower()
-            raise InputError(f"{path}: cannot read: {reason}") from None
-
-
-def decode_utf8(path: Path, data: bytes) -> str:
-    """``data`` (read from ``path``) as text; ParseError ``FILE:LINE:COL`` if it is not UTF-8."""
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise ParseError(str(path), line, col, "not valid UTF-8") from None
-
-
-def read_text(path: Path) -> str:
-    """A text file's contents: InputError if it cannot be read (see
-    :func:`read_regular`), ParseError ``FILE:LINE:COL`` if it is not UTF-8."""
-    return decode_utf8(path, read_regular(path))
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        m = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
+        line, col = (int(m[1]), int(m[2])) if m else (1, 1)
+        message = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", str(exc))
+        raise ParseError(str(path), line, col, message) from None
+    unknown = sorted(set(data) - {"workspace"})
+    table = data.get("workspace", {})
+    if unknown or not isinstance(table, dict):
+        raise InputError(
+            f"{path}: unknown table {(unknown or ['workspace'])[0]!r} (see osce-kg init)"
+        )
+    config: dict[str, str] = {"base": SHIPPED_BASE}
+    for key, value in table.items():
+        if key not in config:
+            raise InputError(f"{path}: unknown key workspace.{key} (known: base)")
+        if not isinstance(value, str) or not value.strip():
+            raise InputError(f"{path}: workspace.{key} must be a non-empty string")
+        config[key] = value
+    return config
 
 
 @dataclass(frozen=True)
 class DataLayout:
-    """The folders and files of one data folder (``root``)."""
+    """The folders and files of one data folder (``root``), above its ``base`` if it
+    is a workspace."""
 
     root: Path
+    base: DataLayout | None = None
+
+    @classmethod
+    def shipped(cls) -> DataLayout:
+        """The data shipped with osce-kg (read-only once installed)."""
+        return cls(_shipped_root())
+
+    @classmethod
+    def open(cls, root: Path, param: str = "--data", *, _seen: tuple[Path, ...] = ()) -> DataLayout:
+        """The workspace or data folder at ``root``: InputError (exit 2) naming
+        ``param`` when it is missing, a file, or neither (no ``osce-kg.toml``, no
+        ``ontology/``), so an empty folder is never read as an empty graph."""
+        if not root.exists():
+            raise InputError(
+                f"{param}: {root}: no such folder (make a workspace with osce-kg init)"
+            )
+        if not root.is_dir():
+            raise InputError(f"{param}: {root} is a file, not an osce-kg workspace")
+        if (root / WORKSPACE_FILE).is_file():
+            base_name = read_config(root)["base"]
+            if base_name == SHIPPED_BASE:
+                base = cls.shipped()
+            else:
+                where = (root / base_name).resolve()
+                if where in _seen or where == root.resolve():
+                    raise InputError(
+                        f"{root / WORKSPACE_FILE}: workspace.base leads back to {where}"
+                    )
+                base = cls.open(
+                    where,
+                    f"{root / WORKSPACE_FILE}: workspace.base",
+                    _seen=(*_seen, root.resolve()),
+                )
+            return cls(root, base)
+        if (root / "ontology").is_dir():
+            return cls(root)
+        raise InputError(
+            f"{param}: {root} is not an osce-kg workspace (no {WORKSPACE_FILE}); "
+            "make one with osce-kg init DIR"
+        )
 
     @classmethod
     def default(cls) -> DataLayout:
-        """``$OSCE_KG_DATA``, else the data shipped with osce-kg."""
+        """``$OSCE_KG_DATA`` (``--data`` sets it), else the workspace that holds the
+        working directory, else the data shipped with osce-kg."""
         override = os.environ.get("OSCE_KG_DATA")
         if override:
-            root = Path(override)
-            if not (root / "ontology").is_dir():
-                raise InputError(
-                    f"OSCE_KG_DATA: {root} is not an osce-kg data folder (no ontology/ in it)"
-                )
-            return cls(root)
-        bundled = _PACKAGE_DIR / "_data"
-        if (bundled / "ontology").is_dir():
-            return cls(bundled)
-        checkout = _PACKAGE_DIR.parent.parent
-        if (checkout / "ontology").is_dir():
-            return cls(checkout)
-        raise InputError(
-            f"osce-kg data folders not found (looked in {bundled} and {checkout}); "
-            "set OSCE_KG_DATA to the folder that holds ontology/ and graph/"
-        )
+            return cls.open(Path(override), "OSCE_KG_DATA")
+        found = find_workspace(Path.cwd())
+        if found is not None:
+            return cls.open(found, str(found / WORKSPACE_FILE))
+        return cls.shipped()
+
+    @property
+    def layers(self) -> tuple[DataLayout, ...]:
+        """The base's layers (bottom first), then this folder's own (without base)."""
+        own = DataLayout(self.root)
+        return (*self.base.layers, own) if self.base is not None else (own,)
+
+    @property
+    def is_workspace(self) -> bool:
+        return (self.root / WORKSPACE_FILE).is_file()
 
     @property
     def is_installed(self) -> bool:
         """Whether this is the data shipped inside the installed package (read-only:
         an upgrade replaces it)."""
         return self.root.resolve() == (_PACKAGE_DIR / "_data").resolve()
+
+    def writable(self, target: Path, what: str) -> Path:
+        """``target``, if osce-kg may write it: InputError naming ``osce-kg init``
+        when it lies in the installed package or in a workspace's base layer."""
+        where = target.resolve()
+        for layer in self.layers:
+            inside = where == layer.root.resolve() or layer.root.resolve() in where.parents
+            if inside and (layer.is_installed or layer.root != self.root):
+                kind = "the installed package" if layer.is_installed else "the workspace's base"
+                raise InputError(
+                    f"{what}: {target} is in {kind}, which osce-kg never changes; "
+                    "make a workspace with osce-kg init DIR and work there"
+                )
+        return target
+
+    def relative(self, path: Path) -> str:
+        """``path`` relative to the layer it belongs to (POSIX), else as given."""
+        where = path.resolve()
+        for layer in reversed(self.layers):
+            try:
+                return where.relative_to(layer.root.resolve()).as_posix()
+            except ValueError:
+                continue
+        return str(path)
 
     # -- folders ----------------------------------------------------------------------
 
@@ -188,7 +266,30 @@ class DataLayout:
     def sources_dir(self) -> Path:
         return self.graph_dir / "sources"
 
+    @property
+    def shapes_dirs(self) -> list[Path]:
+        """Every layer's ``shapes/``, base first."""
+        return [layer.shapes_dir for layer in self.layers]
+
+    @property
+    def queries_dirs(self) -> list[Path]:
+        return [layer.queries_dir for layer in self.layers]
+
+    @property
+    def checks_dirs(self) -> list[Path]:
+        return [layer.checks_dir for layer in self.layers]
+
+    @property
+    def network_queries_dirs(self) -> list[Path]:
+        return [layer.network_queries_dir for layer in self.layers]
+
     def source_dir(self, slug: str) -> Path:
+        """The folder of source ``slug``: the layer's that holds it, else where
+        this folder would hold a new one."""
+        for layer in reversed(self.layers):
+            folder = layer.sources_dir / slug
+            if folder.is_dir():
+                return folder
         return self.sources_dir / slug
 
     def source_text(self, slug: str) -> Path:
@@ -198,10 +299,19 @@ class DataLayout:
     # -- files ------------------------------------------------------------------------
 
     def source_slugs(self) -> list[str]:
-        """Slugs of the sources, sorted."""
-        if not self.sources_dir.is_dir():
-            return []
-        return sorted(p.name for p in self.sources_dir.iterdir() if p.is_dir())
+        """Slugs of the sources of every layer, sorted; DataError if two layers
+        hold a source of the same slug (one named graph each)."""
+        seen: dict[str, Path] = {}
+        for layer in self.layers:
+            if not layer.sources_dir.is_dir():
+                continue
+            for p in layer.sources_dir.iterdir():
+                if not p.is_dir():
+                    continue
+                if p.name in seen:
+                    raise DataError(f"{p}: source {p.name!r} is in {seen[p.name].parent} too")
+                seen[p.name] = p
+        return sorted(seen)
 
     def require_source(self, slug: str) -> Path:
         """The folder of source ``slug``; InputError naming the command that lists
@@ -213,12 +323,24 @@ class DataLayout:
         return self.source_dir(slug)
 
     def ontology_files(self) -> list[RdfFile]:
-        return [RdfFile(p, ns.ONTOLOGY_GRAPH) for p in rdf_files(self.ontology_dir)]
+        return [
+            RdfFile(p, ns.ONTOLOGY_GRAPH)
+            for layer in self.layers
+            for p in rdf_files(layer.ontology_dir)
+        ]
 
     def graph_files(self) -> list[RdfFile]:
-        """Every RDF file under ``graph/`` with the named graph it belongs to."""
-        files = [RdfFile(p, ns.SHARED_GRAPH) for p in rdf_files(self.shared_dir)]
-        files += [RdfFile(p, ns.REFERENCE_GRAPH) for p in rdf_files(self.reference_dir)]
+        """Every RDF file under each layer's ``graph/`` with the named graph it belongs to."""
+        files = [
+            RdfFile(p, ns.SHARED_GRAPH)
+            for layer in self.layers
+            for p in rdf_files(layer.shared_dir)
+        ]
+        files += [
+            RdfFile(p, ns.REFERENCE_GRAPH)
+            for layer in self.layers
+            for p in rdf_files(layer.reference_dir)
+        ]
         for slug in self.source_slugs():
             graph = ns.source_graph(slug)
             files += [RdfFile(p, graph) for p in rdf_files(self.source_dir(slug))]

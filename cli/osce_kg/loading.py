@@ -28,7 +28,8 @@ import pyoxigraph
 
 from . import namespaces as ns
 from .errors import InputError, ParseError
-from .layout import RDF_SUFFIXES, DataLayout, RdfFile, check_regular, decode_utf8, read_regular
+from .layout import RDF_SUFFIXES, DataLayout, RdfFile
+from .textfiles import check_regular, decode_utf8, read_regular
 from .xml_entities import check_entities
 
 if TYPE_CHECKING:

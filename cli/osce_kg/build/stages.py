@@ -102,7 +102,8 @@ def validate(built: BuiltDataset, folder: Path) -> ValidationStatus:
     from ..validation import reports
 
     # Paths relative to the data folder, so the report is the same wherever it was built.
-    report = validation.validate().relative_to(DataLayout.default().root)
+    layers = DataLayout.default().layers
+    report = validation.validate().relative_to(*(layer.root for layer in reversed(layers)))
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "report.txt").write_text(reports.render_text(report), encoding="utf-8", newline="\n")
     (folder / "report.json").write_text(reports.render_json(report), encoding="utf-8", newline="\n")

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
-
-from .source import graph_dir_option
 
 
 @click.command()
@@ -32,7 +28,6 @@ from .source import graph_dir_option
     is_flag=True,
     help="Add the annotation to the source's annotations.ttl instead of printing it.",
 )
-@graph_dir_option
 def annotate(
     slug: str,
     quote: str,
@@ -40,7 +35,6 @@ def annotate(
     regex: bool,
     occurrence: int | None,
     append: bool,
-    data: Path | None,
 ) -> None:
     """Find QUOTE in source SLUG and write the annotation that cites it.
 
@@ -59,11 +53,12 @@ def annotate(
     """
     from ..annotate import PREFIX_LINES, annotation_turtle, choose, find
     from ..errors import InputError
-    from ..layout import DataLayout, read_text
+    from ..layout import DataLayout
     from ..queries import expand_iri
     from ..sparql_bind import check_text
+    from ..textfiles import read_text
 
-    layout = DataLayout(data) if data is not None else DataLayout.default()
+    layout = DataLayout.default()
     check_text(quote, "QUOTE")
     layout.require_source(slug)
     text_path = layout.source_text(slug)
@@ -75,12 +70,7 @@ def annotate(
         return
     from ..atomic import atomic_write_text
 
-    if layout.is_installed:
-        raise InputError(
-            f"--append: {layout.root} is the installed package's data, which osce-kg does not "
-            "change; set OSCE_KG_DATA (or --data) to your own copy"
-        )
-    target = layout.source_dir(slug) / "annotations.ttl"
+    target = layout.writable(layout.source_dir(slug) / "annotations.ttl", "--append")
     existing = read_text(target) if target.exists() else PREFIX_LINES
     first_line = turtle.split(" ", 1)[0]
     if first_line in existing:

@@ -200,7 +200,7 @@ def sparql(
     elif str(file) == "-":
         text, where, path = sys.stdin.read(), "<stdin>", None
     else:
-        from ..layout import read_text
+        from ..textfiles import read_text
 
         assert file is not None
         text, where, path = read_text(file), str(file), file

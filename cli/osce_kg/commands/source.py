@@ -12,25 +12,17 @@ from .options import emit, output_options
 if TYPE_CHECKING:
     from ..layout import DataLayout
 
-graph_dir_option = click.option(
-    "--data",
-    "data",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="The data folder, which holds graph/sources/ (default: $OSCE_KG_DATA, else the "
-    "project's own).",
-)
 
-
-def _layout(value: Path | None) -> DataLayout:
+def _layout() -> DataLayout:
     from ..layout import DataLayout
 
-    return DataLayout(value) if value is not None else DataLayout.default()
+    return DataLayout.default()
 
 
 @click.group()
 def source() -> None:
-    """Manage the corpus: one folder per source under graph/sources/."""
+    """Manage the sources: one folder per source under graph/sources/ of the
+    workspace (osce-kg init) and of its base."""
 
 
 @source.command("add")
@@ -44,29 +36,46 @@ def source() -> None:
 )
 @click.option("--title", required=True, help="The source's title, as published.")
 @click.option("--published", required=True, metavar="YYYY-MM-DD", help="Publication date.")
-@graph_dir_option
-def add(slug: str, text_file: Path, title: str, published: str, data: Path | None) -> None:
-    """Scaffold a new source that validates at once.
+@click.option(
+    "--language", default="en", show_default=True, metavar="TAG", help="The text's language."
+)
+@click.option(
+    "--publisher", metavar="IRI", help="Who published it (id:organization/osce or a full IRI)."
+)
+@click.option("--url", metavar="URL", help="Where it was published (http or https).")
+def add(
+    slug: str,
+    text_file: Path,
+    title: str,
+    published: str,
+    language: str,
+    publisher: str | None,
+    url: str | None,
+) -> None:
+    """Add a source to the workspace; it validates at once.
 
     Writes graph/sources/SLUG/ with source.txt (the text, byte for byte),
-    article.ttl (title, date, full text and its SHA-256) and a facts.ttl to
-    fill in.  The folder appears whole or not at all.
+    article.ttl (title, date, language, publisher, URL, the full text and its
+    SHA-256), and facts.ttl and annotations.ttl to fill in.  The folder
+    appears whole or not at all; nothing is written into the installed
+    package (make a workspace with osce-kg init).
 
     \b
     Example:
         osce-kg source add 2012-10-01-osce-press-release \\
-            --text release.txt --title "OSCE press release" --published 2012-10-01
+            --text release.txt --title "OSCE press release" --published 2012-10-01 \\
+            --publisher id:organization/osce --url https://www.osce.org/…
     """
-    from ..corpus import add_source
+    from ..corpus import add_source, source_meta
 
-    folder = add_source(_layout(data), slug, text_file, title, published)
+    meta = source_meta(title, published, language, publisher, url)
+    folder = add_source(_layout(), slug, text_file, meta)
     click.echo(f"added {folder}")
 
 
 @source.command("list")
-@graph_dir_option
 @output_options()
-def list_(data: Path | None, fmt: str, output: Path | None) -> None:
+def list_(fmt: str, output: Path | None) -> None:
     """List the sources with their title, date, triple count and status.
 
     Status is "ok" when source.txt still has the SHA-256 recorded in
@@ -82,7 +91,7 @@ def list_(data: Path | None, fmt: str, output: Path | None) -> None:
 
     rows = [
         (s.slug, s.title, s.published, s.triples, "ok" if s.text_ok else "text changed")
-        for s in list_sources(_layout(data))
+        for s in list_sources(_layout())
     ]
     emit(render_rows(("slug", "title", "published", "triples", "status"), rows, fmt), output)
 
@@ -90,8 +99,7 @@ def list_(data: Path | None, fmt: str, output: Path | None) -> None:
 @source.command("check")
 @click.argument("slug")
 @click.option("--fix", "apply", is_flag=True, help="Rewrite the offsets that can be re-found.")
-@graph_dir_option
-def check(slug: str, apply: bool, data: Path | None) -> None:
+def check(slug: str, apply: bool) -> None:
     """Check that every annotation's offsets select its quote; --fix re-anchors them.
 
     An annotation whose offsets no longer select its exact text (the text was
@@ -107,7 +115,7 @@ def check(slug: str, apply: bool, data: Path | None) -> None:
     from ..anchors import check_source, fix
     from ..errors import EXIT_NONCONFORMANT, InputError
 
-    layout = _layout(data)
+    layout = _layout()
     layout.require_source(slug)
     annotations = layout.source_dir(slug) / "annotations.ttl"
     if not annotations.exists():
@@ -121,8 +129,8 @@ def check(slug: str, apply: bool, data: Path | None) -> None:
             click.echo(f"{a.selector}: {where} {verb} to {a.new_start}-{a.new_end}")
         else:
             click.echo(f"{a.selector}: {where} {a.status}: {a.exact[:60]!r}")
-    if apply and layout.is_installed:
-        raise InputError(f"--fix: {layout.root} is the installed package's data; use your own copy")
+    if apply:
+        layout.writable(annotations, "--fix")
     fixed = fix(annotations, anchors) if apply else 0
     remaining = len(broken) - fixed
     click.echo(
@@ -135,9 +143,14 @@ def check(slug: str, apply: bool, data: Path | None) -> None:
 
 @source.command("mentions")
 @click.argument("slug")
-@graph_dir_option
+@click.option(
+    "--draft",
+    is_flag=True,
+    help="Also write graph/sources/SLUG/draft.ttl: an annotation per new mention, typed "
+    "okg:Draft, for you to review.",
+)
 @output_options()
-def mentions(slug: str, data: Path | None, fmt: str, output: Path | None) -> None:
+def mentions(slug: str, draft: bool, fmt: str, output: Path | None) -> None:
     """Every mention in a source's text of an entity the graph already knows.
 
     Names are labels, alternative labels (abbreviations such as "MIA RT"),
@@ -150,22 +163,37 @@ def mentions(slug: str, data: Path | None, fmt: str, output: Path | None) -> Non
     Example:
         osce-kg source mentions 2012-09-22-osce-annual-police-experts-meeting
         osce-kg source mentions SLUG --format csv -o mentions.csv
+        osce-kg source mentions SLUG --draft
+
+    With --draft, the mentions that no annotation of the source holds yet are
+    written as draft annotations (one per passage, every candidate resource a
+    body); validate reports each draft until you remove its okg:Draft type.
     """
     from rdflib import URIRef
 
-    from ..layout import read_text
     from ..lookup import mentions as find_mentions
     from ..rows import render_rows
     from ..sparql_results import short
     from ..specs import StoreSpec
+    from ..textfiles import read_text
 
-    layout = _layout(data)
+    layout = _layout()
     layout.require_source(slug)
     text = read_text(layout.source_text(slug))
     store = StoreSpec().open(layout)
+    from .. import namespaces as ns
+
+    own = ns.thing("source", slug)  # the source's title in its own text is no mention
+    found = [m for m in find_mentions(store, text) if m.resource != own]
+    if draft:
+        from ..annotate import write_draft
+
+        spans = [(m.start, m.end, m.resource) for m in found]
+        target = write_draft(layout, slug, text, spans, store)
+        click.echo(f"wrote the drafts to review to {target}", err=True)
     rows = [
         (m.start, m.end, m.text, short(URIRef(m.resource)), ", ".join(m.types), m.name)
-        for m in find_mentions(store, text)
+        for m in found
     ]
     columns = ("start", "end", "text", "resource", "type", "name")
     emit(render_rows(columns, rows, fmt), output)
@@ -173,13 +201,12 @@ def mentions(slug: str, data: Path | None, fmt: str, output: Path | None) -> Non
 
 @source.command("coverage")
 @click.argument("slug")
-@graph_dir_option
 @output_options(
     ("table", "csv", "json", "markdown"),
     default="table",
     suffixes={".csv": "csv", ".json": "json", ".md": "markdown"},
 )
-def coverage(slug: str, data: Path | None, fmt: str, output: Path | None) -> None:
+def coverage(slug: str, fmt: str, output: Path | None) -> None:
     """Each sentence of a source with the resources whose annotations fall in it,
     and the sentences no fact covers (markdown: a page to read against the text).
 
@@ -191,11 +218,11 @@ def coverage(slug: str, data: Path | None, fmt: str, output: Path | None) -> Non
     from .. import namespaces as ns
     from ..entity import coverage as sentence_coverage
     from ..entity import coverage_markdown
-    from ..layout import read_text
     from ..rows import render_rows
     from ..specs import StoreSpec
+    from ..textfiles import read_text
 
-    layout = _layout(data)
+    layout = _layout()
     layout.require_source(slug)
     text = read_text(layout.source_text(slug))
     rows = sentence_coverage(StoreSpec().open(layout), ns.thing("source", slug), text)

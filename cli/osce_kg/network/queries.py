@@ -17,15 +17,21 @@ from ..queries import StoredQuery
 
 
 def queries_dir() -> Path:
-    return DataLayout.default().network_queries_dir
+    """The shipped network queries' folder (the base layer's)."""
+    return DataLayout.default().network_queries_dirs[0]
+
+
+def _files() -> dict[str, Path]:
+    folders = DataLayout.default().network_queries_dirs
+    return {p.stem: p for folder in folders for p in sorted(folder.glob("*.rq"))}
 
 
 @cache
 def load_query(name: str) -> StoredQuery:
-    """The stored query ``queries/network/<name>.rq``, parsed."""
-    path = queries_dir() / f"{name}.rq"
-    if not path.is_file():
-        raise DataError(f"{path}: stored network query missing")
+    """The stored query ``queries/network/<name>.rq`` (a workspace's, else the base's), parsed."""
+    path = _files().get(name)
+    if path is None:
+        raise DataError(f"{queries_dir() / name}.rq: stored network query missing")
     try:
         return _load(path, f"network/{name}")
     except ParseError as exc:
@@ -34,4 +40,4 @@ def load_query(name: str) -> StoredQuery:
 
 def query_names() -> list[str]:
     """Names of the stored network queries, sorted."""
-    return sorted(p.stem for p in queries_dir().glob("*.rq"))
+    return sorted(_files())

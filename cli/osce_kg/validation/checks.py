@@ -11,6 +11,7 @@ header at the top of its file (``summary``, ``description``, ``severity``).
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -94,11 +95,13 @@ def load_check(path: Path) -> Check:
     return Check(name=name, path=path, text=text, rule=rule)
 
 
-def load_checks(folder: Path) -> list[Check]:
-    """Every ``*-violation.rq`` in ``folder``, sorted by name."""
-    if not folder.is_dir():
-        return []
-    return [load_check(path) for path in sorted(folder.glob(f"*{SUFFIX}"))]
+def load_checks(folders: Path | Sequence[Path]) -> list[Check]:
+    """Every ``*-violation.rq`` in ``folders`` (a layout's ``checks_dirs``), each
+    folder's sorted by name."""
+    folders = [folders] if isinstance(folders, Path) else list(folders)
+    return [
+        load_check(path) for f in folders if f.is_dir() for path in sorted(f.glob(f"*{SUFFIX}"))
+    ]
 
 
 def check_predicates(check: Check) -> set[str] | None:

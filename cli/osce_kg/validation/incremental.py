@@ -56,8 +56,8 @@ CACHE_FORMAT = 3  # 3: the checks are SPARQL only, source texts in the store
 def _rule_key(layout: DataLayout) -> str:
     """What every result depends on besides the data: shapes, checks, this engine."""
     files = [
-        (f"{folder.name}/{path.name}", path)
-        for folder in (layout.shapes_dir, layout.checks_dir)
+        (layout.relative(path), path)
+        for folder in (*layout.shapes_dirs, *layout.checks_dirs)
         for path in (sorted(folder.glob("*")) if folder.is_dir() else [])
         if path.is_file()
     ]
@@ -125,13 +125,13 @@ def validate_corpus(
         )
     layout = layout or DataLayout.default()
     root = layout.root
-    shapes = load_shapes(layout.shapes_dir)
+    shapes = load_shapes(layout.shapes_dirs)
     compiled = compile_shapes(shapes)
     folder = cache or default_cache(root)
     if folder.exists() and not folder.is_dir():
         raise InputError(f"--cache: {folder} is not a folder")
     ontology, units = corpus_units(layout)
-    rules = load_checks(layout.checks_dir)
+    rules = load_checks(layout.checks_dirs)
     run = _Run(ResultCache(folder), compiled, ontology, units, _rule_key(layout), jobs)
     try:
         results = run.execute()

@@ -177,17 +177,21 @@ class Report:
     files: list[str]
     prefixes: dict[str, str] = field(default_factory=dict)
 
-    def relative_to(self, root: Path) -> Report:
-        """The same report with the paths under ``root`` written relative to it (a
-        published report must not depend on the folder it was made in)."""
+    def relative_to(self, *roots: Path) -> Report:
+        """The same report with the paths under one of ``roots`` (the first that
+        holds them) written relative to it: a published report must not depend on
+        the folder it was made in."""
 
         def rel(path: str | None) -> str | None:
             if path is None:
                 return None
-            try:
-                return Path(path).resolve().relative_to(root.resolve()).as_posix()
-            except ValueError:
-                return path
+            where = Path(path).resolve()
+            for root in roots:
+                try:
+                    return where.relative_to(root.resolve()).as_posix()
+                except ValueError:
+                    continue
+            return path
 
         results = [dataclasses.replace(r, file=rel(r.file)) for r in self.results]
         files = [rel(f) or f for f in self.files]

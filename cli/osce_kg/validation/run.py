@@ -64,11 +64,13 @@ def rdflib_copy(store: ox.Store) -> rdflib.Graph:
     return loading.rdflib_graph(triples(), rdflib_terms())
 
 
-def load_shapes(folder: Path) -> rdflib.Graph:
-    """The SHACL shapes of ``folder`` (``*.ttl``), parsed strictly."""
-    files = sorted(folder.glob("*.ttl")) if folder.is_dir() else []
+def load_shapes(folders: Path | Sequence[Path]) -> rdflib.Graph:
+    """The SHACL shapes (``*.ttl``) of ``folders`` (a layout's ``shapes_dirs``),
+    parsed strictly."""
+    folders = [folders] if isinstance(folders, Path) else list(folders)
+    files = [p for f in folders if f.is_dir() for p in sorted(f.glob("*.ttl"))]
     if not files:
-        raise DataError(f"{folder}: no SHACL shapes (*.ttl) found")
+        raise DataError(f"{folders[-1]}: no SHACL shapes (*.ttl) found")
     shapes = rdflib.Graph()
     for path in files:
         loading.parse_into(shapes, path)
@@ -166,8 +168,8 @@ def run_units(
         raise InputError(f"--engine: unknown engine {engine!r} (one of {', '.join(ENGINES)})")
     stats = Stats(engine, "full", units=len(units))
     timer = Timer(stats)
-    shapes = load_shapes(layout.shapes_dir)
-    rules = load_checks(layout.checks_dir)
+    shapes = load_shapes(layout.shapes_dirs)
+    rules = load_checks(layout.checks_dirs)
     compiled = compile_shapes(shapes) if engine == "oxigraph" else None
     store = ox.Store()
     load_units(store, [ontology, *units])

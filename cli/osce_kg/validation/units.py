@@ -20,7 +20,8 @@ import pyoxigraph as ox
 from .. import loading
 from .. import namespaces as ns
 from ..errors import DataError
-from ..layout import DataLayout, files_digest, read_text
+from ..layout import DataLayout, files_digest
+from ..textfiles import read_text
 from .oxistore import Closure, parse_quads, unit_name
 
 # What validation adds to a source's graph, and no export ever holds: the text of
@@ -51,7 +52,7 @@ def corpus_units(layout: DataLayout) -> tuple[Unit, list[Unit]]:
     ontology_files = tuple(f.path for f in layout.ontology_files())
     ontology = Unit(unit_name(ns.ONTOLOGY_GRAPH), ns.ONTOLOGY_GRAPH, ontology_files)
     if not ontology.files:
-        raise DataError(f"{layout.ontology_dir}: no ontology files found")
+        raise DataError(f"{layout.layers[0].ontology_dir}: no ontology files found")
     files: dict[str, list[Path]] = {}
     for f in layout.graph_files():
         files.setdefault(f.graph, []).append(f.path)
