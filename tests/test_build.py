@@ -558,3 +558,100 @@ def test_a_missing_package_is_one_line(tmp_path: Path) -> None:
     assert "Traceback" not in proc.stderr
     assert proc.stderr.count("\n") == 1 and "networkx" in proc.stderr
     assert not (tmp_path / "out").exists()
+
+
+# ------------------------------------------------------------------ the Linked Data site
+
+
+def _site_document(iri: str) -> Path:
+    return Path("site") / ("id/" + iri.split("#", 1)[0].removeprefix(ID_NS))
+
+
+ID_NS = "https://w3id.org/osce-kg/id/"
+
+
+def test_every_id_iri_has_a_page_and_three_descriptions(dist: Path) -> None:
+    iris = {
+        term[1:-1]
+        for q in quads(dist / "dataset" / "osce-kg.trig")
+        for term in (q[0], q[2])
+        if term.startswith(f"<{ID_NS}")
+    }
+    assert len(iris) > 200
+    for iri in iris:
+        doc = dist / _site_document(iri)
+        for suffix in (".html", ".ttl", ".jsonld", ".nt"):
+            assert doc.with_name(doc.name + suffix).is_file(), (iri, suffix)
+
+
+def test_each_description_is_the_graphs_statements_about_it(dist: Path) -> None:
+    """Every description, in each of the three formats read by a strict parser,
+    holds exactly the stated triples whose subject is the resource or one of its
+    #fragment IRIs (the inferred graph is not the graph's statement)."""
+    inferred = "<https://w3id.org/osce-kg/graph/inferred>"
+    expected: dict[str, set[tuple[str, str, str]]] = {}
+    for s, p, o, g in quads(dist / "dataset" / "osce-kg.trig"):
+        if g != inferred and s.startswith(f"<{ID_NS}"):
+            expected.setdefault(s[1:-1].split("#", 1)[0], set()).add((s, p, o))
+    checked = 0
+    for iri, triples in expected.items():
+        doc = dist / _site_document(iri)
+        for suffix in (".ttl", ".jsonld", ".nt"):
+            found = {(s, p, o) for s, p, o, _ in quads(doc.with_name(doc.name + suffix))}
+            assert found == triples, (iri, suffix)
+        checked += 1
+    assert checked > 200
+
+
+def _links(page: Path) -> list[str]:
+    import re
+
+    return re.findall(r'(?:href|src)="([^"]+)"', page.read_text(encoding="utf-8"))
+
+
+def test_every_link_of_the_site_resolves(dist: Path) -> None:
+    import html
+    import re
+
+    site = dist / "site"
+    anchors: dict[Path, set[str]] = {}
+    # The pages the site makes; site/ontology/ is pyLODE's page, whose links to
+    # other vocabularies are links, not requests.
+    pages = sorted(p for p in site.rglob("*.html") if "ontology" not in p.parts)
+    assert len(pages) > 200
+    for page in pages:
+        for link in _links(page):
+            link = html.unescape(link)
+            assert not link.startswith(("http:", "https:", "//")), (page, link)
+            path, _, fragment = link.partition("#")
+            target = (page.parent / path).resolve() if path else page.resolve()
+            assert target.is_file(), (page, link)
+            assert target.is_relative_to(site.resolve()), (page, link)  # publishable alone
+            if fragment:
+                if target not in anchors:
+                    text = target.read_text(encoding="utf-8")
+                    anchors[target] = set(re.findall(r'\bid="([^"]+)"', text))
+                assert fragment in anchors[target], (page, link)
+
+
+def test_a_persons_page_shows_the_passage_that_names_him(dist: Path) -> None:
+    page = (dist / "site" / "id" / "person" / "knut-dreyer.html").read_text(encoding="utf-8")
+    assert "<h1>Knut Dreyer</h1>" in page
+    assert (
+        "<mark>the Chairperson of the meeting Knut Dreyer, the Head of Strategic Police "
+        "Matters Unit at the OSCE Secretariat</mark>"
+    ) in page
+    assert '<a href="../post/head-osce-strategic-police-matters-unit.html">' in page
+    assert 'rel="alternate" type="text/turtle" href="knut-dreyer.ttl"' in page
+
+
+def test_the_w3id_rules_negotiate_each_format(dist: Path) -> None:
+    rules = (dist / "site" / "w3id.htaccess").read_text(encoding="utf-8")
+    for media, suffix in (
+        ("text/turtle", ".ttl"),
+        ("application/ld\\+json", ".jsonld"),
+        ("application/n-triples", ".nt"),
+    ):
+        assert f"RewriteCond %{{HTTP_ACCEPT}} {media}" in rules
+        assert f"id/$1{suffix} [R=303,L]" in rules
+    assert rules.rstrip().endswith("id/$1.html [R=303,L]")

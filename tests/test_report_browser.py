@@ -189,3 +189,32 @@ def test_clicking_a_quotation_shows_its_passage(page: tuple[Any, list[str]]) -> 
     assert not panel.is_visible()
     assert pg.locator("mark.q.active").count() == 0
     assert problems == []
+
+
+def test_the_site_leads_from_its_index_to_a_persons_passage(page: tuple[Any, list[str]]) -> None:
+    """The Linked Data site (``site/``): from its index to Knut Dreyer's page, where
+    the passage that names him is highlighted; then on to an event he chaired,
+    all offline."""
+    pg, problems = page
+    pg.goto(pg.url.rsplit("/", 1)[0] + "/site/index.html", wait_until="load")
+    pg.get_by_role("link", name="Knut Dreyer", exact=True).click()
+    pg.wait_for_load_state("load")
+    assert pg.url.endswith("/site/id/person/knut-dreyer.html")
+    assert pg.get_by_role("heading", level=1).inner_text() == "Knut Dreyer"
+    mark = pg.locator("#passages ~ blockquote mark, section blockquote mark").first
+    assert mark.is_visible()
+    assert mark.inner_text().startswith("the Chairperson of the meeting Knut Dreyer")
+    background = mark.evaluate("m => getComputedStyle(m).backgroundColor")
+    assert background not in ("rgba(0, 0, 0, 0)", "transparent")
+    ARTIFACTS.mkdir(exist_ok=True)
+    pg.screenshot(path=str(ARTIFACTS / "site-person.png"), full_page=True)
+    pg.get_by_role(
+        "link", name="Annual Police Experts Meeting of the OSCE member countries (2012)"
+    ).first.click()
+    pg.wait_for_load_state("load")
+    assert pg.url.endswith("/site/id/event/2012-annual-police-experts-meeting.html")
+    assert "Knut Dreyer" in pg.locator("main").inner_text()
+    pg.set_viewport_size({"width": 390, "height": 800})  # a phone: nothing wider than the screen
+    assert pg.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    pg.set_viewport_size({"width": 1280, "height": 900})
+    assert problems == []

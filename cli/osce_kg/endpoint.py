@@ -56,22 +56,21 @@ _REASONS = {
 _URL_FORBIDDEN = re.compile(r'[\x00-\x20\x7f-\x9f<>"{}|\\^`]')
 
 
-def check_url(url: str) -> str:
+def check_url(url: str, param: str = "--endpoint") -> str:
     """``url`` if it is an http(s) URL without credentials in it."""
     bad = _URL_FORBIDDEN.search(url)
     if bad:
-        raise InputError(f"--endpoint: {url!r}: character {bad.group()!r} is not allowed in a URL")
+        raise InputError(f"{param}: {url!r}: character {bad.group()!r} is not allowed in a URL")
     try:
         parts = urllib.parse.urlsplit(url)
         parts.port  # noqa: B018 - raises ValueError for a port that is not a number
     except ValueError as exc:
-        raise InputError(f"--endpoint: {url!r} is not a URL: {exc}") from None
+        raise InputError(f"{param}: {url!r} is not a URL: {exc}") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise InputError(f"--endpoint: {url!r} is not an http:// or https:// URL")
+        raise InputError(f"{param}: {url!r} is not an http:// or https:// URL")
     if parts.username or parts.password:
         raise InputError(
-            "--endpoint: do not put credentials in the URL; "
-            f"use {USER_ENV}/{PASSWORD_ENV} or ~/.netrc"
+            f"{param}: do not put credentials in the URL; use {USER_ENV}/{PASSWORD_ENV} or ~/.netrc"
         )
     return url
 

@@ -148,6 +148,9 @@ class DataLayout:
         ``param`` when it is missing, a file, or neither (no ``osce-kg.toml``, no
         ``ontology/``), so an empty folder is never read as an empty graph."""
         if not root.exists():
+            blocker = next((a for a in root.parents if a.exists()), None)
+            if blocker is not None and not blocker.is_dir():
+                raise InputError(f"{param}: {root}: {blocker} is not a folder")
             raise InputError(
                 f"{param}: {root}: no such folder (make a workspace with osce-kg init)"
             )

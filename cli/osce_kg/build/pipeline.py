@@ -8,8 +8,9 @@ killed build leaves the previous output as it was.
 Stages, in order: load the data and materialise the standard-vocabulary
 types; validate (a violation fails the build); write the dataset; run every
 stored query; build and draw every network; document the ontology; write the
-report ``index.html``.  Every output is deterministic except the report's
-build-time line (``SOURCE_DATE_EPOCH`` fixes that too).
+Linked Data site (:mod:`.site`); write the report ``index.html``.  Every output
+is deterministic except the report's build-time line (``SOURCE_DATE_EPOCH``
+fixes that too).
 
 With an endpoint (``osce-kg build --endpoint URL``) the build makes only the
 outputs that read the graph through queries — the stored queries' answers and
@@ -44,6 +45,7 @@ class BuildOptions:
     output: Path
     validate: bool = True
     source: StoreSpec | None = None  # make the query and network outputs from this endpoint
+    site_url: str | None = None  # where site/ is published, for its w3id.org rules
 
 
 @dataclass
@@ -139,9 +141,23 @@ def _ontology_docs(state: BuildState) -> None:
     write_ontology_docs(ontology, state.folder / "ontology")
 
 
+def _site(state: BuildState) -> None:
+    from .site import write_site
+
+    # The pages link to the ontology's terms: the site holds its own copy.
+    docs = state.folder / "ontology" / "index.html"
+    ontology = docs.read_text(encoding="utf-8") if docs.is_file() else None
+    write_site(state.dataset, state.folder / "site", state.options.site_url, ontology)
+
+
 def _report(state: BuildState) -> None:
-    # The report lists every other file, so it is written last.
-    files = list_files(state.folder)
+    # The report lists every other file, so it is written last; of the site, its
+    # index stands for the thousand pages and descriptions it links to.
+    files = [
+        f
+        for f in list_files(state.folder)
+        if not f.path.startswith("site/") or f.path == "site/index.html"
+    ]
     html = render_report(
         _store(state),
         asserted=state.dataset.asserted_triples,
@@ -169,6 +185,7 @@ def plan(options: BuildOptions) -> list[Stage]:
         ("Running the stored queries", _queries),
         ("Building the networks", _networks),
         ("Documenting the ontology", _ontology_docs),
+        ("Writing the Linked Data site", _site),
         ("Writing the report", _report),
     ]
     return steps

@@ -59,6 +59,12 @@ def terminal_progress(enabled: bool) -> Iterator[Progress | None]:
     is_flag=True,
     help="Build even if the data does not conform (the report says it was not validated).",
 )
+@click.option(
+    "--site-url",
+    metavar="URL",
+    default=None,
+    help="Where site/ will be published (http or https), for its w3id.org redirect rules.",
+)
 @endpoint_graph_option
 @endpoint_options(
     envvar=None,
@@ -68,6 +74,7 @@ def terminal_progress(enabled: bool) -> Iterator[Progress | None]:
 def build(
     output: Path,
     no_validate: bool,
+    site_url: str | None,
     endpoint: str | None,
     timeout: float,
     retries: int,
@@ -107,7 +114,11 @@ def build(
             if endpoint is None
             else StoreSpec(None, endpoint, timeout, retries, endpoint_graph)
         )
-        options = BuildOptions(output, not no_validate, source=source)
+        if site_url is not None:
+            from ..endpoint import check_url
+
+            check_url(site_url, "--site-url")
+        options = BuildOptions(output, not no_validate, source=source, site_url=site_url)
         with terminal_progress(sys.stderr.isatty()) as progress:
             result = run_build(options, progress)
     except ModuleNotFoundError as exc:
