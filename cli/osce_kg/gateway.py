@@ -10,8 +10,13 @@ What it refuses, and why (docs/security.md says the same for users):
 * a query longer than :attr:`Limits.max_query_bytes` or nested deeper than
   :attr:`Limits.max_nesting` (10,000 nested groups knocked the server over);
 * a result larger than :attr:`Limits.max_result_bytes`;
-* anything but reading: only ``GET`` and ``POST`` of ``/query`` and ``GET`` of
-  the query page.
+* anything but reading: only ``GET`` and ``POST`` of ``/query``, ``GET`` of the
+  query page, and ``GET`` of the Linked Data pages.
+
+The resources' IRIs are answered too: ``GET /id/person/knut-dreyer`` gives the
+page of the build's site (:mod:`osce_kg.build.site`) or, as ``Accept`` asks,
+its Turtle, JSON-LD or N-Triples (406 when it asks for none of them); a suffix
+(``/id/person/knut-dreyer.ttl``) names the format itself.
 
 The query time is bounded by Oxigraph's own timeout (``--timeout-s``), so a
 query whose client gave up stops at the limit; at most
@@ -29,6 +34,7 @@ import threading
 import urllib.parse
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 from .errors import one_line
@@ -44,6 +50,56 @@ _SERVICE_SCAN = re.compile(
     SKIPPED + r"|(?<![\w:?$])(SERVICE)(?![\w:-])(?:\s+SILENT)?\s*(<[^<>\"{}|^`\\\x00-\x20]*>)?",
     re.IGNORECASE,
 )
+
+
+# What the IRIs of the site are served as: suffix -> media type, the server's
+# preference first (a browser's Accept ranks HTML and */* alike).
+MEDIA_TYPES: dict[str, str] = {
+    ".html": "text/html",
+    ".ttl": "text/turtle",
+    ".jsonld": "application/ld+json",
+    ".nt": "application/n-triples",
+}
+_CHARSET = {".html", ".ttl", ".nt"}
+_SITE_PATH = re.compile(
+    r"^/(?:id/[A-Za-z0-9_~-][A-Za-z0-9._~/-]*|index\.html|ontology/index\.html)$"
+)
+
+
+def negotiate(accept: str | None) -> str | None:
+    """The suffix of the format ``accept`` (an HTTP Accept header) prefers among
+    :data:`MEDIA_TYPES`: the highest q, the most specific range deciding each
+    type's q, the server's order breaking ties; None if every type has q = 0."""
+    if not accept or not accept.strip():
+        return ".html"
+    ranges: list[tuple[str, str, float]] = []
+    for part in accept.split(","):
+        fields = [f.strip() for f in part.split(";")]
+        kind, _, sub = fields[0].lower().partition("/")
+        q = 1.0
+        for param in fields[1:]:
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    q = min(max(float(value), 0.0), 1.0)
+                except ValueError:
+                    q = 0.0
+        if kind and sub:
+            ranges.append((kind, sub, q))
+    best, best_q = None, 0.0
+    for suffix, media in MEDIA_TYPES.items():
+        kind, _, sub = media.partition("/")
+        matches = [
+            (3 if (k, s) == (kind, sub) else 2 if k == kind and s == "*" else 1, q)
+            for k, s, q in ranges
+            if (k, s) in ((kind, sub), (kind, "*"), ("*", "*"))
+        ]
+        if kind == "text" and sub == "html":
+            matches += [(3, q) for k, s, q in ranges if (k, s) == ("application", "xhtml+xml")]
+        q = max(matches)[1] if matches else 0.0
+        if q > best_q:
+            best, best_q = suffix, q
+    return best
 
 
 @dataclass(frozen=True)
@@ -129,6 +185,7 @@ class Gateway(ThreadingHTTPServer):
         super().__init__(address, Handler)
         self.limits = limits
         self.backend = ""
+        self.site: Path | None = None  # the Linked Data pages, once written
         self.names = allowed_names(address[0], limits.allow_hosts)
         self.port = self.server_address[1]
         self.slots = threading.BoundedSemaphore(limits.concurrent)
@@ -169,6 +226,8 @@ class Handler(BaseHTTPRequestHandler):
                 body = self._read_body() if method == "POST" else b""
                 self._check_sparql(method, query_string, body)
                 self._forward(method, body)
+            elif method == "GET" and self.server.site is not None and _SITE_PATH.match(path):
+                self._page(path)
             elif method == "GET" and not path.startswith("/store") and path != "/update":
                 self._forward("GET", b"")
             else:
@@ -241,6 +300,32 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(data)
+
+    def _page(self, path: str) -> None:
+        """A page or description of the site; without a suffix, the one ``Accept`` asks for."""
+        site = self.server.site
+        assert site is not None
+        named = next((s for s in MEDIA_TYPES if path.endswith(s)), None)
+        negotiated = named is None
+        suffix = named or negotiate(self.headers.get("Accept"))
+        if suffix is None:
+            offered = ", ".join(MEDIA_TYPES.values())
+            raise Refused(406, f"this resource is available as {offered}")
+        if negotiated:
+            path += suffix
+        file = site / path.lstrip("/")
+        if ".." in path.split("/") or not file.is_file():
+            raise Refused(404, "no such resource")
+        data = file.read_bytes()
+        media = MEDIA_TYPES[suffix] + ("; charset=utf-8" if suffix in _CHARSET else "")
+        self.send_response(200)
+        self.send_header("Content-Type", media)
+        if negotiated:
+            self.send_header("Vary", "Accept")
+            self.send_header("Content-Location", path)
+        self._common_headers(len(data))
+        self.end_headers()
+        self.wfile.write(data)
 
     def _ask_backend(self, method: str, body: bytes) -> tuple[int, http.client.HTTPMessage, bytes]:
         limits = self.server.limits

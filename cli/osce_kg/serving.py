@@ -48,6 +48,22 @@ def dataset_ntriples(*, inferred: bool = True) -> tuple[bytes, int]:
     return data, len(store)
 
 
+def write_pages(folder: Path) -> Path:
+    """The Linked Data site of the dataset (as ``osce-kg build`` writes it), for
+    ``serve`` to answer the resources' IRIs from; returns ``folder``."""
+    from .build.dataset import load_built_dataset
+    from .build.ontology_docs import ontology_html
+    from .build.site import write_site
+    from .layout import DataLayout
+
+    built = load_built_dataset(DataLayout.default().dataset_files())
+    from . import namespaces as ns
+
+    ontology = built.graphs.get(ns.ONTOLOGY_GRAPH)
+    write_site(built, folder, None, ontology_html(ontology) if ontology is not None else None)
+    return folder
+
+
 def load_endpoint(
     url: str, *, graph: str | None, inferred: bool, timeout: float, retries: int
 ) -> tuple[int, int]:
@@ -173,6 +189,7 @@ def _run(
     inferred: bool,
     limits: Limits,
 ) -> int:
+    gateway.site = write_pages(tmp / "site")
     data, count = dataset_ntriples(inferred=inferred)
     dump = tmp / "dataset.nt"
     dump.write_bytes(data)
@@ -206,7 +223,8 @@ def _run(
             threading.Thread(target=gateway.serve_forever, daemon=True).start()
             announce(
                 f"Serving {count} triples read-only at http://{shown}:{port}/query "
-                f"(query page: http://{shown}:{port}/); Ctrl-C to stop."
+                f"(query page: http://{shown}:{port}/; resources: "
+                f"http://{shown}:{port}/index.html); Ctrl-C to stop."
             )
             out, _ = child.communicate()
         except KeyboardInterrupt:

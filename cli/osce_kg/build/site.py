@@ -18,25 +18,31 @@ nothing from a network: its style sheet is inline.
 
 from __future__ import annotations
 
-import json
 import posixpath
 import re
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
 import rdflib
-from rdflib.term import BNode, Literal, Node, URIRef
+from rdflib.term import Literal, Node, URIRef
 
 from .. import namespaces as ns
 from .dataset import BuiltDataset
+from .describe import (
+    ID_NS,
+    RDF_TYPE,
+    Triple,
+    descriptions,
+    is_published,
+    jsonld,
+    ntriples,
+    site_path,
+    turtle,
+)
 
-ID_NS = ns.PREFIXES["id"]
-RDF_TYPE = rdflib.RDF.type
 LABEL = rdflib.RDFS.label
-Triple = tuple[Node, Node, Node]
 
 # The descriptions of each page: suffix -> (media type, label).
 FORMATS: dict[str, tuple[str, str]] = {
@@ -47,145 +53,6 @@ FORMATS: dict[str, tuple[str, str]] = {
 
 # Context shown around a passage on a resource's page (characters each side).
 CONTEXT = 160
-
-_LOCAL = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
-
-
-def document_of(iri: str) -> str:
-    """The resource whose document holds ``iri`` (its part before ``#``)."""
-    return iri.split("#", 1)[0]
-
-
-def site_path(iri: str) -> str:
-    """``id/person/knut-dreyer`` for ``…/id/person/knut-dreyer`` (no suffix)."""
-    return "id/" + document_of(iri).removeprefix(ID_NS)
-
-
-# The IRIs (after ``id/``, before ``#``) that map to a safe path of the site.
-_PATH = re.compile(r"^[A-Za-z0-9_~-][A-Za-z0-9._~-]*(?:/[A-Za-z0-9_~-][A-Za-z0-9._~-]*)*$")
-
-
-def is_published(term: Node) -> bool:
-    """Whether ``term`` is an IRI the site has a page for (under ``id/``, and a
-    path no file system reads otherwise: no ``..``, no empty segment)."""
-    text = str(term)
-    return (
-        isinstance(term, URIRef)
-        and text.startswith(ID_NS)
-        and _PATH.match(document_of(text).removeprefix(ID_NS)) is not None
-    )
-
-
-def descriptions(graphs: Iterable[rdflib.Graph]) -> dict[str, list[Triple]]:
-    """Each published resource's description: the stated triples about it and its
-    ``#fragment`` IRIs, with the blank nodes they reach, sorted."""
-    by_subject: dict[Node, set[Triple]] = defaultdict(set)
-    for graph in graphs:
-        for s, p, o in graph:
-            by_subject[s].add((s, p, o))
-    docs: dict[str, set[Triple]] = defaultdict(set)
-    for subject, triples in by_subject.items():
-        if not is_published(subject):
-            continue
-        doc = docs[document_of(str(subject))]
-        pending = list(triples)
-        seen: set[Node] = set()
-        while pending:
-            triple = pending.pop()
-            doc.add(triple)
-            o = triple[2]
-            if isinstance(o, BNode) and o not in seen:
-                seen.add(o)
-                pending += by_subject.get(o, ())
-    # An IRI that only appears as an object still gets a (short) page.
-    for triples in list(by_subject.values()):
-        for _, _, o in triples:
-            if is_published(o):
-                docs.setdefault(document_of(str(o)), set())
-    return {iri: sorted(triples) for iri, triples in sorted(docs.items())}
-
-
-# -- the three descriptions --------------------------------------------------------
-
-
-def nt_term(term: Node) -> str:
-    """``term`` in N-Triples (and Turtle) syntax, escaped by Oxigraph."""
-    import pyoxigraph as ox
-
-    if isinstance(term, URIRef):
-        return str(ox.NamedNode(str(term)))
-    if isinstance(term, BNode):
-        return str(ox.BlankNode(re.sub(r"[^A-Za-z0-9_]", "_", str(term))))
-    assert isinstance(term, Literal)
-    if term.language:
-        return str(ox.Literal(str(term), language=term.language))
-    datatype = ox.NamedNode(str(term.datatype)) if term.datatype is not None else None
-    return str(ox.Literal(str(term), datatype=datatype))
-
-
-def _turtle_term(term: Node, prefixes: dict[str, str]) -> str:
-    if isinstance(term, URIRef):
-        for prefix, base in prefixes.items():
-            local = str(term).removeprefix(base)
-            if local != str(term) and _LOCAL.match(local) and prefix != "id":
-                return f"{prefix}:{local}"
-    return nt_term(term)
-
-
-def turtle(triples: list[Triple]) -> str:
-    """``triples`` as Turtle: the vocabularies as prefixes, one block per subject."""
-    used = {
-        prefix: base
-        for prefix, base in ns.PREFIXES.items()
-        if prefix != "id" and any(str(t).startswith(base) for tr in triples for t in tr)
-    }
-    lines = [f"@prefix {p}: <{b}> ." for p, b in sorted(used.items())]
-    by_subject: dict[Node, list[Triple]] = defaultdict(list)
-    for triple in triples:
-        by_subject[triple[0]].append(triple)
-    for subject, rows in by_subject.items():
-        lines.append("")
-        parts = [
-            f"    {_turtle_term(p, used)} {_turtle_term(o, used)}"
-            for _, p, o in sorted(rows, key=lambda t: (t[1] != RDF_TYPE, t[1], t[2]))
-        ]
-        lines.append(f"{_turtle_term(subject, used)}\n" + " ;\n".join(parts) + " .")
-    return "\n".join(lines) + "\n"
-
-
-def ntriples(triples: list[Triple]) -> str:
-    return "".join(f"{nt_term(s)} {nt_term(p)} {nt_term(o)} .\n" for s, p, o in triples)
-
-
-def _jsonld_value(term: Node) -> dict[str, str]:
-    if isinstance(term, URIRef):
-        return {"@id": str(term)}
-    if isinstance(term, BNode):
-        return {"@id": f"_:{term}"}
-    assert isinstance(term, Literal)
-    if term.language:
-        return {"@value": str(term), "@language": term.language}
-    if term.datatype is not None and str(term.datatype) != str(rdflib.XSD.string):
-        return {"@value": str(term), "@type": str(term.datatype)}
-    return {"@value": str(term)}
-
-
-def jsonld(triples: list[Triple]) -> str:
-    """``triples`` as expanded JSON-LD (no context to fetch: it reads offline)."""
-    nodes: dict[str, dict[str, list[dict[str, str]]]] = {}
-    for s, p, o in triples:
-        key = str(s) if isinstance(s, URIRef) else f"_:{s}"
-        node = nodes.setdefault(key, {})
-        prop = "@type" if p == RDF_TYPE and isinstance(o, URIRef) else str(p)
-        node.setdefault(prop, []).append(_jsonld_value(o))
-    out = []
-    for key, props in nodes.items():
-        item: dict[str, object] = {"@id": key}
-        for prop, values in props.items():
-            item[prop] = [v["@id"] for v in values] if prop == "@type" else values
-        out.append(item)
-    return json.dumps(out, ensure_ascii=False, indent=1) + "\n"
-
 
 # -- the pages ---------------------------------------------------------------------
 
