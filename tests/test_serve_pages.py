@@ -5,7 +5,9 @@ curl would), and a person's page opened in headless Chromium."""
 
 from __future__ import annotations
 
+import subprocess
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -42,7 +44,7 @@ def get(
 
 
 def test_negotiate_ranks_by_q_then_specificity_then_the_servers_order() -> None:
-    from osce_kg.gateway import negotiate
+    from osce_kg.webpages import negotiate
 
     assert negotiate(None) == ".html"
     assert negotiate(BROWSER) == ".html"
@@ -120,13 +122,109 @@ def test_a_persons_page_from_serve_in_a_browser(served: Served, tmp_path: Path) 
                     route.abort()
 
             page.route("**/*", offline)
-            page.goto(served.base + PERSON, wait_until="load")
+            # Search "Dreyer" from the home page and reach his page …
+            page.goto(served.base + "/", wait_until="load")
+            page.get_by_role("searchbox").fill("Dreyer")
+            page.get_by_role("button", name="Search").click()
+            page.wait_for_load_state("load")
+            page.get_by_role("link", name="Knut Dreyer").first.click()
+            page.wait_for_load_state("load")
+            assert page.url == served.base + PERSON
             assert page.get_by_role("heading", level=1).inner_text() == "Knut Dreyer"
             mark = page.locator("blockquote mark").first
             assert mark.inner_text().startswith("the Chairperson of the meeting Knut Dreyer")
             page.get_by_role("link", name="Head of the Strategic Police Matters Unit").first.click()
             page.wait_for_load_state("load")
             assert page.url.endswith("/id/post/head-osce-strategic-police-matters-unit.html")
+            # … and run a stored query from its form: the answer is a table.
+            page.goto(served.base + "/queries/statements-by-person", wait_until="load")
+            page.get_by_role("textbox", name="person").fill("id:person/zumrad-solieva")
+            page.get_by_role("button", name="Run").click()
+            page.wait_for_load_state("load")
+            table = page.locator("#answer ~ div table, section table").first
+            assert table.is_visible() and table.locator("tbody tr").count() >= 2
+            page.set_viewport_size({"width": 390, "height": 800})
+            assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
         finally:
             browser.close()
     assert leaving == []
+
+
+# ------------------------------------------------------------------ pages for people
+
+
+def post_form(served: Served, path: str, fields: dict[str, str], **headers: str) -> tuple[int, str]:
+    body = urllib.parse.urlencode(fields).encode()
+    req = urllib.request.Request(served.base + path, data=body, method="POST")
+    req.add_header("Content-Type", "application/x-www-form-urlencoded")
+    for name, value in headers.items():
+        req.add_header(name, value)
+    try:
+        with urllib.request.urlopen(req, timeout=30) as r:
+            return r.status, r.read().decode("utf-8")
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read().decode("utf-8")
+
+
+def test_the_home_page_offers_search_queries_and_an_editor(served: Served) -> None:
+    status, headers, body = get(served, "/")
+    page = body.decode("utf-8")
+    assert status == 200 and headers["Content-Type"] == "text/html; charset=utf-8"
+    assert 'action="/search"' in page and 'action="/sparql"' in page
+    assert '<a href="/queries/speeches">speeches</a>' in page
+    assert "PREFIX okg: &lt;https://w3id.org/osce-kg/ontology#&gt;" in page  # preset prefixes
+    assert "<script" not in page and "http://prefix.cc" not in page
+
+
+def test_search_finds_a_person_and_links_his_page(served: Served) -> None:
+    for text in ("Dreyer", "dreyer knut", "Dreyer, Knut"):
+        status, _, body = get(served, "/search?" + urllib.parse.urlencode({"q": text}))
+        assert status == 200
+        assert '<a href="/id/person/knut-dreyer">Knut Dreyer</a>' in body.decode("utf-8"), text
+    _, _, body = get(served, "/search?q=" + urllib.parse.quote("O'Leary"))
+    assert '<a href="/id/person/eoin-oleary">' in body.decode("utf-8")
+
+
+def test_a_stored_query_runs_from_its_form_as_the_cli_runs_it(served: Served) -> None:
+    import csv
+    import io
+
+    from conftest import REPO, clean_env, osce_kg_exe
+
+    status, _, body = get(served, "/queries/speeches?run=1")
+    page = body.decode("utf-8")
+    assert status == 200 and "<table>" in page
+    assert '<a href="/id/person/knut-dreyer">id:person/knut-dreyer</a>' in page
+    _, headers, data = get(served, "/queries/speeches?run=1&format=csv")
+    assert headers["Content-Type"].startswith("text/csv")
+    local = subprocess.run(
+        [*osce_kg_exe(), "query", "run", "speeches", "--format", "csv"],
+        capture_output=True, text=True, cwd=REPO, env=clean_env(), check=True,
+    ).stdout  # fmt: skip
+    rows = lambda text: sorted(map(tuple, csv.reader(io.StringIO(text))))  # noqa: E731
+    assert rows(data.decode("utf-8")) == rows(local)
+
+
+def test_a_form_parameter_is_bound_as_a_term_and_checked(served: Served) -> None:
+    person = urllib.parse.urlencode({"person": "id:person/dzhurakhon-zoirov", "run": "1"})
+    status, _, body = get(served, "/queries/statements-by-person?" + person)
+    assert status == 200 and body.decode("utf-8").count("<tr>") > 2
+    hostile = urllib.parse.urlencode({"person": "x> } ; DROP ALL ; <y", "run": "1"})
+    status, _, body = get(served, "/queries/statements-by-person?" + hostile)
+    assert status == 400 and "parameter person" in body.decode("utf-8")
+    assert get(served, "/queries/no-such-query")[0] == 404
+
+
+def test_the_editor_runs_a_query_and_keeps_the_limits(served: Served) -> None:
+    status, page = post_form(
+        served, "/sparql", {"query": "SELECT ?n WHERE { ?p a okg:Person ; foaf:name ?n }"}
+    )
+    assert status == 200 and "Zumrad Solieva" in page
+    status, page = post_form(
+        served,
+        "/sparql",
+        {"query": "SELECT * WHERE { SERVICE <http://example.org/s> { ?s ?p ?o } }"},
+    )
+    assert status == 400 and "SERVICE" in page
+    status, _ = post_form(served, "/sparql", {"query": "ASK {}"}, Origin="http://evil.example")
+    assert status == 403

@@ -39,6 +39,7 @@ from typing import Any
 
 from .errors import one_line
 from .sparql_bind import SKIPPED, nesting_depth, unescape_codepoints
+from .webpages import MEDIA_TYPES, WebApp, negotiate, respond
 
 _FORM = "application/x-www-form-urlencoded"
 _QUERY = "application/sparql-query"
@@ -52,54 +53,12 @@ _SERVICE_SCAN = re.compile(
 )
 
 
-# What the IRIs of the site are served as: suffix -> media type, the server's
-# preference first (a browser's Accept ranks HTML and */* alike).
-MEDIA_TYPES: dict[str, str] = {
-    ".html": "text/html",
-    ".ttl": "text/turtle",
-    ".jsonld": "application/ld+json",
-    ".nt": "application/n-triples",
-}
-_CHARSET = {".html", ".ttl", ".nt"}
 _SITE_PATH = re.compile(
     r"^/(?:id/[A-Za-z0-9_~-][A-Za-z0-9._~/-]*|index\.html|ontology/index\.html)$"
 )
 
 
-def negotiate(accept: str | None) -> str | None:
-    """The suffix of the format ``accept`` (an HTTP Accept header) prefers among
-    :data:`MEDIA_TYPES`: the highest q, the most specific range deciding each
-    type's q, the server's order breaking ties; None if every type has q = 0."""
-    if not accept or not accept.strip():
-        return ".html"
-    ranges: list[tuple[str, str, float]] = []
-    for part in accept.split(","):
-        fields = [f.strip() for f in part.split(";")]
-        kind, _, sub = fields[0].lower().partition("/")
-        q = 1.0
-        for param in fields[1:]:
-            name, _, value = param.partition("=")
-            if name.strip().lower() == "q":
-                try:
-                    q = min(max(float(value), 0.0), 1.0)
-                except ValueError:
-                    q = 0.0
-        if kind and sub:
-            ranges.append((kind, sub, q))
-    best, best_q = None, 0.0
-    for suffix, media in MEDIA_TYPES.items():
-        kind, _, sub = media.partition("/")
-        matches = [
-            (3 if (k, s) == (kind, sub) else 2 if k == kind and s == "*" else 1, q)
-            for k, s, q in ranges
-            if (k, s) in ((kind, sub), (kind, "*"), ("*", "*"))
-        ]
-        if kind == "text" and sub == "html":
-            matches += [(3, q) for k, s, q in ranges if (k, s) == ("application", "xhtml+xml")]
-        q = max(matches)[1] if matches else 0.0
-        if q > best_q:
-            best, best_q = suffix, q
-    return best
+_APP_PATH = re.compile(r"^/(?:|search|sparql|queries/[\w/.-]+)$")
 
 
 @dataclass(frozen=True)
@@ -186,6 +145,7 @@ class Gateway(ThreadingHTTPServer):
         self.limits = limits
         self.backend = ""
         self.site: Path | None = None  # the Linked Data pages, once written
+        self.app: WebApp | None = None  # the pages for people, once the backend runs
         self.names = allowed_names(address[0], limits.allow_hosts)
         self.port = self.server_address[1]
         self.slots = threading.BoundedSemaphore(limits.concurrent)
@@ -228,6 +188,8 @@ class Handler(BaseHTTPRequestHandler):
                 self._forward(method, body)
             elif method == "GET" and self.server.site is not None and _SITE_PATH.match(path):
                 self._page(path)
+            elif self.server.app is not None and _APP_PATH.match(path):
+                self._app_page(method, path, query_string)
             elif method == "GET" and not path.startswith("/store") and path != "/update":
                 self._forward("GET", b"")
             else:
@@ -317,7 +279,7 @@ class Handler(BaseHTTPRequestHandler):
         if ".." in path.split("/") or not file.is_file():
             raise Refused(404, "no such resource")
         data = file.read_bytes()
-        media = MEDIA_TYPES[suffix] + ("; charset=utf-8" if suffix in _CHARSET else "")
+        media = MEDIA_TYPES[suffix] + ("" if suffix == ".jsonld" else "; charset=utf-8")
         self.send_response(200)
         self.send_header("Content-Type", media)
         if negotiated:
@@ -326,6 +288,38 @@ class Handler(BaseHTTPRequestHandler):
         self._common_headers(len(data))
         self.end_headers()
         self.wfile.write(data)
+
+    def _app_page(self, method: str, path: str, query_string: str) -> None:
+        """A page of :mod:`osce_kg.webpages`: a form's fields from the URL (GET) or
+        the body (POST, the query editor's form only)."""
+        app = self.server.app
+        assert app is not None
+        if method == "POST":
+            ctype = self.headers.get("Content-Type", "").split(";")[0].strip().lower()
+            if path != "/sparql" or ctype != _FORM:
+                raise Refused(415 if path == "/sparql" else 405, f"POST the form as {_FORM}")
+            form = self._read_body()
+        else:
+            form = query_string.encode("ascii", "replace")
+        try:
+            fields = urllib.parse.parse_qs(form.decode("utf-8"), errors="strict", max_num_fields=64)
+        except (UnicodeDecodeError, ValueError):
+            raise Refused(400, "the form is not valid UTF-8 or not a valid form") from None
+        params = {k: v[0] for k, v in fields.items()}
+        limits = self.server.limits
+        if not self.server.slots.acquire(timeout=limits.timeout):
+            raise Refused(503, "the server is busy; try again")
+        try:
+            page = respond(app, path, params)
+        finally:
+            self.server.slots.release()
+        if page is None:
+            raise Refused(404, "no such page")
+        self.send_response(page.status)
+        self.send_header("Content-Type", page.media)
+        self._common_headers(len(page.body))
+        self.end_headers()
+        self.wfile.write(page.body)
 
     def _ask_backend(self, method: str, body: bytes) -> tuple[int, http.client.HTTPMessage, bytes]:
         limits = self.server.limits

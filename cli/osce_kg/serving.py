@@ -26,6 +26,7 @@ from types import FrameType
 from .atomic import mark_owner, remove_orphans
 from .errors import InputError, one_line
 from .gateway import Gateway, Limits
+from .webpages import WebApp
 
 
 def dataset_ntriples(*, inferred: bool = True) -> tuple[bytes, int]:
@@ -62,6 +63,23 @@ def write_pages(folder: Path) -> Path:
     ontology = built.graphs.get(ns.ONTOLOGY_GRAPH)
     write_site(built, folder, None, ontology_html(ontology) if ontology is not None else None)
     return folder
+
+
+def web_app(backend: str, limits: Limits) -> WebApp:
+    """The pages for people (:mod:`osce_kg.webpages`), their queries run on ``backend``."""
+    from .catalogue import catalogue
+    from .gateway import Refused, check_query
+    from .specs import StoreSpec
+
+    def check(text: str) -> None:
+        try:
+            check_query(text, limits)
+        except Refused as refusal:
+            raise InputError(str(refusal)) from None
+
+    spec = StoreSpec(endpoint=f"http://{backend}/query", timeout=limits.timeout, retries=0)
+    queries = {q.name: q for q in catalogue(all_folders=True) if not q.name.startswith("checks/")}
+    return WebApp(queries, spec.open, check)
 
 
 def load_endpoint(
@@ -215,6 +233,7 @@ def _run(
         text=True,
         preexec_fn=_die_with_parent,
     )
+    gateway.app = web_app(gateway.backend, limits)
     host, port = str(gateway.server_address[0]), gateway.server_address[1]
     shown = f"[{host}]" if ":" in host else host
     with _terminate_as_interrupt():

@@ -141,8 +141,12 @@ def serve(
     """Run a local, read-only SPARQL endpoint (Oxigraph) over the dataset.
 
     Open the printed address in a browser to write queries; point other tools
-    (or `osce-kg query run --endpoint`) at …/query.  Ctrl-C stops it.  What it
-    refuses and its limits: docs/security.md.
+    (or `osce-kg query run --endpoint`) at …/query.  The resources' IRIs are
+    answered at their paths: /id/person/knut-dreyer gives the page of the
+    build's Linked Data site, or its Turtle, JSON-LD or N-Triples as the
+    Accept header (or a .ttl, .jsonld, .nt suffix) asks; /index.html lists
+    them all.  Ctrl-C stops it.  What it refuses and its limits:
+    docs/security.md.
 
     \b
     Example:
