@@ -655,3 +655,28 @@ def test_the_w3id_rules_negotiate_each_format(dist: Path) -> None:
         assert f"RewriteCond %{{HTTP_ACCEPT}} {media}" in rules
         assert f"id/$1{suffix} [R=303,L]" in rules
     assert rules.rstrip().endswith("id/$1.html [R=303,L]")
+
+
+def test_the_report_shows_each_answer_as_a_table_and_describes_the_downloads(
+    dist: Path,
+) -> None:
+    import csv
+    import io
+    import re
+
+    page = (dist / "index.html").read_text(encoding="utf-8")
+    index = json.loads((dist / "queries" / "index.json").read_text(encoding="utf-8"))
+    tabled = [e for e in index if any(f.endswith(".csv") for f in e.get("files", []))]
+    assert page.count('<details class="answer"') == len(tabled) > 10
+    speeches = page[page.index('id="answer-speeches"') :]
+    speeches = speeches[: speeches.index("</details>")]
+    rows = list(csv.reader(io.StringIO((dist / "queries" / "speeches.csv").read_text())))
+    assert speeches.count("<tr>") == min(len(rows), 101)  # the header and the first 100 rows
+    assert '<a href="site/id/person/knut-dreyer.html">id:person/knut-dreyer</a>' in speeches
+    assert '<a href="queries/speeches.csv">speeches.csv</a>' in speeches
+    downloads = page[page.index('<section id="downloads">') :]
+    assert "Gephi, Gephi Lite" in downloads and "a spreadsheet" in downloads
+    # Every link of the report leads to a file of the build.
+    for link in re.findall(r'href="([^"#]+)', page):
+        if not link.startswith(("http:", "https:", "data:")):
+            assert (dist / link).is_file(), link

@@ -32,6 +32,21 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 ARTIFACTS = REPO / "tests" / "artifacts"
+AXE = REPO / "tests" / "js" / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def serious_accessibility_problems(page: Any) -> list[str]:
+    """axe-core's audit of the page (WCAG 2 A and AA rules): its serious and critical
+    violations, each as "rule: first target"."""
+    if not AXE.is_file():
+        pytest.skip("axe-core not installed (make test installs tests/js with npm)")
+    page.add_script_tag(path=str(AXE))
+    found = page.evaluate(
+        "async () => (await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa']})).violations"
+        ".map(v => ({id: v.id, impact: v.impact, target: v.nodes[0].target.join(' ')}))"
+    )
+    return [f"{v['id']}: {v['target']}" for v in found if v["impact"] in ("serious", "critical")]
+
 
 # From the article: who spoke, and the two events they spoke at that it dates
 # or orders (the meeting of 19–21 September 2012 and the session before it).
@@ -217,4 +232,14 @@ def test_the_site_leads_from_its_index_to_a_persons_passage(page: tuple[Any, lis
     pg.set_viewport_size({"width": 390, "height": 800})  # a phone: nothing wider than the screen
     assert pg.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
     pg.set_viewport_size({"width": 1280, "height": 900})
+    assert problems == []
+
+
+def test_the_report_and_the_site_pass_an_accessibility_audit(page: tuple[Any, list[str]]) -> None:
+    pg, problems = page
+    assert serious_accessibility_problems(pg) == []
+    base = pg.url.rsplit("/", 1)[0]
+    for path in ("/site/index.html", "/site/id/person/knut-dreyer.html"):
+        pg.goto(base + path, wait_until="load")
+        assert serious_accessibility_problems(pg) == [], path
     assert problems == []

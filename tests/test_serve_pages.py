@@ -100,7 +100,7 @@ def test_an_unknown_type_is_406_and_an_unknown_iri_404(served: Served) -> None:
 
 
 def test_a_persons_page_from_serve_in_a_browser(served: Served, tmp_path: Path) -> None:
-    from test_report_browser import CHROMIUM, CHROMIUM_ARGS
+    from test_report_browser import CHROMIUM, CHROMIUM_ARGS, serious_accessibility_problems
 
     if CHROMIUM is None:
         pytest.skip("chromium not installed (an optional platform; .ci/run installs it)")
@@ -143,8 +143,12 @@ def test_a_persons_page_from_serve_in_a_browser(served: Served, tmp_path: Path) 
             page.wait_for_load_state("load")
             table = page.locator("#answer ~ div table, section table").first
             assert table.is_visible() and table.locator("tbody tr").count() >= 2
+            assert serious_accessibility_problems(page) == []
             page.set_viewport_size({"width": 390, "height": 800})
             assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+            for path in ("/", "/search?q=Dreyer", PERSON):
+                page.goto(served.base + path, wait_until="load")
+                assert serious_accessibility_problems(page) == [], path
         finally:
             browser.close()
     assert leaving == []
@@ -228,3 +232,21 @@ def test_the_editor_runs_a_query_and_keeps_the_limits(served: Served) -> None:
     assert status == 400 and "SERVICE" in page
     status, _ = post_form(served, "/sparql", {"query": "ASK {}"}, Origin="http://evil.example")
     assert status == 403
+
+
+def test_it_survives_200_concurrent_requests(served: Served) -> None:
+    """Pages, descriptions, searches, stored queries and SPARQL, 200 at once: every
+    one is answered, and the server answers afterwards."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    paths = [
+        (PERSON, "text/turtle"),
+        (PERSON, BROWSER),
+        ("/search?q=Zoirov", None),
+        ("/queries/speeches?run=1", None),
+        ("/query?" + urllib.parse.urlencode({"query": "ASK { ?s ?p ?o }"}), "text/csv"),
+    ]
+    with ThreadPoolExecutor(max_workers=200) as pool:
+        answers = list(pool.map(lambda i: get(served, *paths[i % len(paths)])[0], range(200)))
+    assert answers.count(200) == 200, sorted(set(answers))
+    assert get(served, PERSON, "text/turtle")[0] == 200

@@ -34,6 +34,7 @@ from ..recursion import run_deep
 from . import stages
 from .dataset import BuiltDataset, load_built_dataset, write_dataset
 from .report import OutputFile, ValidationStatus, render_report
+from .report_files import query_tables
 
 if TYPE_CHECKING:
     from ..resultset import Store
@@ -165,6 +166,7 @@ def _report(state: BuildState) -> None:
         validation=state.validation,
         files=files,
         network_pictures=state.network_pictures,
+        answers=query_tables(state.folder / "queries"),
     )
     (state.folder / "index.html").write_text(html, encoding="utf-8", newline="\n")
 

@@ -18,6 +18,7 @@ from ..version import __version__
 from . import report_data as rd
 from . import report_speeches
 from .article_text import articles
+from .report_files import TABLE_ROWS, QueryTable, describe
 
 
 @dataclass
@@ -98,7 +99,7 @@ BUILD_TIME_MARKER = "data-build-time"
 
 
 def _environment() -> jinja2.Environment:
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.PackageLoader("osce_kg.build", "templates"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -106,6 +107,15 @@ def _environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.filters["page"] = page_of
+    return env
+
+
+def page_of(iri: str) -> str:
+    """The page of the build's Linked Data site for ``iri``."""
+    from .describe import site_path
+
+    return f"site/{site_path(iri)}.html"
 
 
 def render_report(
@@ -116,6 +126,7 @@ def render_report(
     validation: ValidationStatus,
     files: list[OutputFile],
     network_pictures: list[str],
+    answers: list[QueryTable] | None = None,
     built_at: str | None = None,
 ) -> str:
     """The HTML of ``index.html`` for the dataset in ``store`` (asserted and inferred triples)."""
@@ -140,5 +151,7 @@ def render_report(
         network=who_spoke_where(speeches),
         network_pictures=network_pictures,
         validation=validation,
-        files=files,
+        downloads=describe([(f.path, f.size) for f in files]),
+        answers=answers or [],
+        table_rows=TABLE_ROWS,
     )
