@@ -70,11 +70,19 @@ def wait_for(url: str, seconds: float = 30.0) -> None:
 
 
 @contextlib.contextmanager
-def oxigraph_server(location: Path) -> Iterator[str]:
+def oxigraph_server(location: Path, *options: str) -> Iterator[str]:
     """A real Oxigraph server on a free loopback port, stopped by its PID: its base URL."""
     port = free_port()
     proc = subprocess.Popen(
-        [oxigraph_binary(), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
+        [
+            oxigraph_binary(),
+            "serve",
+            "--location",
+            str(location),
+            "--bind",
+            f"127.0.0.1:{port}",
+            *options,
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

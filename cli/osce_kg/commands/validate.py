@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .options import emit, jobs_option, output_options
+from .options import emit, endpoint_graph_option, endpoint_options, jobs_option, output_options
 
 FORMATS = ("text", "json", "turtle", "junit", "sarif", "github")
 
@@ -66,6 +66,12 @@ Exit codes:
     "With --incremental: worker processes for the SPARQL checks, and for the "
     "shapes when every focus node is re-checked (changed shapes or checks)."
 )
+@endpoint_graph_option
+@endpoint_options(
+    envvar=None,
+    help="Validate the data held by this SPARQL 1.1 server: the shapes and checks run there "
+    "(see docs/validation.md for what it must hold)",
+)
 def validate(
     files: tuple[Path, ...],
     fail_on: str,
@@ -76,6 +82,10 @@ def validate(
     incremental: bool,
     cache: Path | None,
     jobs: int,
+    endpoint: str | None,
+    timeout: float,
+    retries: int,
+    endpoint_graph: str | None,
 ) -> None:
     """Validate the graph, or your own RDF FILES, against the ontology and shapes.
 
@@ -97,13 +107,16 @@ def validate(
         osce-kg validate --format github   # annotations in GitHub Actions
         osce-kg validate --incremental   # a large corpus, re-checked fast
         osce-kg validate --engine pyshacl  # the reference SHACL engine, same results
+        osce-kg validate --endpoint http://127.0.0.1:7878/query   # the data on a server
     """
     from ..errors import ValidationFailed
+    from ..specs import StoreSpec
     from ..validation import Severity
     from ..validation import validate as run_validation
     from ..validation.reports import render
 
     threshold = Severity.parse(fail_on)
+    spec = None if endpoint is None else StoreSpec(None, endpoint, timeout, retries, endpoint_graph)
     report = run_validation(
         list(files),
         engine=engine,
@@ -111,6 +124,7 @@ def validate(
         incremental=incremental or cache is not None,
         cache=cache,
         jobs=jobs,
+        endpoint=spec,
     )
     emit(render(report, fmt, threshold), output)
     if not report.conforms(threshold):

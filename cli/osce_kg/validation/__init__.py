@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TypedDict, Unpack
+from typing import TYPE_CHECKING, TypedDict, Unpack
 
 from ..errors import InputError
 from ..layout import DataLayout
@@ -19,6 +19,9 @@ from .incremental import validate_corpus
 from .model import Report, Result, Rule, Severity
 from .run import ENGINES, CorpusValidation, expand_paths, run_units
 from .units import corpus_units, file_unit
+
+if TYPE_CHECKING:
+    from ..specs import StoreSpec
 
 
 class Options(TypedDict, total=False):
@@ -31,6 +34,7 @@ class Options(TypedDict, total=False):
     cache: Path | None
     jobs: int
     checks: bool
+    endpoint: StoreSpec | None
 
 
 def validate_run(
@@ -43,6 +47,7 @@ def validate_run(
     cache: Path | None = None,
     jobs: int = 1,
     checks: bool = True,
+    endpoint: StoreSpec | None = None,
 ) -> CorpusValidation:
     """Validate the data of ``layout`` (no ``files``) or a user's files with the
     ontology and shapes; with ``files``, the data is loaded beside them unless
@@ -55,6 +60,15 @@ def validate_run(
     unusable input.
     """
     layout = layout or DataLayout.default()
+    if endpoint is not None:
+        if files or incremental or engine != "oxigraph":
+            raise InputError(
+                "--endpoint validates the data on the server: give no FILES, no --incremental, "
+                "no --engine"
+            )
+        from .remote import run_remote
+
+        return run_remote(endpoint.open(), layout.shapes_dirs, layout.checks_dirs, checks=checks)
     user = expand_paths(files)
     if incremental:
         if user:

@@ -1,0 +1,192 @@
+"""Validation on a SPARQL server: the compiled shapes and the SPARQL checks run
+where the data is, and only their results come back.
+
+The queries are the Oxigraph engine's own (:mod:`.compiler`, :mod:`.checks`),
+rewritten for a store that holds the data as it was published: without the
+raw copies of typed literals and without the control graph that the local
+store keeps beside the data (:mod:`.compiled`).  What the control graph says
+locally is computed here instead:
+
+* which literals are ill-typed (pySHACL's verdict, decided by rdflib): the
+  distinct values of the constrained properties are read from the server,
+  judged in Python, and the ill-typed ones written into the queries as
+  constants;
+* derived integer types: a server that stores ``"76"^^xsd:nonNegativeInteger``
+  as ``"76"^^xsd:integer`` (Oxigraph does; :func:`normalises_integers` asks
+  it) cannot tell the two apart, so there an integer in the derived type's
+  range is taken for it.  A value *written* as ``xsd:integer`` where a
+  derived type is required is therefore not reported on such a server — the
+  one known difference from a local run (docs/validation.md).
+
+The server must hold the data with its closure (the build's
+``dataset/osce-kg.trig``, or the data followed by ``dataset/closure.ru``) and
+answer queries over the union of its graphs (Oxigraph: ``serve
+--union-default-graph``; Virtuoso does by default); the ontology in the named
+graph ``…/graph/ontology``.  Results carry no file and line: the data is not
+here to point into.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from rdflib.namespace import XSD
+from rdflib.term import Literal, URIRef
+
+from ..resultset import Store
+from .checks import Check, load_checks
+from .compiled import (
+    CONTROL_GRAPH,
+    ILL_TYPED,
+    RAW_DATATYPE,
+    RAW_PREDICATE,
+    Compiled,
+)
+from .compiler import compile_shapes
+from .model import REPORT_PREFIXES, Report, Result, dedupe
+from .oxistore import is_ill_typed
+from .run import CorpusValidation, Stats, Timer, load_shapes
+from .shacl import node_shape_rules
+
+# The value pattern of the local layout: the stored value, or its raw copy.
+_VALUES = re.compile(
+    r'\{ \?focus (<[^>]*>) \?value \. FILTER\(!isLiteral\(\?value\) \|\| LANG\(\?value\) != "" '
+    r"\|\| DATATYPE\(\?value\) = <http://www\.w3\.org/2001/XMLSchema#string>\) \} "
+    r"UNION \{ \?focus <" + re.escape(RAW_PREDICATE) + r"[^>]*> \?value \}"
+)
+# The datatype test of the local layout: the raw copy's datatype, not marked ill-typed.
+_DATATYPE = re.compile(
+    r"DATATYPE\((\?\w+)\) = <" + re.escape(RAW_DATATYPE) + r"([^>]*)> && NOT EXISTS \{ GRAPH <"
+    + re.escape(CONTROL_GRAPH) + r"> \{ <" + re.escape(ILL_TYPED) + r"> <"
+    + re.escape(ILL_TYPED) + r"> \?\w+ \} \}"
+)  # fmt: skip
+_RAW_CONSTANT = re.compile(r"\^\^<" + re.escape(RAW_DATATYPE) + r"([^>]*)>")
+
+# Derived integer types and the range test of their values, for servers that
+# store them as xsd:integer.
+_INTEGER_RANGES = {
+    str(XSD.nonNegativeInteger): ">= 0",
+    str(XSD.positiveInteger): "> 0",
+    str(XSD.nonPositiveInteger): "<= 0",
+    str(XSD.negativeInteger): "< 0",
+}
+
+
+def normalises_integers(store: Store) -> bool:
+    """Whether the server stores a derived integer type as ``xsd:integer``."""
+    probe = f'SELECT (DATATYPE("1"^^<{XSD.nonNegativeInteger}>) AS ?d) WHERE {{}}'
+    rows = store.select(probe).rows
+    return bool(rows) and str(rows[0][0]) == str(XSD.integer)
+
+
+def ill_typed_literals(store: Store, compiled: Compiled) -> dict[str, list[Literal]]:
+    """Per datatype, the ill-typed values the constrained properties hold on the server."""
+    found: dict[str, list[Literal]] = {}
+    for datatype, paths in sorted(compiled.datatypes.items()):
+        values = (
+            " ".join(f"<{p.removeprefix(RAW_PREDICATE)}>" for p in sorted(paths))
+            if paths is not None
+            else None
+        )
+        where = f"VALUES ?p {{ {values} }} ?s ?p ?v ." if values else "?s ?p ?v ."
+        query = (
+            f"SELECT DISTINCT ?v WHERE {{ {where} "
+            f"FILTER(isLiteral(?v) && DATATYPE(?v) = <{datatype}>) }}"
+        )
+        bad = [
+            v
+            for (v,) in store.select(query).rows
+            if isinstance(v, Literal) and is_ill_typed(str(v), datatype)
+        ]
+        if bad:
+            found[datatype] = bad
+    return found
+
+
+def for_server(query: str, ill: dict[str, list[Literal]], integers: bool) -> str:
+    """A compiled query of the local layout rewritten for a server without it."""
+    from ..sparql_bind import sparql_term
+
+    query = _VALUES.sub(lambda m: f"{{ ?focus {m[1]} ?value }}", query)
+
+    def datatype_test(m: re.Match[str]) -> str:
+        var, datatype = m[1], m[2]
+        test = f"DATATYPE({var}) = <{datatype}>"
+        if integers and datatype in _INTEGER_RANGES:
+            in_range = f"{var} {_INTEGER_RANGES[datatype]}"
+            test = f"({test} || (DATATYPE({var}) = <{XSD.integer}> && {in_range}))"
+        bad = ill.get(datatype, [])
+        if bad:
+            test += " && !(" + " || ".join(f"sameTerm({var}, {sparql_term(b)})" for b in bad) + ")"
+        return test
+
+    query = _DATATYPE.sub(datatype_test, query)
+    return _RAW_CONSTANT.sub(lambda m: f"^^<{m[1]}>", query)
+
+
+def _results(store: Store, query: str, make: Any) -> list[Result]:
+    out = []
+    answer = store.select(query)
+    for row in answer.rows:
+        values = dict(zip(answer.variables, row, strict=True))
+        if values.get("focus") is not None:
+            out.append(make(values))
+    return out
+
+
+def run_remote(
+    store: Store, shapes_dirs: Sequence[Any], checks_dirs: Sequence[Any], *, checks: bool = True
+) -> CorpusValidation:
+    """Validate the data of ``store`` (a SPARQL endpoint) with the shapes and checks."""
+    stats = Stats("oxigraph", "endpoint")
+    timer = Timer(stats)
+    shapes = load_shapes(shapes_dirs)
+    compiled = compile_shapes(shapes)
+    rules: list[Check] = load_checks(checks_dirs) if checks else []
+    ill = ill_typed_literals(store, compiled)
+    integers = normalises_integers(store)
+    timer.lap("load")
+    results: list[Result] = []
+    for c in compiled.constraints:
+        path = URIRef(c.path) if c.path else None
+        results += _results(
+            store,
+            for_server(c.render(), ill, integers),
+            lambda v, c=c, path=path: Result(
+                severity=c.severity,
+                focus=v["focus"],
+                message=c.message,
+                rule=c.rule,
+                path=path,
+                value=v.get("value") if c.has_value else None,
+                component=c.component,
+            ),
+        )
+    timer.lap("shapes")
+    for check in rules:
+        rule = check.rule
+        results += _results(
+            store,
+            check.text,
+            lambda v, rule=rule: Result(
+                severity=rule.severity,
+                focus=v["focus"],
+                path=v.get("path"),
+                value=v.get("value"),
+                message=str(v["message"]) if v.get("message") is not None else rule.title,
+                rule=rule.id,
+                component="sparql",
+            ),
+        )
+    timer.lap("checks")
+    results = dedupe(results)
+    results.sort(key=Result.sort_key)
+    report = Report(
+        results, node_shape_rules(shapes) + [c.rule for c in rules], [], dict(REPORT_PREFIXES)
+    )
+    return CorpusValidation(report, stats)
+
+
+__all__ = ["for_server", "ill_typed_literals", "normalises_integers", "run_remote"]
