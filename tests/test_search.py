@@ -29,6 +29,7 @@ def hits(capsys: pytest.CaptureFixture[str], *args: str) -> list[dict[str, str]]
         ("oleary", "id:person/eoin-oleary"),  # no apostrophe at all
         ("Dreyer, Knut", "id:person/knut-dreyer"),  # family name first
         ("zoirov", "id:person/dzhurakhon-zoirov"),
+        ("SPMU", "id:organization/osce-strategic-police-matters-unit"),  # graph/reference
     ],
 )
 def test_the_first_hit_is_the_one_meant(

@@ -174,7 +174,11 @@ class Handler(BaseHTTPRequestHandler):
         self._handle("POST")
 
     def do_PUT(self) -> None:
-        self._refuse(Refused(405, "this server is read-only"))
+        path = self.path.partition("?")[0]
+        if path == "/update" or path.startswith("/store"):
+            self._refuse(Refused(403, "this server is read-only: no update, no Graph Store"))
+        else:
+            self._refuse(Refused(405, "this server is read-only"))
 
     do_DELETE = do_PATCH = do_PUT
 
@@ -190,7 +194,9 @@ class Handler(BaseHTTPRequestHandler):
                 self._page(path)
             elif self.server.app is not None and _APP_PATH.match(path):
                 self._app_page(method, path, query_string)
-            elif method == "GET" and not path.startswith("/store") and path != "/update":
+            elif path == "/update" or path.startswith("/store"):
+                raise Refused(403, "this server is read-only: no update, no Graph Store")
+            elif method == "GET":
                 self._forward("GET", b"")
             else:
                 raise Refused(405, "this server only answers queries (GET or POST /query)")
