@@ -116,12 +116,14 @@ class Cell:
 
 def cell(term: Any) -> Cell:
     """A result term for a table: an IRI of the graph links to its page."""
+    from rdflib.term import URIRef
+
     from .sparql_results import short
 
     if term is None:
         return Cell("")
     text = str(term)
-    if text.startswith(ID_NS) and not text.endswith("/"):
+    if isinstance(term, URIRef) and text.startswith(ID_NS) and not text.endswith("/"):
         return Cell(short(term), "/id/" + text.removeprefix(ID_NS).split("#", 1)[0])
     return Cell(short(term) if hasattr(term, "n3") else text)
 
