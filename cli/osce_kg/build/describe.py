@@ -12,6 +12,7 @@ import json
 import re
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 import rdflib
 from rdflib.term import BNode, Literal, Node, URIRef
@@ -50,13 +51,33 @@ def is_published(term: Node) -> bool:
     )
 
 
-def descriptions(graphs: Iterable[rdflib.Graph]) -> dict[str, list[Triple]]:
+def _order(t: Triple) -> tuple[str, str, str, str]:
+    """A cheap total order of triples (rdflib's own term comparisons are slow)."""
+    o = t[2]
+    return (str(t[0]), str(t[1]), str(o), o.n3() if isinstance(o, Literal) else "")
+
+
+@dataclass
+class Descriptions:
+    """The stated triples, arranged for the site."""
+
+    docs: dict[str, list[Triple]]
+    """Each published resource's description (:func:`descriptions`)."""
+    incoming: dict[Node, set[tuple[Node, Node]]]
+    """Each object: the (subject, predicate) pairs of the triples that point at it."""
+
+
+def descriptions(graphs: Iterable[rdflib.Graph]) -> Descriptions:
     """Each published resource's description: the stated triples about it and its
-    ``#fragment`` IRIs, with the blank nodes they reach, sorted."""
+    ``#fragment`` IRIs, with the blank nodes they reach, sorted; and who points
+    at what."""
     by_subject: dict[Node, set[Triple]] = defaultdict(set)
+    incoming: dict[Node, set[tuple[Node, Node]]] = defaultdict(set)
     for graph in graphs:
         for s, p, o in graph:
             by_subject[s].add((s, p, o))
+            if isinstance(o, URIRef):
+                incoming[o].add((s, p))
     docs: dict[str, set[Triple]] = defaultdict(set)
     for subject, triples in by_subject.items():
         if not is_published(subject):
@@ -72,11 +93,11 @@ def descriptions(graphs: Iterable[rdflib.Graph]) -> dict[str, list[Triple]]:
                 seen.add(o)
                 pending += by_subject.get(o, ())
     # An IRI that only appears as an object still gets a (short) page.
-    for triples in list(by_subject.values()):
-        for _, _, o in triples:
-            if is_published(o):
-                docs.setdefault(document_of(str(o)), set())
-    return {iri: sorted(triples) for iri, triples in sorted(docs.items())}
+    for o in incoming:
+        if is_published(o):
+            docs.setdefault(document_of(str(o)), set())
+    ordered = {iri: sorted(triples, key=_order) for iri, triples in sorted(docs.items())}
+    return Descriptions(ordered, incoming)
 
 
 # -- the three descriptions --------------------------------------------------------
@@ -108,10 +129,11 @@ def _turtle_term(term: Node, prefixes: dict[str, str]) -> str:
 
 def turtle(triples: list[Triple]) -> str:
     """``triples`` as Turtle: the vocabularies as prefixes, one block per subject."""
+    iris = {str(t) for tr in triples for t in tr if isinstance(t, URIRef)}
     used = {
         prefix: base
         for prefix, base in ns.PREFIXES.items()
-        if prefix != "id" and any(str(t).startswith(base) for tr in triples for t in tr)
+        if prefix != "id" and any(iri.startswith(base) for iri in iris)
     }
     lines = [f"@prefix {p}: <{b}> ." for p, b in sorted(used.items())]
     by_subject: dict[Node, list[Triple]] = defaultdict(list)
@@ -121,7 +143,7 @@ def turtle(triples: list[Triple]) -> str:
         lines.append("")
         parts = [
             f"    {_turtle_term(p, used)} {_turtle_term(o, used)}"
-            for _, p, o in sorted(rows, key=lambda t: (t[1] != RDF_TYPE, t[1], t[2]))
+            for _, p, o in sorted(rows, key=lambda t: (t[1] != RDF_TYPE, *_order(t)))
         ]
         lines.append(f"{_turtle_term(subject, used)}\n" + " ;\n".join(parts) + " .")
     return "\n".join(lines) + "\n"
@@ -158,4 +180,4 @@ def jsonld(triples: list[Triple]) -> str:
         for prop, values in props.items():
             item[prop] = [v["@id"] for v in values] if prop == "@type" else values
         out.append(item)
-    return json.dumps(out, ensure_ascii=False, indent=1) + "\n"
+    return json.dumps(out, ensure_ascii=False, indent=None if len(triples) > 5000 else 1) + "\n"

@@ -150,7 +150,11 @@ def _passages(union: rdflib.Graph, iri: URIRef, names: _Names, here: str) -> lis
 
 
 def page(
-    iri: str, triples: list[Triple], union: rdflib.Graph, stated: rdflib.Graph, names: _Names
+    iri: str,
+    triples: list[Triple],
+    union: rdflib.Graph,
+    incoming: set[tuple[Node, Node]],
+    names: _Names,
 ) -> Page:
     here = site_path(iri)
     node = URIRef(iri)
@@ -165,7 +169,7 @@ def page(
         if s == node and p != RDF_TYPE:
             out.outgoing.append((names.link(p, here), names.link(o, here)))
     has_body = URIRef(ns.PREFIXES["oa"] + "hasBody")  # the passages show those
-    for s, p in sorted(set(stated.subject_predicates(node))):
+    for s, p in sorted(incoming, key=lambda sp: (str(sp[0]), str(sp[1]))):
         if not str(s).startswith(iri + "#") and p != has_body:
             out.incoming.append((names.link(s, here), names.link(p, here)))
     out.passages = _passages(union, node, names, here)
@@ -233,10 +237,8 @@ def write_site(
     With ``ontology_html`` (pyLODE's page), ``site/ontology/index.html`` is a copy
     of it and ontology terms link to their sections."""
     stated_graphs = [g for iri, g in dataset.graphs.items() if iri != ns.INFERRED_GRAPH]
-    stated = rdflib.Graph()
-    for g in stated_graphs:
-        stated += g
-    docs = descriptions(stated_graphs)
+    described = descriptions(stated_graphs)
+    docs = described.docs
     names = _Names(dataset.union, ontology_anchors(ontology_html or ""))
     if ontology_html is not None:
         (folder / "ontology").mkdir(parents=True, exist_ok=True)
@@ -254,7 +256,7 @@ def write_site(
             target.with_name(target.name + suffix).write_text(
                 writer(triples), encoding="utf-8", newline="\n"
             )
-        info = page(iri, triples, dataset.union, stated, names)
+        info = page(iri, triples, dataset.union, described.incoming.get(URIRef(iri), set()), names)
         depth = path.count("/")
         html = template.render(
             page=info,
