@@ -27,7 +27,7 @@ run: $(STAMP)
 	$(BIN)/osce-kg build -o dist
 
 test: $(STAMP) $(JS_STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --durations=25
 
 lint: $(STAMP)
 	$(BIN)/ruff check cli tests benchmarks

@@ -280,3 +280,33 @@ def test_kill_9_takes_the_oxigraph_server_along_and_the_next_start_cleans_up(
     finally:
         stop(second)
     assert not list(tmp_path.glob("osce-kg-serve-*"))
+
+
+def test_a_client_that_gives_up_while_it_starts_leaves_no_traceback(tmp_path: Path) -> None:
+    """The port is taken first and answers once the pages and the database are
+    ready: a client that gave up in between is no error (no traceback)."""
+    port = free_port()
+    proc = subprocess.Popen(
+        [*osce_kg_exe(), "serve", "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=clean_env(TMPDIR=str(tmp_path)),
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:  # the port is bound at once; the answers come later
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1) as s:
+                    s.sendall(b"GET /query?query=ASK%7B%7D HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "serve did not take its port"
+                time.sleep(0.05)
+        assert proc.stdout is not None
+        assert proc.stdout.readline().startswith("Serving ")
+        time.sleep(0.5)  # the queued request is answered to a closed socket
+    finally:
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=15)
+    assert "Traceback" not in err, err

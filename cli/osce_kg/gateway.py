@@ -156,6 +156,20 @@ class Gateway(ThreadingHTTPServer):
         self.server_name = str(self.server_address[0])
         self.server_port = self.server_address[1]
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that went away before its answer (it gave up waiting while
+        ``serve`` started, or closed the page) is no error; anything else is one
+        warning line, never a traceback on the terminal."""
+        import logging
+        import sys
+
+        error = sys.exc_info()[1]
+        if isinstance(error, ConnectionError):
+            return
+        logging.getLogger("osce_kg.serve").warning(
+            "a request from %s failed: %s", client_address[0], one_line(repr(error))
+        )
+
 
 class Handler(BaseHTTPRequestHandler):
     server: Gateway
