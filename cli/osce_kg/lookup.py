@@ -79,7 +79,7 @@ def _score(query: str, name: str) -> tuple[float, str]:
 
 def search(store: Store, query: str, *, limit: int = 10) -> list[Hit]:
     """The resources whose names best match ``query``, best first."""
-    from .sparql_results import short
+    from .sparql_results import parts, short
 
     wanted = fold(query)
     if not wanted:
@@ -88,17 +88,19 @@ def search(store: Store, query: str, *, limit: int = 10) -> list[Hit]:
     labels: dict[str, str] = {}
     types: dict[str, set[str]] = {}
     sources: dict[str, set[str]] = {}
-    for resource, name, label, kind, source in store.select(NAMES_QUERY).rows:
-        iri = str(resource)
+    # Native terms: the search need not load rdflib (parts() reads either library's).
+    for resource, name, label, kind, source in store.select(NAMES_QUERY, native=True).rows:
+        iri = parts(resource)[1]
         if source is not None:
             sources.setdefault(iri, set()).add(short(source))
         if label is not None:
-            labels.setdefault(iri, str(label))
+            labels.setdefault(iri, parts(label)[1])
         if kind is not None:
             types.setdefault(iri, set()).add(short(kind))
-        score, how = _score(wanted, fold(str(name)))
+        text = parts(name)[1]
+        score, how = _score(wanted, fold(text))
         if score > best.get(iri, (0.0, "", ""))[0]:
-            best[iri] = (score, str(name), how)
+            best[iri] = (score, text, how)
     hits = [
         Hit(
             iri,

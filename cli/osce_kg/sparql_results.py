@@ -177,17 +177,22 @@ def to_tsv(result: SelectResult) -> str:
     return "\n".join(lines) + "\n"
 
 
+def short_iri(value: str) -> str:
+    """``id:person/x`` for an IRI in one of the project's namespaces, else the IRI."""
+    # Longest namespace first, so that id: wins over a shorter prefix.
+    for prefix, iri in sorted(ns.PREFIXES.items(), key=lambda kv: -len(kv[1])):
+        if value.startswith(iri) and len(value) > len(iri):
+            return f"{prefix}:{value[len(iri) :]}"
+    return value
+
+
 def short(term: Any) -> str:
     """A term for people: ``id:person/x`` for project IRIs, the text of literals."""
     if term is None:
         return ""
     kind, value, _, _ = parts(term)
     if kind == "uri":
-        # Longest namespace first, so that id: wins over a shorter prefix.
-        for prefix, iri in sorted(ns.PREFIXES.items(), key=lambda kv: -len(kv[1])):
-            if value.startswith(iri) and len(value) > len(iri):
-                return f"{prefix}:{value[len(iri) :]}"
-        return value
+        return short_iri(value)
     if kind == "bnode":
         return f"_:{value}"
     return value

@@ -32,18 +32,16 @@ def search(text: str, limit: int, fmt: str, output: Path | None, store_spec: Sto
         osce-kg search "O'Leary"
         osce-kg search mia --format json
     """
-    from rdflib import URIRef
-
     from ..lookup import search as find
     from ..rows import render_rows
     from ..sparql_bind import check_text
-    from ..sparql_results import short
+    from ..sparql_results import short_iri
 
     check_text(text, "TEXT")
     hits = find(store_spec.open(), text, limit=limit)
     rows = [
         (
-            short(URIRef(h.resource)),
+            short_iri(h.resource),
             h.label,
             ", ".join(h.types),
             ", ".join(h.sources),
