@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import IO
 
 from .errors import InputError
+from .textfiles import first_non_folder
 
 
 class OutputError(InputError):
@@ -46,18 +47,11 @@ def _umask() -> int:
 def output_error(path: Path, exc: OSError) -> OutputError:
     """``exc`` (raised while writing ``path``) as one line naming the path."""
     if exc.errno in (errno.ENOTDIR, errno.EEXIST) and exc.filename is not None:
-        blocker = _first_non_folder(path)
+        blocker = first_non_folder(path)
         if blocker is not None:
             return OutputError(f"{path}: cannot write: {blocker} is not a folder")
     reason = (exc.strerror or str(exc)).lower()
     return OutputError(f"{path}: cannot write: {reason}")
-
-
-def _first_non_folder(path: Path) -> Path | None:
-    for parent in reversed(path.parents):
-        if parent.exists() and not parent.is_dir():
-            return parent
-    return None
 
 
 def _target(path: Path) -> Path:

@@ -30,7 +30,7 @@ from pathlib import Path
 
 from . import namespaces as ns
 from .errors import DataError, InputError, ParseError
-from .textfiles import read_regular, read_text
+from .textfiles import first_non_folder, read_regular, read_text
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -148,8 +148,8 @@ class DataLayout:
         ``param`` when it is missing, a file, or neither (no ``osce-kg.toml``, no
         ``ontology/``), so an empty folder is never read as an empty graph."""
         if not root.exists():
-            blocker = next((a for a in root.parents if a.exists()), None)
-            if blocker is not None and not blocker.is_dir():
+            blocker = first_non_folder(root)
+            if blocker is not None:
                 raise InputError(f"{param}: {root}: {blocker} is not a folder")
             raise InputError(
                 f"{param}: {root}: no such folder (make a workspace with osce-kg init)"

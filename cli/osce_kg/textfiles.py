@@ -14,6 +14,15 @@ from pathlib import Path
 from .errors import InputError, ParseError
 
 
+def first_non_folder(path: Path) -> Path | None:
+    """The ancestor of ``path`` that exists and is not a folder (a file in the
+    way of a path that cannot exist), if there is one."""
+    for parent in reversed(path.parents):
+        if parent.exists() and not parent.is_dir():
+            return parent
+    return None
+
+
 def _open_regular(path: Path) -> int:
     """A read descriptor of ``path`` (blocking); InputError unless it is a regular file."""
     try:

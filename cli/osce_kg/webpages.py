@@ -108,6 +108,13 @@ class WebApp:
         return bytes(self._env.get_template(template).render(**values), "utf-8")
 
 
+def page_of(iri: str) -> str:
+    """The path ``serve`` answers ``iri`` at (the IRI's own path: /id/person/x)."""
+    from .build.describe import site_path
+
+    return "/" + site_path(iri)
+
+
 @dataclass(frozen=True)
 class Cell:
     text: str
@@ -124,7 +131,7 @@ def cell(term: Any) -> Cell:
         return Cell("")
     text = str(term)
     if isinstance(term, URIRef) and text.startswith(ID_NS) and not text.endswith("/"):
-        return Cell(short(term), "/id/" + text.removeprefix(ID_NS).split("#", 1)[0])
+        return Cell(short(term), page_of(text))
     return Cell(short(term) if hasattr(term, "n3") else text)
 
 
@@ -159,7 +166,7 @@ def search(app: WebApp, params: Mapping[str, str]) -> Response:
     text = params.get("q", "").strip()
     hits = find(app.open_store(), text, limit=25) if text else []
     rows = [
-        (Cell(h.label, "/id/" + h.resource.removeprefix(ID_NS)) if h.resource.startswith(ID_NS)
+        (Cell(h.label, page_of(h.resource)) if h.resource.startswith(ID_NS)
          else Cell(h.label), ", ".join(h.types), h.matched)
         for h in hits
     ]  # fmt: skip

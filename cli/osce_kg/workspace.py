@@ -14,6 +14,7 @@ from pathlib import Path
 from .atomic import OutputError, atomic_directory, atomic_write_text
 from .errors import InputError
 from .layout import SHIPPED_BASE, WORKSPACE_FILE, DataLayout, find_workspace
+from .textfiles import first_non_folder
 
 CONFIG = f"""\
 # An osce-kg workspace (osce-kg init).  Commands run in this folder or below it
@@ -46,14 +47,6 @@ GITIGNORE = ".osce-kg-cache/\ndist/\n"
 FOLDERS = ("graph/sources", "graph/shared", "queries/checks", "shapes")
 
 
-def _parent_file(path: Path) -> Path | None:
-    """The first existing ancestor of ``path`` (or itself) that is not a folder."""
-    for where in (path, *path.parents):
-        if where.exists():
-            return None if where.is_dir() else where
-    return None
-
-
 def _fill(folder: Path) -> None:
     for name in FOLDERS:
         (folder / name).mkdir(parents=True, exist_ok=True)
@@ -69,7 +62,7 @@ def init_workspace(root: Path) -> Path:
     ``osce-kg.toml`` is written last, so a workspace is never half made.
     InputError (exit 2) when ``root`` is, or lies under, a file, is a workspace
     already, or is the installed package's data."""
-    blocker = _parent_file(root)
+    blocker = root if root.exists() and not root.is_dir() else first_non_folder(root)
     if blocker is not None:
         raise InputError(f"DIR: {blocker} is a file, not a folder")
     if (root / WORKSPACE_FILE).exists():

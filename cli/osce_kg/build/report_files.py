@@ -91,13 +91,11 @@ def describe(paths: list[tuple[str, int]]) -> list[FileGroup]:
 
 
 def _cell(value: str) -> Cell:
-    if value.startswith(ns.ID_NS):
-        local = value.removeprefix(ns.ID_NS).split("#", 1)[0]
-        return Cell("id:" + value.removeprefix(ns.ID_NS), f"site/id/{local}.html")
-    for prefix, base in ns.PREFIXES.items():
-        if value.startswith(base) and prefix != "id":
-            return Cell(f"{prefix}:{value.removeprefix(base)}")
-    return Cell(value)
+    from ..sparql_results import short_iri
+    from .describe import site_path
+
+    href = f"site/{site_path(value)}.html" if value.startswith(ns.ID_NS) else None
+    return Cell(short_iri(value), href)
 
 
 def query_tables(folder: Path, limit: int = TABLE_ROWS) -> list[QueryTable]:

@@ -96,11 +96,9 @@ class _Names:
                 self.labels.setdefault(s, str(o))
 
     def short(self, term: Node) -> str:
-        text = str(term)
-        for prefix, base in ns.PREFIXES.items():
-            if text.startswith(base) and prefix != "id":
-                return f"{prefix}:{text.removeprefix(base)}"
-        return text.removeprefix(ID_NS) if text.startswith(ID_NS) else text
+        from ..sparql_results import short_iri
+
+        return short_iri(str(term))
 
     def link(self, term: Node, here: str) -> Link:
         if isinstance(term, Literal):
