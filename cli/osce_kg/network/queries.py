@@ -22,8 +22,11 @@ def queries_dir() -> Path:
 
 
 def _files() -> dict[str, Path]:
-    folders = DataLayout.default().network_queries_dirs
-    return {p.stem: p for folder in folders for p in sorted(folder.glob("*.rq"))}
+    """Name -> file over every layer, a name in two layers an error (as for every
+    stored query: :func:`osce_kg.catalogue.query_files`)."""
+    from ..catalogue import query_files
+
+    return query_files(DataLayout.default().network_queries_dirs)
 
 
 @cache
