@@ -64,10 +64,9 @@ def stage(name: str, data: Path, *args: str, timeout: float = 3600) -> dict[str,
     return out
 
 
-def measure(scale: str, sources: int, work: Path, log: Any) -> dict[str, Any]:
-    data = work / f"corpus-{scale}"
-    t = time.perf_counter()
-    corpus = generate(
+def make_corpus(data: Path, sources: int) -> Any:
+    """The benchmarks' synthetic corpus: seed 1, two of each planted violation."""
+    return generate(
         data,
         sources,
         seed=1,
@@ -78,6 +77,12 @@ def measure(scale: str, sources: int, work: Path, log: Any) -> dict[str, Any]:
             "bad-date-datatype": 2,
         },
     )
+
+
+def measure(scale: str, sources: int, work: Path, log: Any) -> dict[str, Any]:
+    data = work / f"corpus-{scale}"
+    t = time.perf_counter()
+    corpus = make_corpus(data, sources)
     row: dict[str, Any] = {
         "scale": scale,
         "sources": sources,
@@ -277,6 +282,15 @@ def markdown(rows: list[dict[str, Any]], machine: str) -> str:
     return "\n".join(out)
 
 
+def machine_line() -> str:
+    """The line that says where and when the benchmarks ran."""
+    return (
+        f"Machine: {platform.platform()}, Python {platform.python_version()}, "
+        f"{os.cpu_count()} cores, {platform.processor() or platform.machine()}; "
+        f"run on {time.strftime('%Y-%m-%d')}."
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scales", nargs="*", default=list(SCALES), choices=list(SCALES))
@@ -286,11 +300,7 @@ def main() -> None:
         "--report-only", action="store_true", help="rewrite RESULTS.md from results.json"
     )
     args = parser.parse_args()
-    machine = (
-        f"Machine: {platform.platform()}, Python {platform.python_version()}, "
-        f"{os.cpu_count()} cores, {platform.processor() or platform.machine()}; "
-        f"run on {time.strftime('%Y-%m-%d')}."
-    )
+    machine = machine_line()
     rows = []
     args.out.mkdir(parents=True, exist_ok=True)
     if args.report_only:

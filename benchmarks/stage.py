@@ -153,6 +153,19 @@ def validate_full(data: Path, engine: str, checks: bool) -> None:
     )
 
 
+def validate_endpoint(url: str, graph: str) -> None:
+    """``osce-kg validate --endpoint URL --graph GRAPH``: the shapes and checks run on
+    the server that holds the corpus."""
+    from osce_kg.specs import StoreSpec
+    from osce_kg.validation import validate_run
+
+    spec = StoreSpec(endpoint=url, graphs=(graph,), timeout=3600, retries=0)
+    t = time.perf_counter()
+    done = validate_run(endpoint=spec)
+    n, d = result_digest(done.report)
+    emit("validate-endpoint", time.perf_counter() - t, results=n, digest=d)
+
+
 def validate_incremental(data: Path, change: bool, jobs: int = 1) -> None:
     from osce_kg.layout import DataLayout
     from osce_kg.validation.incremental import validate_corpus
@@ -292,6 +305,8 @@ def main() -> None:
         validate_full(data, "oxigraph", checks="--shapes-only" not in args)
     elif name == "validate-pyshacl":
         validate_full(data, "pyshacl", checks="--shapes-only" not in args)
+    elif name == "validate-endpoint":
+        validate_endpoint(args[0], args[1])
     elif name == "validate-incremental":
         jobs = int(args[args.index("--jobs") + 1]) if "--jobs" in args else 1
         validate_incremental(data, "--change" in args, jobs)

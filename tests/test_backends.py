@@ -9,9 +9,7 @@ on a free port, loaded through ``osce-kg load`` and stopped by its PID.  Faults
 from __future__ import annotations
 
 import base64
-import contextlib
 import json
-import os
 import signal
 import socket
 import subprocess
@@ -34,13 +32,13 @@ from conftest import osce
 from osce_kg.catalogue import catalogue
 from osce_kg.cli import main
 from osce_kg.endpoint import EndpointStore, put_graph
-from osce_kg.errors import EndpointError
+from osce_kg.errors import EndpointError, InputError
 from osce_kg.queries import StoredQuery, bind_values
 from osce_kg.resultset import Store
-from osce_kg.serving import oxigraph_binary
 from osce_kg.sparql_results import SELECT_FORMATS, render_select
 from osce_kg.specs import StoreSpec
 from osce_kg.store import OxigraphStore, RdflibStore
+from servers import free_port, oxigraph_server, wait_for
 
 ID = "https://w3id.org/osce-kg/id/"
 SAMPLE = {
@@ -50,49 +48,6 @@ SAMPLE = {
     "resource": ID + "agreement/tajikistan-osce-mou-police-reform",
 }
 COUNT_ALL = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def wait_for(url: str, seconds: float = 30.0) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise AssertionError(f"{url} did not answer within {seconds} s")
-
-
-@contextlib.contextmanager
-def oxigraph_server(location: Path, *options: str) -> Iterator[str]:
-    """A real Oxigraph server on a free loopback port, stopped by its PID: its base URL."""
-    port = free_port()
-    proc = subprocess.Popen(
-        [
-            oxigraph_binary(),
-            "serve",
-            "--location",
-            str(location),
-            "--bind",
-            f"127.0.0.1:{port}",
-            *options,
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_for(f"{base}/query?query=" + urllib.parse.quote("ASK {}"))
-        yield base
-    finally:
-        os.kill(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=20)
 
 
 @pytest.fixture(scope="module")
@@ -608,3 +563,47 @@ def test_an_empty_default_graph_beside_named_graphs_gets_a_hint(
 def test_graph_without_an_endpoint_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = osce(capsys, "query", "run", "speeches", "--graph", GRAPH)
     assert code == 2 and err.startswith("--graph: only with --endpoint")
+
+
+def test_one_graph_or_named_graphs_not_both(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = osce(
+        capsys, "load", "--endpoint", "http://127.0.0.1:9/store", "--graph", GRAPH, "--named-graphs"
+    )
+    assert code == 2 and err.strip() == "give --graph IRI or --named-graphs, not both"
+
+
+def test_named_graphs_refuse_blank_nodes(tmp_path: Path) -> None:
+    """Graphs uploaded one by one cannot share a blank node: refused, not split."""
+    from osce_kg.layout import DataLayout, RdfFile
+    from osce_kg.loading import named_graph_dumps
+
+    data = tmp_path / "data.ttl"
+    data.write_text("<http://example.org/a> <http://example.org/b> [] .\n", encoding="utf-8")
+    ontology = DataLayout.default().ontology_files()
+    with pytest.raises(InputError, match="blank nodes"):
+        named_graph_dumps([*ontology, RdfFile(data, "urn:x:g")], ontology)
+    data.write_text("<http://example.org/a> <http://example.org/b> <http://example.org/c> .\n")
+    dumps = named_graph_dumps([*ontology, RdfFile(data, "urn:x:g")], ontology)
+    assert (
+        dumps["urn:x:g"]
+        == b"<http://example.org/a> <http://example.org/b> <http://example.org/c> .\n"
+    )
+
+
+def test_load_through_sparql_update_replaces_the_graph(
+    capsys: pytest.CaptureFixture[str], server: str, loaded: str
+) -> None:
+    """--protocol update, for a server without the Graph Store Protocol: the same
+    triples as a PUT, and a second load replaces rather than adds."""
+    graph = "https://w3id.org/osce-kg/graph/test-update"
+    count_graph = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+    remote = EndpointStore(loaded)
+    for _ in range(2):
+        code, out, err = osce(
+            capsys, "load", "--endpoint", f"{server}/update", "--protocol", "update",
+            "--graph", graph,
+        )  # fmt: skip
+        assert code == 0, err
+        expected = len(OxigraphStore.open().store)
+        assert out.startswith(f"Loaded {expected} triples into graph <{graph}>")
+        assert int(remote.select(count_graph).rows[0][0]) == expected  # type: ignore[arg-type]

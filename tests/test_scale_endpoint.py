@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, clean_env, osce_kg_exe
-from test_backends import oxigraph_server
+from servers import oxigraph_server
 
 sys.path.insert(0, str(REPO / "benchmarks"))
 from generate import generate

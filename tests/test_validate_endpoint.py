@@ -1,9 +1,14 @@
-"""``osce-kg validate --endpoint``: the shapes and checks run on a real Oxigraph
-server holding the data (with its closure, as ``dataset/closure.ru`` makes it),
-and the results equal a local run's on every example of ``tests/data/shapes``
-and on the shipped graph.
+"""``osce-kg validate --endpoint``: the shapes and checks run on a real server
+holding the data with its closure, and the results equal a local run's on every
+example of ``tests/data/shapes`` and on the shipped graph:
 
-The one known difference (docs/validation.md): Oxigraph stores a derived
+* Oxigraph server, the data in named graphs and queried as their union
+  (``--union-default-graph``), the closure made by ``dataset/closure.ru``;
+* Virtuoso (:mod:`servers`), the data and its closure in one graph and the
+  ontology in its own, as ``osce-kg load --graph`` writes them, validated with
+  ``--graph``.
+
+The one known difference (docs/validation.md): both servers store a derived
 integer type as ``xsd:integer``, so a value written as ``xsd:integer`` where
 ``xsd:nonNegativeInteger`` is required cannot be seen on the server; that
 example's missing result is asserted as exactly that.
@@ -24,12 +29,13 @@ from rdflib.term import BNode, Literal, URIRef
 
 from conftest import REPO, clean_env, osce_kg_exe
 from osce_kg import namespaces as ns
-from osce_kg.layout import DataLayout
-from osce_kg.loading import base_iri, closure_update
+from osce_kg.endpoint import put_graph
+from osce_kg.layout import DataLayout, RdfFile
+from osce_kg.loading import base_iri, closure_update, named_graph_dumps
 from osce_kg.specs import StoreSpec
 from osce_kg.validation import validate
 from osce_kg.validation.remote import run_remote
-from test_backends import oxigraph_server
+from servers import Virtuoso, oxigraph_server, virtuoso_server
 from test_shapes_examples import BASE, INVALID, VALID
 
 pytestmark = pytest.mark.slow
@@ -102,12 +108,9 @@ def rows(report: Any) -> list[tuple[Any, ...]]:
     )
 
 
-@pytest.mark.parametrize("example", VALID + INVALID, ids=[p.stem for p in VALID + INVALID])
-def test_every_example_gives_the_local_results_on_the_server(server: str, example: Path) -> None:
-    load(server, [(base_iri(BASE), BASE), (base_iri(example), example)])
+def same_as_local(remote: list[tuple[Any, ...]], example: Path) -> None:
+    """``remote`` (rows of a server's report) are the local run's on ``example``."""
     local = rows(validate([BASE, example], include_graph=False))
-    store = StoreSpec(endpoint=f"{server}/query").open()
-    remote = rows(run_remote(store, LAYOUT.shapes_dirs, LAYOUT.checks_dirs).report)
     if example.stem == "position-selector-start-as-integer":
         # Written "5"^^xsd:integer; the server keeps 5 whatever the type was written.
         missing = [r for r in local if r not in remote]
@@ -116,30 +119,98 @@ def test_every_example_gives_the_local_results_on_the_server(server: str, exampl
             (str(ns.PREFIXES["oa"]) + "start", "sh:DatatypeConstraintComponent")
         ]
         return
-    assert remote == local
+    assert remote == local, (remote, local)
     if example in INVALID:
         assert remote, "an invalid example must fail on the server too"
 
 
-def test_the_shipped_graph_from_the_command_line(server: str, tmp_path: Path) -> None:
-    load(server, [(f.graph, f.path) for f in LAYOUT.graph_files()])
-    out = subprocess.run(
-        [*osce_kg_exe(), "validate", "--endpoint", f"{server}/query", "--format", "json"],
+@pytest.mark.parametrize("example", VALID + INVALID, ids=[p.stem for p in VALID + INVALID])
+def test_every_example_gives_the_local_results_on_the_server(server: str, example: Path) -> None:
+    load(server, [(base_iri(BASE), BASE), (base_iri(example), example)])
+    store = StoreSpec(endpoint=f"{server}/query").open()
+    same_as_local(rows(run_remote(store, LAYOUT.shapes_dirs, LAYOUT.checks_dirs).report), example)
+
+
+DATA = "urn:osce-kg:test:data"
+
+
+@pytest.fixture(scope="module")
+def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Virtuoso]:
+    with virtuoso_server(tmp_path_factory.mktemp("virtuoso")) as server:
+        yield server
+
+
+def load_one_graph(server: Virtuoso, files: list[Path]) -> None:
+    """DATA holds the ontology, ``files`` and their closure; the ontology's graph the
+    ontology (what `osce-kg load --graph` writes for the dataset)."""
+    ontology = [RdfFile(f.path, DATA) for f in LAYOUT.ontology_files()]
+    dumps = named_graph_dumps(ontology + [RdfFile(p, DATA) for p in files], LAYOUT.ontology_files())
+    put_graph(server.graph_store, b"".join(dumps.values()), graph=DATA)
+    (only,) = named_graph_dumps(LAYOUT.ontology_files(), (), inferred=False).values()
+    put_graph(server.graph_store, only, graph=ns.ONTOLOGY_GRAPH)
+
+
+@pytest.mark.parametrize("example", VALID + INVALID, ids=[p.stem for p in VALID + INVALID])
+def test_every_example_gives_the_local_results_on_virtuoso(
+    virtuoso: Virtuoso, example: Path
+) -> None:
+    load_one_graph(virtuoso, [BASE, example])
+    spec = StoreSpec(endpoint=virtuoso.sparql, graphs=(DATA,), timeout=300)
+    report = validate(endpoint=spec)
+    same_as_local(rows(report), example)
+
+
+def cli(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*osce_kg_exe(), *args],
         capture_output=True,
         text=True,
         cwd=REPO,
         env=clean_env(),
-        timeout=300,
+        timeout=timeout,
     )
+
+
+def local_rule_count() -> int:
+    return len(json.loads(cli("validate", "--format", "json").stdout)["rules"])
+
+
+def test_the_shipped_graph_loaded_as_named_graphs(server: str) -> None:
+    """`load --named-graphs`, then `validate --endpoint` over the server's union."""
+    update(server, "DROP SILENT ALL")
+    loaded = cli("load", "--endpoint", f"{server}/store", "--named-graphs")
+    assert loaded.returncode == 0, loaded.stderr
+    graphs = [ln.split("<", 1)[1].split(">", 1)[0] for ln in loaded.stdout.splitlines()]
+    assert graphs[0] == ns.ONTOLOGY_GRAPH and graphs[-1] == ns.INFERRED_GRAPH
+    assert {f.graph for f in LAYOUT.dataset_files()} | {ns.INFERRED_GRAPH} == set(graphs)
+    out = cli("validate", "--endpoint", f"{server}/query", "--format", "json")
     assert out.returncode == 0, out.stderr
     report = json.loads(out.stdout)
     assert report["conforms"] is True and report["results"] == []
-    assert len(report["rules"]) == len(json.loads(
-        subprocess.run(
-            [*osce_kg_exe(), "validate", "--format", "json"],
-            capture_output=True, text=True, cwd=REPO, env=clean_env(), timeout=300, check=True,
-        ).stdout
-    )["rules"])  # fmt: skip
+    assert len(report["rules"]) == local_rule_count()
+
+
+def test_the_shipped_graph_on_virtuoso_in_one_graph(virtuoso: Virtuoso) -> None:
+    """`load --graph` (the ontology goes into its own graph too), then `validate
+    --endpoint --graph`: Virtuoso's system graphs are not validated."""
+    graph = "urn:osce-kg:test:shipped"
+    loaded = cli("load", "--endpoint", virtuoso.graph_store, "--graph", graph)
+    assert loaded.returncode == 0, loaded.stderr
+    assert f"<{ns.ONTOLOGY_GRAPH}>" in loaded.stdout.splitlines()[-1]
+    out = cli("validate", "--endpoint", virtuoso.sparql, "--graph", graph, "--format", "json")
+    assert out.returncode == 0, out.stderr
+    report = json.loads(out.stdout)
+    assert report["conforms"] is True and report["results"] == []
+    assert len(report["rules"]) == local_rule_count()
+
+
+def test_a_server_without_the_ontology_graph_is_refused(server: str) -> None:
+    update(server, "DROP SILENT ALL")
+    put(server, base_iri(BASE), BASE)
+    out = cli("validate", "--endpoint", f"{server}/query", timeout=120)
+    assert out.returncode == 2, out.stderr
+    assert out.stderr.count("\n") == 1 and ns.ONTOLOGY_GRAPH in out.stderr
+    assert "load --named-graphs" in out.stderr
 
 
 def test_a_violation_on_the_server_is_exit_1(server: str) -> None:

@@ -21,15 +21,16 @@ import os
 import re
 import time
 import urllib.parse
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import rdflib
 
 from .errors import EndpointError, InputError, ParseError, one_line
 from .loading import quiet_rdflib_terms
+from .namespaces import ONTOLOGY_GRAPH
 from .resultset import Bindings, Row, SelectResult
-from .sparql_bind import bind, query_kind
+from .sparql_bind import bind, check_iri, query_kind
 from .sparql_results import term_from_json
 from .transport import Answer, Request, TransportError, send
 from .xml_entities import check_entities
@@ -191,17 +192,25 @@ class EndpointStore:
     """A remote SPARQL 1.1 query endpoint, through SPARQLWrapper."""
 
     def __init__(
-        self, url: str, *, timeout: float = 30.0, retries: int = 2, graph: str | None = None
+        self,
+        url: str,
+        *,
+        timeout: float = 30.0,
+        retries: int = 2,
+        graphs: Sequence[str] = (),
+        named_graphs: Sequence[str] = (),
     ) -> None:
-        from .sparql_bind import check_iri
 
         self.url = check_url(url)
         self.timeout = timeout
         self.retries = retries
-        # The named graph that holds the dataset, sent as the protocol's
-        # default-graph-uri: the query's default graph is then that graph alone
-        # (Virtuoso's is otherwise the union of every graph, its own included).
-        self.graph = str(check_iri(graph, "--graph")) if graph is not None else None
+        # The named graphs that hold the dataset, sent as the protocol's
+        # default-graph-uri: the query's default graph is then their merge alone
+        # (Virtuoso's is otherwise the union of every graph, its own included);
+        # named-graph-uri, the graphs GRAPH patterns see (by the protocol, none
+        # when only default graphs are named).
+        self.graphs = tuple(str(check_iri(g, "--graph")) for g in graphs)
+        self.named_graphs = tuple(str(check_iri(g, "--graph")) for g in named_graphs)
         self._hinted = False
 
     def _request(self, query: str, bindings: Bindings, accept: str) -> Answer:
@@ -217,8 +226,10 @@ class EndpointStore:
         # a word in a comment ("load it into ...") for an update; we know better.
         sw.queryType = query_kind(text)
         sw.addCustomHttpHeader("Accept", accept)
-        if self.graph is not None:
-            sw.addDefaultGraph(self.graph)
+        for graph in self.graphs:
+            sw.addDefaultGraph(graph)
+        for graph in self.named_graphs:
+            sw.addNamedGraph(graph)
         # SPARQLWrapper writes the SPARQL protocol request; osce_kg.transport
         # sends it (deadline, redirects, credentials kept to their origin).
         built = sw._createRequest()
@@ -261,13 +272,17 @@ class EndpointStore:
         """A warning when an empty answer comes from an empty default graph while
         named graphs hold data (a dataset loaded into a named graph, queried
         without ``--graph``): right by SPARQL, and a puzzle without the hint."""
-        if self.graph is not None or self._hinted:
+        if self.graphs or self._hinted:
             return
         self._hinted = True
         try:
             if self.ask("ASK { ?s ?p ?o }"):
                 return
-            found = self.select("SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } } LIMIT 1").rows
+            # Not the ontology's graph, which `osce-kg load` writes beside the dataset's.
+            found = self.select(
+                "SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } "
+                f"FILTER(?g != <{ONTOLOGY_GRAPH}>) }} LIMIT 1"
+            ).rows
         except EndpointError:
             return
         if found and found[0][0] is not None:
@@ -296,9 +311,58 @@ class EndpointStore:
         self._expect(answer, _JSON_RESULTS, "a SPARQL JSON boolean")
         doc = self._json(answer, "a SPARQL boolean result")
         value = doc.get("boolean") if isinstance(doc, dict) else None
+        if value is None and isinstance(doc, dict):
+            value = _virtuoso_ask(doc)
         if not isinstance(value, bool):
             raise EndpointError(f"{self.url}: the answer is not a SPARQL boolean result")
         return value
+
+
+def _virtuoso_ask(doc: dict[str, Any]) -> bool | None:
+    """Virtuoso 7.2's answer to ASK, a result of ``?__ASK_RETVAL``: one row of 1 when
+    true, no row when false (docs/queries.md), as the boolean it means; None for any
+    other document."""
+    try:
+        if doc["head"]["vars"] != ["__ASK_RETVAL"]:
+            return None
+        rows = doc["results"]["bindings"]
+        if not rows:
+            return False
+        (row,) = rows
+        value = row["__ASK_RETVAL"]["value"]
+    except (KeyError, TypeError, ValueError):
+        return None
+    return {"1": True, "0": False}.get(value)
+
+
+def update_graph(
+    url: str,
+    data: bytes,
+    *,
+    graph: str | None = None,
+    timeout: float = 300.0,
+    retries: int = 2,
+) -> int:
+    """Replace one graph through a SPARQL 1.1 Update endpoint with ``data`` (N-Triples
+    bytes), for a server without the Graph Store Protocol; the HTTP status.
+
+    One request, ``DROP SILENT`` then ``INSERT DATA``: a server that runs a request
+    as one transaction (Oxigraph does) swaps the graph in one operation.  The
+    request gives the same graph when repeated, so retrying it is safe.
+    """
+    check_url(url)
+    if graph is None:
+        drop, into, close = "DROP SILENT DEFAULT", "INSERT DATA {\n", "}"
+    else:
+        iri = check_iri(graph, "--graph")
+        drop, into, close = (
+            f"DROP SILENT GRAPH <{iri}>",
+            f"INSERT DATA {{ GRAPH <{iri}> {{\n",
+            "} }",
+        )
+    body = f"{drop} ;\n{into}".encode() + data + close.encode()
+    request = Request("POST", url, body, {"Content-Type": "application/sparql-update"})
+    return _send(url, request, timeout=timeout, retries=retries).status
 
 
 def put_graph(

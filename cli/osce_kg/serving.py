@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import functools
 import math
 import shutil
 import signal
@@ -83,18 +84,42 @@ def web_app(backend: str, limits: Limits) -> WebApp:
 
 
 def load_endpoint(
-    url: str, *, graph: str | None, inferred: bool, timeout: float, retries: int
-) -> tuple[int, int]:
-    """Replace ``graph`` (or the default graph) at the Graph Store ``url``; (triples, status)."""
-    from .endpoint import check_url, put_graph
+    url: str,
+    *,
+    graph: str | None,
+    inferred: bool,
+    timeout: float,
+    retries: int,
+    named_graphs: bool = False,
+    protocol: str = "graph-store",
+) -> list[tuple[str | None, int, int]]:
+    """Upload the dataset to the Graph Store ``url``: into ``graph`` (or the default
+    graph) with one PUT, or with ``named_graphs`` into the build's named graphs with
+    one PUT each; with ``protocol="update"``, ``url`` is a SPARQL Update endpoint and
+    each graph is replaced by one update request instead of a PUT.  Per graph
+    replaced: (graph or None, triples, HTTP status)."""
+    from .endpoint import check_url, put_graph, update_graph
+    from .layout import DataLayout
+    from .loading import named_graph_dumps
     from .sparql_bind import check_iri
 
     check_url(url)
     if graph is not None:
         check_iri(graph, "--graph")
-    data, count = dataset_ntriples(inferred=inferred)
-    status = put_graph(url, data, graph=graph, timeout=timeout, retries=retries)
-    return count, status
+    layout = DataLayout.default()
+    ontology = layout.ontology_files()
+    send = update_graph if protocol == "update" else put_graph
+    put = functools.partial(send, url, timeout=timeout, retries=retries)
+    if named_graphs:
+        dumps = named_graph_dumps(layout.dataset_files(), ontology, inferred=inferred)
+        loaded = []
+    else:
+        # The whole dataset in one graph, and the ontology in its own as well, where
+        # ``validate --endpoint`` looks for the declared terms.
+        data, count = dataset_ntriples(inferred=inferred)
+        loaded = [(graph, count, put(data, graph=graph))]
+        dumps = named_graph_dumps(ontology, (), inferred=False)
+    return loaded + [(iri, data.count(b"\n"), put(data, graph=iri)) for iri, data in dumps.items()]
 
 
 def oxigraph_binary() -> str:

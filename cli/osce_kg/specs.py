@@ -23,16 +23,18 @@ class StoreSpec:
     """Where queries run: ``--store``, ``--endpoint``, ``--timeout``, ``--retries``,
     ``--graph``.
 
-    ``endpoint`` wins over ``store``; ``timeout`` (seconds), ``retries`` and
-    ``graph`` (the endpoint's named graph that holds the dataset, read as the
-    default graph) apply to the endpoint only.
+    ``endpoint`` wins over ``store``; ``timeout`` (seconds), ``retries``,
+    ``graphs`` (the endpoint's named graphs that hold the dataset, read together
+    as the default graph) and ``named_graphs`` (the named graphs a query's
+    ``GRAPH`` patterns may see) apply to the endpoint only.
     """
 
     store: str | None = None
     endpoint: str | None = None
     timeout: float = 30.0
     retries: int = 2
-    graph: str | None = None
+    graphs: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] = ()
 
     def open(self, layout: DataLayout | None = None) -> Store:
         """The store these options name: ``endpoint`` if given, else ``store``:
@@ -43,9 +45,13 @@ class StoreSpec:
             from .endpoint import EndpointStore
 
             return EndpointStore(
-                self.endpoint, timeout=self.timeout, retries=self.retries, graph=self.graph
+                self.endpoint,
+                timeout=self.timeout,
+                retries=self.retries,
+                graphs=self.graphs,
+                named_graphs=self.named_graphs,
             )
-        if self.graph is not None:
+        if self.graphs:
             raise InputError("--graph: only with --endpoint (the local store holds one dataset)")
         kind = (self.store or "oxigraph").strip()
         if kind not in STORES:

@@ -78,7 +78,7 @@ def build(
     endpoint: str | None,
     timeout: float,
     retries: int,
-    endpoint_graph: str | None,
+    endpoint_graph: tuple[str, ...],
 ) -> None:
     """Build the dataset, validation report, query results, networks, ontology
     documentation and the HTML report into one folder.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from ..errors import InputError
 from .options import Seconds
 
 
@@ -13,7 +14,17 @@ from .options import Seconds
     metavar="URL",
     required=True,
     envvar="OSCE_KG_GRAPH_STORE",
-    help="The server's Graph Store Protocol URL (Oxigraph: http://HOST:PORT/store).",
+    help="The server's Graph Store Protocol URL (Oxigraph: http://HOST:PORT/store; "
+    "Virtuoso: http://HOST:PORT/sparql-graph-crud), or with --protocol update its SPARQL "
+    "Update URL.",
+)
+@click.option(
+    "--protocol",
+    type=click.Choice(["graph-store", "update"]),
+    default="graph-store",
+    show_default=True,
+    help="How to replace each graph: an HTTP PUT of the Graph Store Protocol, or (for a "
+    "server without it) one SPARQL 1.1 Update request, DROP SILENT then INSERT DATA.",
 )
 @click.option(
     "--graph",
@@ -21,6 +32,12 @@ from .options import Seconds
     metavar="IRI",
     default=None,
     help="Replace this named graph (default: the default graph).",
+)
+@click.option(
+    "--named-graphs",
+    is_flag=True,
+    help="Load each of the dataset's named graphs (ontology, shared, reference, each "
+    "source, inferred) into a graph of the same name, as the build's TriG holds them.",
 )
 @click.option(
     "--inferred/--no-inferred",
@@ -43,26 +60,46 @@ from .options import Seconds
     help="Retries after a connection error or 5xx (PUT is idempotent).",
 )
 def load(
-    endpoint: str, graph_iri: str | None, inferred: bool, timeout: float, retries: int
+    endpoint: str,
+    graph_iri: str | None,
+    protocol: str,
+    named_graphs: bool,
+    inferred: bool,
+    timeout: float,
+    retries: int,
 ) -> None:
     """Upload the dataset to a SPARQL server, replacing one graph in one operation.
 
     Uses an HTTP PUT of the SPARQL 1.1 Graph Store Protocol, so a failed upload
-    leaves the previous content of the graph in place.  Credentials come from
-    OSCE_KG_ENDPOINT_USER / OSCE_KG_ENDPOINT_PASSWORD or ~/.netrc.
+    leaves the previous content of the graph in place; the ontology also goes into
+    its own named graph, where `validate --endpoint` looks for it.  With
+    --named-graphs, one PUT per graph of the dataset, each replaced whole.
+    Credentials come from OSCE_KG_ENDPOINT_USER / OSCE_KG_ENDPOINT_PASSWORD or
+    ~/.netrc.
 
     \b
     Example:
         osce-kg load --endpoint http://127.0.0.1:7878/store
         osce-kg load --endpoint http://127.0.0.1:7878/store --graph https://w3id.org/osce-kg/graph/all
+        osce-kg load --endpoint http://127.0.0.1:8890/sparql-graph-crud --named-graphs
+        osce-kg load --endpoint http://127.0.0.1:7878/update --protocol update
     """
     from ..serving import load_endpoint
 
-    count, status = load_endpoint(
-        endpoint, graph=graph_iri, inferred=inferred, timeout=timeout, retries=retries
+    if named_graphs and graph_iri is not None:
+        raise InputError("give --graph IRI or --named-graphs, not both")
+    loaded = load_endpoint(
+        endpoint,
+        graph=graph_iri,
+        inferred=inferred,
+        timeout=timeout,
+        retries=retries,
+        named_graphs=named_graphs,
+        protocol=protocol,
     )
-    target = f"graph <{graph_iri}>" if graph_iri else "the default graph"
-    click.echo(f"Loaded {count} triples into {target} at {endpoint} (HTTP {status}).")
+    for graph, count, status in loaded:
+        target = f"graph <{graph}>" if graph else "the default graph"
+        click.echo(f"Loaded {count} triples into {target} at {endpoint} (HTTP {status}).")
 
 
 @click.command()

@@ -142,6 +142,7 @@ def output_options(
 
 def endpoint_options(
     *,
+    timeout: float = 30.0,
     envvar: str | None = "OSCE_KG_ENDPOINT",
     help: str = "Query this SPARQL 1.1 endpoint instead of a local store",
 ) -> Callable[[F], F]:
@@ -159,7 +160,7 @@ def endpoint_options(
         func = click.option(
             "--timeout",
             type=Seconds(),
-            default=30.0,
+            default=timeout,
             show_default=True,
             help="With --endpoint: seconds to wait for an answer.",
         )(func)
@@ -175,16 +176,16 @@ def endpoint_options(
 
 
 def endpoint_graph_option(func: F) -> F:
-    """Add ``--graph IRI`` (parameter ``endpoint_graph``): the endpoint's named graph
-    that holds the dataset."""
+    """Add ``--graph IRI`` (repeatable; parameter ``endpoint_graph``, a tuple): the
+    endpoint's named graphs that hold the dataset."""
     return click.option(
         "--graph",
         "endpoint_graph",
         metavar="IRI",
-        default=None,
+        multiple=True,
         envvar="OSCE_KG_ENDPOINT_GRAPH",
-        help="With --endpoint: the named graph that holds the dataset, queried as the "
-        "default graph (sent as default-graph-uri; needed for Virtuoso).",
+        help="With --endpoint: a named graph that holds the dataset (repeat for several), "
+        "queried as the default graph (sent as default-graph-uri; needed for Virtuoso).",
     )(func)
 
 
@@ -199,7 +200,7 @@ def store_options(func: Callable[..., R]) -> Callable[..., R]:
         endpoint: str | None,
         timeout: float,
         retries: int,
-        endpoint_graph: str | None,
+        endpoint_graph: tuple[str, ...],
         **kwargs: Any,
     ) -> R:
         from ..specs import StoreSpec

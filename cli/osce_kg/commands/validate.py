@@ -68,6 +68,7 @@ Exit codes:
 )
 @endpoint_graph_option
 @endpoint_options(
+    timeout=600.0,
     envvar=None,
     help="Validate the data held by this SPARQL 1.1 server: the shapes and checks run there "
     "(see docs/validation.md for what it must hold)",
@@ -85,7 +86,7 @@ def validate(
     endpoint: str | None,
     timeout: float,
     retries: int,
-    endpoint_graph: str | None,
+    endpoint_graph: tuple[str, ...],
 ) -> None:
     """Validate the graph, or your own RDF FILES, against the ontology and shapes.
 
@@ -108,6 +109,7 @@ def validate(
         osce-kg validate --incremental   # a large corpus, re-checked fast
         osce-kg validate --engine pyshacl  # the reference SHACL engine, same results
         osce-kg validate --endpoint http://127.0.0.1:7878/query   # the data on a server
+        osce-kg validate --endpoint http://127.0.0.1:8890/sparql --graph https://example.org/kg
     """
     from ..errors import ValidationFailed
     from ..specs import StoreSpec

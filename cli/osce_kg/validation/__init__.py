@@ -66,9 +66,10 @@ def validate_run(
                 "--endpoint validates the data on the server: give no FILES, no --incremental, "
                 "no --engine"
             )
-        from .remote import run_remote
+        from .remote import run_remote, server_dataset
 
-        return run_remote(endpoint.open(), layout.shapes_dirs, layout.checks_dirs, checks=checks)
+        store = server_dataset(endpoint).open()
+        return run_remote(store, layout.shapes_dirs, layout.checks_dirs, checks=checks)
     user = expand_paths(files)
     if incremental:
         if user:

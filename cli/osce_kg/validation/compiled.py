@@ -94,8 +94,16 @@ class Constraint:
         """Whether the query reports a value node (value constraints do; counts do not)."""
         return self.query.startswith(VALUE_SELECT)
 
-    def render(self, restrict: bool = False) -> str:
-        """The query to run; ``restrict`` limits focus nodes to those in :data:`FOCUS`."""
+    def render(self, restrict: bool = False, subquery: bool = True) -> str:
+        """The query to run; ``restrict`` limits focus nodes to those in :data:`FOCUS`.
+
+        The focus nodes are a ``DISTINCT`` sub-query, or (``subquery=False``, for a
+        server that joins a sub-query wrongly: Virtuoso 7.2) the target pattern
+        itself, which may repeat a focus node; every query keeps only distinct
+        results and counts distinct values, so the answer is the same.
+        """
+        if not subquery:
+            return self.query.replace(TARGET_PLACEHOLDER, f"{{ {self.targets} }}")
         guard = f"GRAPH <{CONTROL_GRAPH}> {{ ?focus <{FOCUS}> true }} " if restrict else ""
         # The guard goes outside the sub-query as well: Oxigraph does not push a
         # sub-query's bindings into the patterns that follow it, but it does

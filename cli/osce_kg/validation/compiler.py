@@ -74,7 +74,7 @@ _NODE_KINDS = {
     SH.IRIOrLiteral: "(isIRI({v}) || isLiteral({v}))",
 }
 _FOCUS_SELECT = "SELECT DISTINCT ?focus WHERE"
-_TYPE_PATH = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>/<http://www.w3.org/2000/01/rdf-schema#subClassOf>*"
+TYPE_PATH = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>/<http://www.w3.org/2000/01/rdf-schema#subClassOf>*"
 
 
 def _component(name: str) -> str:
@@ -124,9 +124,9 @@ class _Compiler:
     def _targets(self, shape: Node) -> str:
         parts = []
         for cls in self.g.objects(shape, SH.targetClass):
-            parts.append(f"?focus {_TYPE_PATH} {cls.n3()} .")
+            parts.append(f"?focus {TYPE_PATH} {cls.n3()} .")
         if (shape, RDF.type, RDFS.Class) in self.g:  # implicit class target
-            parts.append(f"?focus {_TYPE_PATH} {shape.n3()} .")
+            parts.append(f"?focus {TYPE_PATH} {shape.n3()} .")
         for prop in self.g.objects(shape, SH.targetSubjectsOf):
             parts.append(f"?focus {prop.n3()} [] .")
         for prop in self.g.objects(shape, SH.targetObjectsOf):
@@ -169,7 +169,7 @@ class _Compiler:
         ``flags``: the ``sh:flags`` of the shape that holds the constraint (for ``sh:pattern``).
         """
         if param == SH["class"]:
-            return f"EXISTS {{ {v} {_TYPE_PATH} {arg.n3()} }}"
+            return f"EXISTS {{ {v} {TYPE_PATH} {arg.n3()} }}"
         if param == SH.datatype:
             return self._datatype_ok(arg, v, path)
         if param == SH.nodeKind:
