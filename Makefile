@@ -26,8 +26,10 @@ setup: $(STAMP)
 run: $(STAMP)
 	$(BIN)/osce-kg build -o dist
 
+# One worker process per core; a test module stays in one worker (its servers
+# and fixtures start once).
 test: $(STAMP) $(JS_STAMP)
-	$(BIN)/python -m pytest --durations=25
+	$(BIN)/python -m pytest -n auto --dist loadfile --durations=25
 
 lint: $(STAMP)
 	$(BIN)/ruff check cli tests benchmarks

@@ -128,6 +128,12 @@ def markdown(rows: list[dict[str, Any]], machine: str) -> str:
                 f"{got['seconds']:.2f} s | {got['seconds'] / local['seconds']:.2f}× | "
                 f"{got.get('results')} | {same} |"
             )
+    out += [
+        "",
+        "`load` is `osce-kg load --graph` (one Graph Store Protocol PUT): Oxigraph's server "
+        "takes a PUT in one transaction, far slower than its own offline bulk loader "
+        "(`oxigraph load`), which suits a corpus this size better.",
+    ]
     return "\n".join(out) + "\n"
 
 

@@ -204,6 +204,17 @@ def test_the_shipped_graph_on_virtuoso_in_one_graph(virtuoso: Virtuoso) -> None:
     assert len(report["rules"]) == local_rule_count()
 
 
+def test_virtuoso_without_graph_warns_of_its_own_graphs(virtuoso: Virtuoso) -> None:
+    """Virtuoso's default graph counts its system graphs: one warning says so."""
+    load_one_graph(virtuoso, [BASE])
+    out = cli("validate", "--endpoint", virtuoso.sparql, "--format", "json")
+    warnings = [ln for ln in out.stderr.splitlines() if ln.startswith("warning: ")]
+    assert len(warnings) == 1, out.stderr
+    assert "virtrdf#" in warnings[0] and "--graph" in warnings[0]
+    with_graph = cli("validate", "--endpoint", virtuoso.sparql, "--graph", DATA)
+    assert with_graph.returncode == 0 and "warning" not in with_graph.stderr
+
+
 def test_a_server_without_the_ontology_graph_is_refused(server: str) -> None:
     update(server, "DROP SILENT ALL")
     put(server, base_iri(BASE), BASE)

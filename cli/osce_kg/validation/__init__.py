@@ -66,9 +66,11 @@ def validate_run(
                 "--endpoint validates the data on the server: give no FILES, no --incremental, "
                 "no --engine"
             )
-        from .remote import run_remote, server_dataset
+        from .remote import run_remote, server_dataset, warn_of_system_graphs
 
         store = server_dataset(endpoint).open()
+        if not endpoint.graphs:
+            warn_of_system_graphs(store)
         return run_remote(store, layout.shapes_dirs, layout.checks_dirs, checks=checks)
     user = expand_paths(files)
     if incremental:

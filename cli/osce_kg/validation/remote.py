@@ -29,6 +29,7 @@ here to point into.
 from __future__ import annotations
 
 import dataclasses
+import logging
 import re
 from collections.abc import Sequence
 from typing import Any
@@ -88,6 +89,25 @@ def server_dataset(spec: StoreSpec) -> StoreSpec:
         return spec
     named = tuple(dict.fromkeys((*spec.graphs, ns.ONTOLOGY_GRAPH)))
     return dataclasses.replace(spec, named_graphs=named)
+
+
+log = logging.getLogger(__name__)
+
+# Graphs a server keeps of its own and counts in its default graph beside the data.
+_SYSTEM_GRAPHS = {"http://www.openlinksw.com/schemas/virtrdf#": "Virtuoso"}
+
+
+def warn_of_system_graphs(store: Store) -> None:
+    """A warning when the server's default graph (the union of its graphs) holds the
+    server's own system graphs, whose terms the checks would report."""
+    for graph, server in _SYSTEM_GRAPHS.items():
+        if store.ask(f"ASK {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"):
+            log.warning(
+                "--endpoint: the server (%s) counts its own graph <%s> in its default graph; "
+                "give --graph IRI to validate the data alone (docs/validation.md)",
+                server,
+                graph,
+            )
 
 
 def check_ontology_graph(store: Store) -> None:
@@ -260,4 +280,5 @@ __all__ = [
     "normalises_integers",
     "run_remote",
     "server_dataset",
+    "warn_of_system_graphs",
 ]
