@@ -680,3 +680,36 @@ def test_the_report_shows_each_answer_as_a_table_and_describes_the_downloads(
     for link in re.findall(r'href="([^"#]+)', page):
         if not link.startswith(("http:", "https:", "data:")):
             assert (dist / link).is_file(), link
+
+
+# --------------------------------------------------------------------------- pictures
+
+
+def test_pictures_drawn_in_the_worker_are_the_same_bytes(tmp_path: Path) -> None:
+    """The build draws in a second process (osce_kg.build.drawing): the same bytes
+    as drawing in this one; a drawing that fails is one DataError line."""
+    import networkx as nx
+
+    from osce_kg.build.drawing import Drawing
+    from osce_kg.errors import DataError
+    from osce_kg.network.draw import draw_networks
+
+    graph = nx.MultiDiGraph()
+    graph.add_node("a", label="A", kind="person")
+    graph.add_node("b", label="B", kind="event")
+    graph.add_edge("a", "b", relation="spoke at")
+    here = [tmp_path / "here.png", tmp_path / "here.svg"]
+    there = [tmp_path / "there.png", tmp_path / "there.svg"]
+    draw_networks(graph, here, title="t")
+    drawing = Drawing()
+    drawing.draw(graph, there, title="t")
+    drawing.wait()
+    for mine, theirs in zip(here, there, strict=True):
+        assert mine.read_bytes() == theirs.read_bytes()
+
+    (tmp_path / "a-file").write_text("not a folder", encoding="utf-8")
+    broken = Drawing()
+    broken.draw(graph, [tmp_path / "a-file" / "x.png"], title="t")
+    with pytest.raises(DataError, match="drawing the network pictures failed") as failed:
+        broken.wait()
+    assert "\n" not in str(failed.value)

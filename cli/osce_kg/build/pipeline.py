@@ -33,6 +33,7 @@ from ..layout import DataLayout
 from ..recursion import run_deep
 from . import stages
 from .dataset import BuiltDataset, load_built_dataset, write_dataset
+from .drawing import Drawing
 from .report import OutputFile, ValidationStatus, render_report
 from .report_files import query_tables
 
@@ -61,6 +62,8 @@ class BuildState:
     """What the queries and networks read: the built graph, or the endpoint."""
     validation: ValidationStatus = field(default_factory=lambda: ValidationStatus(ran=False))
     network_pictures: list[str] = field(default_factory=list)
+    drawing: Drawing | None = None
+    """The process that draws the network pictures while the other stages run."""
 
     @property
     def dataset(self) -> BuiltDataset:
@@ -129,7 +132,9 @@ def _queries(state: BuildState) -> None:
 
 
 def _networks(state: BuildState) -> None:
-    state.network_pictures = stages.networks(_store(state), state.folder / "networks", state.folder)
+    draw = state.drawing.draw if state.drawing is not None else None
+    folder = state.folder / "networks"
+    state.network_pictures = stages.networks(_store(state), folder, state.folder, draw)
 
 
 def _ontology_docs(state: BuildState) -> None:
@@ -154,6 +159,8 @@ def _site(state: BuildState) -> None:
 def _report(state: BuildState) -> None:
     # The report lists every other file, so it is written last; of the site, its
     # index stands for the thousand pages and descriptions it links to.
+    if state.drawing is not None:
+        state.drawing.wait()
     files = [
         f
         for f in list_files(state.folder)
@@ -179,13 +186,17 @@ def plan(options: BuildOptions) -> list[Stage]:
             ("Running the stored queries", _queries),
             ("Building the networks", _networks),
         ]
-    steps: list[Stage] = [("Loading and materialising the graph", _load)]
+    # The networks right after the load: their pictures are then drawn (in a
+    # process of their own) while the stages after them run.
+    steps: list[Stage] = [
+        ("Loading and materialising the graph", _load),
+        ("Building the networks", _networks),
+    ]
     if options.validate:
         steps.append(("Validating", _validate))
     steps += [
         ("Writing the dataset", _dataset),
         ("Running the stored queries", _queries),
-        ("Building the networks", _networks),
         ("Documenting the ontology", _ontology_docs),
         ("Writing the Linked Data site", _site),
         ("Writing the report", _report),
@@ -240,13 +251,20 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
             "Made by `osce-kg build`; the next build replaces this folder whole.\n",
             encoding="utf-8",
         )
-        state = BuildState(options, tmp)
-        for i, (label, stage) in enumerate(steps):
-            if progress:
-                progress(label, i, len(steps))
-            # The RDF writers recurse once per level of nested blank nodes:
-            # each stage gets a stack deep enough for whatever the data holds.
-            run_deep(functools.partial(stage, state))
+        state = BuildState(options, tmp, drawing=Drawing())
+        assert state.drawing is not None
+        failed = True
+        try:
+            for i, (label, stage) in enumerate(steps):
+                if progress:
+                    progress(label, i, len(steps))
+                # The RDF writers recurse once per level of nested blank nodes:
+                # each stage gets a stack deep enough for whatever the data holds.
+                run_deep(functools.partial(stage, state))
+            state.drawing.wait()
+            failed = False
+        finally:
+            state.drawing.close(failed=failed)
         if progress:
             progress("Done", len(steps), len(steps))
         files = list_files(tmp)

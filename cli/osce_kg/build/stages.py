@@ -10,6 +10,7 @@ fails ``osce-kg build`` with one line naming it: see :mod:`osce_kg.commands.buil
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +21,9 @@ from .report import ValidationStatus
 
 if TYPE_CHECKING:
     from ..resultset import Store
+
+# draw_networks' shape: (graph, paths, *, title, positions) -> None.
+DrawPictures = Callable[..., None]
 
 # ---------------------------------------------------------------------------
 # Stored queries
@@ -122,15 +126,20 @@ def validate(built: BuiltDataset, folder: Path) -> ValidationStatus:
 # ---------------------------------------------------------------------------
 
 
-def networks(store: Store, folder: Path, root: Path) -> list[str]:
+def networks(
+    store: Store, folder: Path, root: Path, draw_pictures: DrawPictures | None = None
+) -> list[str]:
     """Build every network from ``store`` (the built graph, or a SPARQL endpoint);
     write its exports, pictures and analyses into ``folder/<name>/``.
 
     The networks come from one round of the stored network queries; each is
     measured once (the exports carry the figures as node attributes, as
     ``osce-kg network export`` writes them, and the analyses show them) and
-    laid out once (the GEXF positions and both pictures).  Returns the
-    pictures' paths relative to ``root`` (the build folder), for the report.
+    laid out once (the GEXF positions and both pictures).  The pictures are
+    drawn by ``draw_pictures`` (default :func:`osce_kg.network.draw.draw_networks`;
+    the build hands it to another process, which draws while the build goes on).
+    Returns the pictures' paths relative to ``root`` (the build folder), for the
+    report.
     """
     from ..network import NETWORKS, SECTIONS, analysis, draw, exports, style
     from ..network.build import build_all
@@ -151,7 +160,9 @@ def networks(store: Store, folder: Path, root: Path) -> list[str]:
             target = out / (exporter.name if exporter.folder else f"{name}{exporter.suffix}")
             exports.export_network(graph, exporter.name, target, positions=positions)
         paths = [out / f"{name}{suffix}" for suffix in (".png", ".svg")]
-        draw.draw_networks(graph, paths, title=f"{name}: {description}", positions=positions)
+        (draw_pictures or draw.draw_networks)(
+            graph, paths, title=f"{name}: {description}", positions=positions
+        )
         pictures += [path.relative_to(root).as_posix() for path in paths]
         (out / "analysis").mkdir(exist_ok=True)
         entry: dict[str, Any] = {"name": name, "description": description, "analyses": {}}
@@ -165,9 +176,8 @@ def networks(store: Store, folder: Path, root: Path) -> list[str]:
                 render_rows(columns, rows, "csv"), encoding="utf-8", newline=""
             )
             entry["analyses"][section] = f"analysis/{section}.csv"
-        entry["files"] = sorted(
-            p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()
-        )
+        written = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
+        entry["files"] = sorted(written | {p.name for p in paths})  # pictures may be drawing
         index.append(entry)
     (folder / "index.json").write_text(
         json.dumps(index, ensure_ascii=False, indent=2) + "\n", encoding="utf-8", newline="\n"
