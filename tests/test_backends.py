@@ -109,6 +109,25 @@ def test_same_answers_on_every_backend(stores: dict[str, Store], query: StoredQu
             assert own <= set(g.predicate_objects(rdflib.URIRef(subject))), name
 
 
+_EVERYDAY = {q.name for q in catalogue()}
+_OTHERS = [q for q in catalogue(all_folders=True) if q.name not in _EVERYDAY]
+
+
+@pytest.mark.parametrize("query", _OTHERS, ids=lambda q: q.name)
+def test_network_queries_and_checks_on_the_server(
+    stores: dict[str, Store], query: StoredQuery
+) -> None:
+    """The network queries and the checks (which may rightly give no rows on the
+    article) give the embedded store's rows on the server too, as on Virtuoso
+    (tests/test_virtuoso.py)."""
+    assert query.kind == "SELECT"
+    bindings = _bindings(query)
+    mine = stores["oxigraph"].select(query.text, bindings)
+    theirs = stores["server"].select(query.text, bindings)
+    assert theirs.variables == mine.variables
+    assert Counter(theirs.rows) == Counter(mine.rows)
+
+
 @pytest.mark.parametrize(
     "query", [q for q in catalogue() if q.kind == "SELECT"], ids=lambda q: q.name
 )
