@@ -2,39 +2,38 @@
 where the data is, and only their results come back.
 
 The queries are the Oxigraph engine's own (:mod:`.compiler`, :mod:`.checks`),
-rewritten for a store that holds the data as it was published: without the
-raw copies of typed literals and without the control graph that the local
-store keeps beside the data (:mod:`.compiled`).  What the control graph says
-locally is computed here instead:
+compiled for a server that holds the data as it was published
+(:class:`~.compiler.ServerForm`): without the raw copies of typed literals and
+without the control graph that the local store keeps beside the data
+(:mod:`.compiled`).  What the control graph says locally is asked of the server
+instead:
 
 * which literals are ill-typed (pySHACL's verdict, decided by rdflib): the
   distinct values of the constrained properties are read from the server,
   judged in Python, and the ill-typed ones written into the queries as
   constants;
 * derived integer types: a server that stores ``"76"^^xsd:nonNegativeInteger``
-  as ``"76"^^xsd:integer`` (Oxigraph does; :func:`normalises_integers` asks
-  it) cannot tell the two apart, so there an integer in the derived type's
-  range is taken for it.  A value *written* as ``xsd:integer`` where a
-  derived type is required is therefore not reported on such a server — the
-  one known difference from a local run (docs/validation.md).
+  as ``"76"^^xsd:integer`` (Oxigraph and Virtuoso do; :func:`normalises_integers`)
+  cannot tell the two apart, so there an integer in the derived type's range is
+  taken for it.  A value *written* as ``xsd:integer`` where a derived type is
+  required is therefore not reported on such a server — the one known
+  difference from a local run (docs/validation.md).
 
-The server must hold the data with its closure (the build's
+The server must hold the data with its closure (``osce-kg load``, the build's
 ``dataset/osce-kg.trig``, or the data followed by ``dataset/closure.ru``) and
-answer queries over the union of its graphs (Oxigraph: ``serve
---union-default-graph``; Virtuoso does by default); the ontology in the named
-graph ``…/graph/ontology``.  Results carry no file and line: the data is not
-here to point into.
+the ontology in the named graph ``…/graph/ontology``; which graphs are read is
+:func:`server_dataset`'s.  Results carry no file and line: the data is not here
+to point into.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import logging
-import re
 from collections.abc import Sequence
 from typing import Any
 
-from rdflib.namespace import RDF, XSD
+from rdflib.namespace import XSD
 from rdflib.term import Literal, URIRef
 
 from .. import namespaces as ns
@@ -43,40 +42,14 @@ from ..resultset import Store
 from ..specs import StoreSpec
 from .checks import Check, load_checks
 from .compiled import (
-    CONTROL_GRAPH,
-    ILL_TYPED,
-    RAW_DATATYPE,
     RAW_PREDICATE,
     Compiled,
 )
-from .compiler import TYPE_PATH, compile_shapes
+from .compiler import INTEGER_RANGES, ServerForm, compile_shapes
 from .model import REPORT_PREFIXES, Report, Result, dedupe
 from .oxistore import is_ill_typed
 from .run import CorpusValidation, Stats, Timer, load_shapes
 from .shacl import node_shape_rules
-
-# The value pattern of the local layout: the stored value, or its raw copy.
-_VALUES = re.compile(
-    r'\{ \?focus (<[^>]*>) \?value \. FILTER\(!isLiteral\(\?value\) \|\| LANG\(\?value\) != "" '
-    r"\|\| DATATYPE\(\?value\) = <http://www\.w3\.org/2001/XMLSchema#string>\) \} "
-    r"UNION \{ \?focus <" + re.escape(RAW_PREDICATE) + r"[^>]*> \?value \}"
-)
-# The datatype test of the local layout: the raw copy's datatype, not marked ill-typed.
-_DATATYPE = re.compile(
-    r"DATATYPE\((\?\w+)\) = <" + re.escape(RAW_DATATYPE) + r"([^>]*)> && NOT EXISTS \{ GRAPH <"
-    + re.escape(CONTROL_GRAPH) + r"> \{ <" + re.escape(ILL_TYPED) + r"> <"
-    + re.escape(ILL_TYPED) + r"> \?\w+ \} \}"
-)  # fmt: skip
-_RAW_CONSTANT = re.compile(r"\^\^<" + re.escape(RAW_DATATYPE) + r"([^>]*)>")
-
-# Derived integer types and the range test of their values, for servers that
-# store them as xsd:integer.
-_INTEGER_RANGES = {
-    str(XSD.nonNegativeInteger): ">= 0",
-    str(XSD.positiveInteger): "> 0",
-    str(XSD.nonPositiveInteger): "<= 0",
-    str(XSD.negativeInteger): "< 0",
-}
 
 
 def server_dataset(spec: StoreSpec) -> StoreSpec:
@@ -133,7 +106,7 @@ def normalises_integers(store: Store, compiled: Compiled) -> bool:
     rows = store.select(probe).rows
     if not rows or str(rows[0][0]) == str(XSD.integer):
         return True
-    for datatype in _INTEGER_RANGES:
+    for datatype in INTEGER_RANGES:
         paths = compiled.datatypes.get(datatype, set())
         if paths is None:  # any value (e.g. a focus node): every triple
             where = "?s ?p ?o ."
@@ -172,31 +145,6 @@ def ill_typed_literals(store: Store, compiled: Compiled) -> dict[str, list[Liter
     return found
 
 
-def for_server(query: str, ill: dict[str, list[Literal]], integers: bool) -> str:
-    """A compiled query of the local layout rewritten for a server without it."""
-    from ..sparql_bind import sparql_term
-
-    query = _VALUES.sub(lambda m: f"{{ ?focus {m[1]} ?value }}", query)
-
-    def datatype_test(m: re.Match[str]) -> str:
-        var, datatype = m[1], m[2]
-        test = f"DATATYPE({var}) = <{datatype}>"
-        if integers and datatype in _INTEGER_RANGES:
-            in_range = f"{var} {_INTEGER_RANGES[datatype]}"
-            test = f"({test} || (DATATYPE({var}) = <{XSD.integer}> && {in_range}))"
-        bad = ill.get(datatype, [])
-        if bad:
-            test += " && !(" + " || ".join(f"sameTerm({var}, {sparql_term(b)})" for b in bad) + ")"
-        return test
-
-    query = _DATATYPE.sub(datatype_test, query)
-    # A class test: on data that holds its closure every superclass type is stated,
-    # so the rdfs:subClassOf* step adds nothing; Virtuoso 7.2 loses rows when it
-    # joins that path with another pattern (docs/queries.md).
-    query = query.replace(TYPE_PATH, f"<{RDF.type}>")
-    return _RAW_CONSTANT.sub(lambda m: f"^^<{m[1]}>", query)
-
-
 # Queries in flight at once: the server does the work, the client mostly waits.
 CONCURRENT = 4
 
@@ -211,10 +159,10 @@ def _results(store: Store, query: str, make: Any) -> list[Result]:
     return out
 
 
-def _shape_query(c: Any, ill: dict[str, list[Literal]], integers: bool) -> tuple[str, Any]:
+def _shape_query(c: Any) -> tuple[str, Any]:
     path = URIRef(c.path) if c.path else None
     return (
-        for_server(c.render(subquery=False), ill, integers),
+        c.render(subquery=False),
         lambda v: Result(
             severity=c.severity,
             focus=v["focus"],
@@ -255,12 +203,14 @@ def run_remote(
     if checks:
         check_ontology_graph(store)
     shapes = load_shapes(shapes_dirs)
-    compiled = compile_shapes(shapes)
+    # Compiled once to learn which datatypes the shapes constrain and where, then
+    # for the server's form of the data, as the answers to those questions give it.
+    local = compile_shapes(shapes)
+    form = ServerForm(ill_typed_literals(store, local), normalises_integers(store, local))
+    compiled = compile_shapes(shapes, form)
     rules: list[Check] = load_checks(checks_dirs) if checks else []
-    ill = ill_typed_literals(store, compiled)
-    integers = normalises_integers(store, compiled)
     timer.lap("load")
-    queries = [_shape_query(c, ill, integers) for c in compiled.constraints]
+    queries = [_shape_query(c) for c in compiled.constraints]
     queries += [_check_query(check) for check in rules]
     with ThreadPoolExecutor(CONCURRENT) as pool:
         answers = list(pool.map(lambda qm: _results(store, *qm), queries))
@@ -275,7 +225,6 @@ def run_remote(
 
 __all__ = [
     "check_ontology_graph",
-    "for_server",
     "ill_typed_literals",
     "normalises_integers",
     "run_remote",
