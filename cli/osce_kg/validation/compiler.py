@@ -2,15 +2,12 @@
 :class:`~.compiled.Constraint` queries, or raises :class:`~.compiled.UnsupportedShapes`
 naming the shape and the component it cannot compile.
 
-The queries are written for one of two forms of the data: the local validation
-store's (:mod:`.compiled`: raw copies of typed literals, a control graph of the
-ill-typed ones), or, given a :class:`ServerForm`, a SPARQL server's that holds
-the data as published with its closure (``validate --endpoint``)."""
+The queries are written for one of two forms of the data (:mod:`.forms`): the
+local validation store's, or a SPARQL server's (``validate --endpoint``)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterator
 
 import rdflib
 from rdflib.collection import Collection
@@ -18,41 +15,15 @@ from rdflib.namespace import RDF, RDFS, SH, XSD
 from rdflib.term import BNode, Literal, Node, URIRef
 
 from .compiled import (
-    CONTROL_GRAPH,
-    ILL_TYPED,
-    PLAIN_DATATYPES,
     TARGET_PLACEHOLDER,
     VALUE_SELECT,
     Compiled,
     Constraint,
     UnsupportedShapes,
-    raw_datatype,
     raw_predicate,
 )
+from .forms import LocalForm
 from .model import Severity, preferred_message, shape_id
-
-
-@dataclass(frozen=True)
-class ServerForm:
-    """The data as a SPARQL server holds it: as published, with its closure, and
-    none of the local store's raw copies or control graph.  What those say is
-    given instead: the ill-typed values the constrained properties hold there
-    (per datatype IRI), and whether the server stores a derived integer type
-    (``xsd:nonNegativeInteger`` …) as ``xsd:integer``."""
-
-    ill_typed: Mapping[str, Sequence[Literal]] = field(default_factory=dict)
-    integers: bool = False
-
-
-# Derived integer types and the range test of their values, for a server that
-# stores them as xsd:integer.
-INTEGER_RANGES = {
-    str(XSD.nonNegativeInteger): ">= 0",
-    str(XSD.positiveInteger): "> 0",
-    str(XSD.nonPositiveInteger): "<= 0",
-    str(XSD.negativeInteger): "< 0",
-}
-
 
 _TARGETS = (SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf, SH.targetNode)
 
@@ -82,7 +53,6 @@ _NODE_KINDS = {
     SH.IRIOrLiteral: "(isIRI({v}) || isLiteral({v}))",
 }
 _FOCUS_SELECT = "SELECT DISTINCT ?focus WHERE"
-TYPE_PATH = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>/<http://www.w3.org/2000/01/rdf-schema#subClassOf>*"
 
 
 def _component(name: str) -> str:
@@ -90,37 +60,10 @@ def _component(name: str) -> str:
 
 
 class _Compiler:
-    def __init__(self, shapes: rdflib.Graph, server: ServerForm | None = None) -> None:
+    def __init__(self, shapes: rdflib.Graph, form: LocalForm) -> None:
         self.g = shapes
         self.out = Compiled()
-        self.server = server
-        # A class test: on a server the closure states every superclass type, so the
-        # rdfs:subClassOf* step adds nothing (and Virtuoso 7.2 joins it wrongly).
-        self.type_path = f"<{RDF.type}>" if server is not None else TYPE_PATH
-
-    # -- the data's form -------------------------------------------------------------
-
-    def _n3(self, term: Node) -> str:
-        """``term`` as it appears in the data (locally, typed literals as raw copies)."""
-        if (
-            self.server is None
-            and isinstance(term, Literal)
-            and term.datatype is not None
-            and str(term.datatype) not in PLAIN_DATATYPES
-        ):
-            return f"{Literal(str(term)).n3()}^^<{raw_datatype(str(term.datatype))}>"
-        return term.n3()
-
-    def _values(self, path: Node) -> str:
-        """A pattern binding ``?value`` to the values of ``?focus`` for ``path``
-        (locally, typed literals raw)."""
-        if self.server is not None:
-            return f"{{ ?focus {path.n3()} ?value }}"
-        raw = f"<{raw_predicate(str(path))}>"
-        return (
-            f'{{ ?focus {path.n3()} ?value . FILTER(!isLiteral(?value) || LANG(?value) != "" || '
-            f"DATATYPE(?value) = {XSD.string.n3()}) }} UNION {{ ?focus {raw} ?value }}"
-        )
+        self.form = form
 
     # -- checking what the shapes use ------------------------------------------------
 
@@ -160,9 +103,9 @@ class _Compiler:
     def _targets(self, shape: Node) -> str:
         parts = []
         for cls in self.g.objects(shape, SH.targetClass):
-            parts.append(f"?focus {self.type_path} {cls.n3()} .")
+            parts.append(f"?focus {self.form.type_path} {cls.n3()} .")
         if (shape, RDF.type, RDFS.Class) in self.g:  # implicit class target
-            parts.append(f"?focus {self.type_path} {shape.n3()} .")
+            parts.append(f"?focus {self.form.type_path} {shape.n3()} .")
         for prop in self.g.objects(shape, SH.targetSubjectsOf):
             parts.append(f"?focus {prop.n3()} [] .")
         for prop in self.g.objects(shape, SH.targetObjectsOf):
@@ -196,23 +139,7 @@ class _Compiler:
             return f'(isLiteral({v}) && LANG({v}) != "")'
         if datatype == XSD.string:
             return f'(isLiteral({v}) && LANG({v}) = "" && DATATYPE({v}) = {XSD.string.n3()})'
-        if self.server is not None:
-            return f"(isLiteral({v}) && {self._server_datatype(str(datatype), v)})"
-        ill = f"NOT EXISTS {{ GRAPH <{CONTROL_GRAPH}> {{ <{ILL_TYPED}> <{ILL_TYPED}> {v} }} }}"
-        return f"(isLiteral({v}) && DATATYPE({v}) = <{raw_datatype(str(datatype))}> && {ill})"
-
-    def _server_datatype(self, datatype: str, v: str) -> str:
-        assert self.server is not None
-        test = f"DATATYPE({v}) = <{datatype}>"
-        if self.server.integers and datatype in INTEGER_RANGES:
-            in_range = f"{v} {INTEGER_RANGES[datatype]}"
-            test = f"({test} || (DATATYPE({v}) = <{XSD.integer}> && {in_range}))"
-        bad = self.server.ill_typed.get(datatype, [])
-        if bad:
-            from ..sparql_bind import sparql_term
-
-            test += " && !(" + " || ".join(f"sameTerm({v}, {sparql_term(b)})" for b in bad) + ")"
-        return test
+        return f"(isLiteral({v}) && {self.form.datatype(str(datatype), v)})"
 
     def _ok(self, param: Node, arg: Node, v: str, path: Node | None, flags: str) -> str:
         """A SPARQL expression, true when ``v`` satisfies one value constraint.
@@ -220,7 +147,7 @@ class _Compiler:
         ``flags``: the ``sh:flags`` of the shape that holds the constraint (for ``sh:pattern``).
         """
         if param == SH["class"]:
-            return f"EXISTS {{ {v} {self.type_path} {arg.n3()} }}"
+            return f"EXISTS {{ {v} {self.form.type_path} {arg.n3()} }}"
         if param == SH.datatype:
             return self._datatype_ok(arg, v, path)
         if param == SH.nodeKind:
@@ -235,10 +162,10 @@ class _Compiler:
         if param == SH.maxLength:
             return f"(!isBlank({v}) && STRLEN(STR({v})) <= {_int(arg)})"
         if param == SH["in"]:
-            members = [f"sameTerm({v}, {self._n3(m)})" for m in Collection(self.g, arg)]
+            members = [f"sameTerm({v}, {self.form.n3(m)})" for m in Collection(self.g, arg)]
             return "(" + (" || ".join(members) or "false") + ")"
         if param == SH.hasValue:
-            return f"sameTerm({v}, {self._n3(arg)})"
+            return f"sameTerm({v}, {self.form.n3(arg)})"
         if param == SH.languageIn:
             tags = [
                 f"LANGMATCHES(LANG({v}), {Literal(str(t)).n3()})" for t in Collection(self.g, arg)
@@ -330,7 +257,7 @@ class _Compiler:
         for p, o in sorted(self.g.predicate_objects(shape)):
             if p in _VALUE_PARAMS:
                 ok = self._ok(p, o, "?value", path, flags)
-                query = f"{VALUE_SELECT} {{ {t} {self._values(path)} {_violates(ok)} }}"
+                query = f"{VALUE_SELECT} {{ {t} {self.form.values(path)} {_violates(ok)} }}"
             elif p == SH.hasValue:
                 # On the stored triples, not the raw copies: rdflib, like Oxigraph,
                 # reads "05"^^xsd:integer as 5, and pySHACL compares the values.
@@ -361,12 +288,12 @@ class _Compiler:
                 if p == SH.qualifiedMinCount:
                     query = (
                         f"SELECT ?focus WHERE {{ {t} "
-                        f"OPTIONAL {{ {self._values(path)} FILTER({ok}) }} }} "
+                        f"OPTIONAL {{ {self.form.values(path)} FILTER({ok}) }} }} "
                         f"GROUP BY ?focus HAVING (COUNT(DISTINCT ?value) < {_int(o)})"
                     )
                 else:
                     query = (
-                        f"SELECT ?focus WHERE {{ {t} {self._values(path)} FILTER({ok}) }} "
+                        f"SELECT ?focus WHERE {{ {t} {self.form.values(path)} FILTER({ok}) }} "
                         f"GROUP BY ?focus HAVING (COUNT(DISTINCT ?value) > {_int(o)})"
                     )
             else:
@@ -426,10 +353,10 @@ def _default(param: Node, arg: Node) -> str:
     return f"Value does not satisfy sh:{name} {shown}".rstrip()
 
 
-def compile_shapes(shapes: rdflib.Graph, server: ServerForm | None = None) -> Compiled:
-    """The constraints of ``shapes`` as queries, for the local validation store or
-    (``server``) for a SPARQL server; raises :class:`UnsupportedShapes`."""
-    return _Compiler(shapes, server).compile()
+def compile_shapes(shapes: rdflib.Graph, form: LocalForm | None = None) -> Compiled:
+    """The constraints of ``shapes`` as queries on the data in ``form`` (default: the
+    local validation store's); raises :class:`UnsupportedShapes`."""
+    return _Compiler(shapes, form or LocalForm()).compile()
 
 
-__all__ = ["INTEGER_RANGES", "SUPPORTED", "ServerForm", "compile_shapes"]
+__all__ = ["SUPPORTED", "compile_shapes"]

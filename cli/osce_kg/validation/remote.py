@@ -3,7 +3,7 @@ where the data is, and only their results come back.
 
 The queries are the Oxigraph engine's own (:mod:`.compiler`, :mod:`.checks`),
 compiled for a server that holds the data as it was published
-(:class:`~.compiler.ServerForm`): without the raw copies of typed literals and
+(:class:`~.forms.ServerForm`): without the raw copies of typed literals and
 without the control graph that the local store keeps beside the data
 (:mod:`.compiled`).  What the control graph says locally is asked of the server
 instead:
@@ -45,7 +45,8 @@ from .compiled import (
     RAW_PREDICATE,
     Compiled,
 )
-from .compiler import INTEGER_RANGES, ServerForm, compile_shapes
+from .compiler import compile_shapes
+from .forms import INTEGER_RANGES, ServerForm
 from .model import REPORT_PREFIXES, Report, Result, dedupe
 from .oxistore import is_ill_typed
 from .run import CorpusValidation, Stats, Timer, load_shapes
