@@ -31,7 +31,8 @@ from conftest import REPO, clean_env, osce_kg_exe
 from osce_kg import namespaces as ns
 from osce_kg.endpoint import put_graph
 from osce_kg.layout import DataLayout, RdfFile
-from osce_kg.loading import base_iri, closure_update, named_graph_dumps
+from osce_kg.loading import base_iri, closure_update
+from osce_kg.serving import named_graph_dumps
 from osce_kg.specs import StoreSpec
 from osce_kg.validation import validate
 from osce_kg.validation.remote import run_remote
@@ -213,6 +214,27 @@ def test_virtuoso_without_graph_warns_of_its_own_graphs(virtuoso: Virtuoso) -> N
     assert "virtrdf#" in warnings[0] and "--graph" in warnings[0]
     with_graph = cli("validate", "--endpoint", virtuoso.sparql, "--graph", DATA)
     assert with_graph.returncode == 0 and "warning" not in with_graph.stderr
+
+
+def test_data_the_checks_cannot_read_is_refused(server: str) -> None:
+    """An empty server, and data in the default graph alone (the checks on declared
+    terms read named graphs): exit 2, one line saying what to do."""
+    update(server, "DROP SILENT ALL")
+    empty = cli("validate", "--endpoint", f"{server}/query", timeout=120)
+    assert empty.returncode == 2 and "default graph is empty" in empty.stderr
+    assert empty.stderr.count("\n") == 1
+    url = f"{server}/store?default"
+    req = urllib.request.Request(
+        url, data=BASE.read_bytes(), headers={"Content-Type": "text/turtle"}, method="PUT"
+    )
+    with urllib.request.urlopen(req, timeout=60) as r:
+        assert r.status in (200, 201, 204)
+    for f in LAYOUT.ontology_files():
+        put(server, ns.ONTOLOGY_GRAPH, f.path)
+    unnamed = cli("validate", "--endpoint", f"{server}/query", timeout=120)
+    assert unnamed.returncode == 2, unnamed.stderr
+    assert "no named graph but the ontology's" in unnamed.stderr
+    assert unnamed.stderr.count("\n") == 1 and "--named-graphs" in unnamed.stderr
 
 
 def test_a_server_without_the_ontology_graph_is_refused(server: str) -> None:

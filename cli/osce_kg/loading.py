@@ -20,7 +20,8 @@ from __future__ import annotations
 import contextlib
 import logging
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+import threading
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -181,17 +182,32 @@ class TermConverter:
         raise ParseError(self.where, None, None, "RDF-star quoted triples are not supported")
 
 
+_QUIET = threading.local()
+
+
+class _QuietInThisThread(logging.Filter):
+    """Drops rdflib.term's records made by a thread inside :func:`quiet_rdflib_terms`."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not getattr(_QUIET, "depth", 0)
+
+
+_QUIET_FILTER = _QuietInThisThread()
+
+
 @contextlib.contextmanager
 def quiet_rdflib_terms() -> Iterator[None]:
     """Silence rdflib's logged traceback for an ill-typed literal such as
-    ``"abc"^^xsd:integer``: the data keeps it, and validation reports it."""
-    log = logging.getLogger("rdflib.term")
-    level = log.level
-    log.setLevel(logging.CRITICAL)
+    ``"abc"^^xsd:integer``: the data keeps it, and validation reports it.
+
+    Per thread (a filter, not the logger's level, which is the whole process's):
+    threads that query a server at once each silence their own conversions."""
+    logging.getLogger("rdflib.term").addFilter(_QUIET_FILTER)  # once: addFilter keeps one
+    _QUIET.depth = getattr(_QUIET, "depth", 0) + 1
     try:
         yield
     finally:
-        log.setLevel(level)
+        _QUIET.depth -= 1
 
 
 def parse_into(
@@ -335,55 +351,3 @@ def bulk_load_dataset(
     bulk_load_files(store, layout.dataset_files())
     if inferred:
         close_in_store(store, layout.ontology_files())
-
-
-def named_graph_dumps(
-    files: Sequence[RdfFile], ontology: Iterable[RdfFile], *, inferred: bool = True
-) -> dict[str, bytes]:
-    """The dataset as the build's named graphs, each as N-Triples bytes: every file
-    in its graph and, with ``inferred``, what the closure adds (over the union of
-    the files) in ``…/graph/inferred``; in the files' graph order.
-
-    Named graphs uploaded one by one cannot share a blank node, so data with blank
-    nodes is refused here (InputError) rather than split.
-    """
-    store = pyoxigraph.Store()
-    order: list[str] = []
-    for f in files:
-        check_readable(f.path)
-        with parsing(f.path):
-            store.bulk_load(
-                path=str(f.path),
-                format=OX_FORMATS[guess_format(f.path)],
-                base_iri=base_iri(f.path),
-                to_graph=pyoxigraph.NamedNode(f.graph),
-            )
-        if f.graph not in order:
-            order.append(f.graph)
-    blank = "SELECT ?x WHERE { GRAPH ?g { ?x ?p ?o } FILTER(isBlank(?x)) } LIMIT 1"
-    blank_object = "SELECT ?x WHERE { GRAPH ?g { ?s ?p ?x } FILTER(isBlank(?x)) } LIMIT 1"
-    if any(list(store.query(q)) for q in (blank, blank_object)):  # type: ignore[arg-type]
-        raise InputError(
-            "the data has blank nodes, which named graphs uploaded one by one cannot "
-            "share; load it as one graph (--graph IRI) instead"
-        )
-    if inferred:
-        update = closure_update(ontology)
-        if update is not None:
-            store.update(
-                "INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
-            )  # the union, in the default graph, where the closure runs
-            store.update(update)
-            store.update(
-                f"INSERT {{ GRAPH <{ns.INFERRED_GRAPH}> {{ ?s ?p ?o }} }} WHERE {{ ?s ?p ?o "
-                "FILTER NOT EXISTS { GRAPH ?g { ?s ?p ?o } } }"
-            )
-            order.append(ns.INFERRED_GRAPH)
-    dumps = {}
-    for graph in order:
-        data = store.dump(
-            format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=pyoxigraph.NamedNode(graph)
-        )
-        if data:
-            dumps[graph] = data
-    return dumps

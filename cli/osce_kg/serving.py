@@ -20,14 +20,18 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from types import FrameType
+from typing import TYPE_CHECKING
 
 from .atomic import mark_owner, remove_orphans
 from .errors import InputError, one_line
 from .gateway import Gateway, Limits
 from .webpages import WebApp
+
+if TYPE_CHECKING:
+    from .layout import RdfFile
 
 
 def dataset_ntriples(*, inferred: bool = True) -> tuple[bytes, int]:
@@ -48,6 +52,66 @@ def dataset_ntriples(*, inferred: bool = True) -> tuple[bytes, int]:
     data = store.dump(format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=pyoxigraph.DefaultGraph())
     assert data is not None  # dump() returns the bytes when given no output
     return data, len(store)
+
+
+def named_graph_dumps(
+    files: Sequence[RdfFile], ontology: Iterable[RdfFile], *, inferred: bool = True
+) -> dict[str, bytes]:
+    """The dataset as the build's named graphs, each as N-Triples bytes (possibly
+    none): every file in its graph and, with ``inferred``, what the closure adds
+    (over the union of the files) in ``…/graph/inferred``; in the files' graph
+    order.
+
+    Named graphs uploaded one by one cannot share a blank node, so data where one
+    blank node is in two graphs (the inferred one included) is refused here
+    (InputError) rather than split.
+    """
+    import pyoxigraph
+
+    from . import namespaces as ns
+    from .loading import OX_FORMATS, base_iri, check_readable, closure_update, guess_format, parsing
+
+    store = pyoxigraph.Store()
+    order: list[str] = []
+    for f in files:
+        check_readable(f.path)
+        with parsing(f.path):
+            store.bulk_load(
+                path=str(f.path),
+                format=OX_FORMATS[guess_format(f.path)],
+                base_iri=base_iri(f.path),
+                to_graph=pyoxigraph.NamedNode(f.graph),
+            )
+        if f.graph not in order:
+            order.append(f.graph)
+    if inferred:
+        update = closure_update(ontology)
+        # The union in the default graph, where the closure runs; what it adds and
+        # no graph holds is the inferred graph.
+        store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+        if update is not None:
+            store.update(update)
+        store.update(
+            f"INSERT {{ GRAPH <{ns.INFERRED_GRAPH}> {{ ?s ?p ?o }} }} WHERE {{ ?s ?p ?o "
+            "FILTER NOT EXISTS { GRAPH ?g { ?s ?p ?o } } }"
+        )
+        order.append(ns.INFERRED_GRAPH)
+    shared = (
+        "SELECT ?b WHERE { GRAPH ?g { { ?b ?p ?o } UNION { ?s ?p ?b } } FILTER(isBlank(?b)) "
+        "GRAPH ?h { { ?b ?q ?x } UNION { ?y ?q ?b } } FILTER(?g != ?h) } LIMIT 1"
+    )
+    if list(store.query(shared)):  # type: ignore[arg-type]
+        raise InputError(
+            "the data has a blank node in two named graphs, which graphs uploaded one by "
+            "one cannot share; load it as one graph (--graph IRI) instead"
+        )
+    dumps = {}
+    for graph in order:
+        data = store.dump(
+            format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=pyoxigraph.NamedNode(graph)
+        )
+        dumps[graph] = data or b""
+    return dumps
 
 
 def write_pages(folder: Path) -> Path:
@@ -94,32 +158,38 @@ def load_endpoint(
     protocol: str = "graph-store",
 ) -> list[tuple[str | None, int, int]]:
     """Upload the dataset to the Graph Store ``url``: into ``graph`` (or the default
-    graph) with one PUT, or with ``named_graphs`` into the build's named graphs with
-    one PUT each; with ``protocol="update"``, ``url`` is a SPARQL Update endpoint and
-    each graph is replaced by one update request instead of a PUT.  Per graph
-    replaced: (graph or None, triples, HTTP status)."""
+    graph) with one PUT, and the ontology into its own named graph; or with
+    ``named_graphs`` into the build's named graphs with one PUT each (each graph
+    replaced whole; not all of them in one operation).  With ``protocol="update"``,
+    ``url`` is a SPARQL Update endpoint and each graph is replaced by one update
+    request instead of a PUT.  Everything is prepared before the first request.
+    Per graph replaced: (graph or None, triples, HTTP status)."""
+    from . import namespaces as ns
     from .endpoint import check_url, put_graph, update_graph
+    from .errors import InputError
     from .layout import DataLayout
-    from .loading import named_graph_dumps
     from .sparql_bind import check_iri
 
     check_url(url)
     if graph is not None:
         check_iri(graph, "--graph")
+        if graph == ns.ONTOLOGY_GRAPH:
+            raise InputError(f"--graph: <{graph}> is where the ontology alone goes")
     layout = DataLayout.default()
     ontology = layout.ontology_files()
     send = update_graph if protocol == "update" else put_graph
     put = functools.partial(send, url, timeout=timeout, retries=retries)
+    whole: list[tuple[str | None, bytes, int]] = []
     if named_graphs:
         dumps = named_graph_dumps(layout.dataset_files(), ontology, inferred=inferred)
-        loaded = []
+        # Without the inferred triples, an earlier load's inferred graph is emptied.
+        dumps.setdefault(ns.INFERRED_GRAPH, b"")
     else:
-        # The whole dataset in one graph, and the ontology in its own as well, where
-        # ``validate --endpoint`` looks for the declared terms.
         data, count = dataset_ntriples(inferred=inferred)
-        loaded = [(graph, count, put(data, graph=graph))]
+        whole = [(graph, data, count)]
         dumps = named_graph_dumps(ontology, (), inferred=False)
-    return loaded + [(iri, data.count(b"\n"), put(data, graph=iri)) for iri, data in dumps.items()]
+    parts = whole + [(iri, data, data.count(b"\n")) for iri, data in dumps.items()]
+    return [(iri, count, put(data, graph=iri)) for iri, data, count in parts]
 
 
 def oxigraph_binary() -> str:

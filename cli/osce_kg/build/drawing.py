@@ -18,6 +18,7 @@ waits for the worker to read.
 
 from __future__ import annotations
 
+import contextlib
 import pickle
 import subprocess
 import sys
@@ -42,8 +43,10 @@ class Drawing:
         if self._proc is None:
             self._jobs = tempfile.TemporaryDirectory(prefix="osce-kg-drawing-")
             with (Path(self._jobs.name) / "errors").open("wb") as errors:
+                # -P: the working directory is not put on the worker's sys.path, so
+                # a file of the user's there (json.py …) cannot stand in for a module.
                 self._proc = subprocess.Popen(
-                    [sys.executable, "-m", __name__],
+                    [sys.executable, "-P", "-m", __name__],
                     stdin=subprocess.PIPE,
                     stdout=subprocess.DEVNULL,
                     stderr=errors,
@@ -52,15 +55,30 @@ class Drawing:
         job = Path(self._jobs.name) / f"{self._count}.pickle"
         self._count += 1
         job.write_bytes(pickle.dumps((graph, [str(p) for p in paths], options)))
-        self._proc.stdin.write(str(job).encode() + b"\n")
-        self._proc.stdin.flush()
+        try:
+            self._proc.stdin.write(str(job).encode() + b"\n")
+            self._proc.stdin.flush()
+        except OSError:  # the worker has ended: say why it did
+            self.wait()
+            raise DataError(
+                "drawing the network pictures failed: the drawing process ended"
+            ) from None
 
     def wait(self) -> None:
         """Until every picture asked for is drawn; a DataError if the worker failed."""
-        proc, self._proc = self._proc, None
+        proc = self._proc
         if proc is None:
             return
-        proc.communicate()
+        try:
+            if proc.stdin is not None:
+                with contextlib.suppress(OSError):  # a worker that ended early
+                    proc.stdin.close()  # no more jobs: the worker ends when it has drawn
+            proc.wait()
+        finally:
+            if proc.returncode is None:  # interrupted while waiting: do not leave it
+                proc.kill()
+                proc.wait()
+            self._proc = None
         assert self._jobs is not None
         err = (Path(self._jobs.name) / "errors").read_text(encoding="utf-8", errors="replace")
         self._cleanup()
@@ -74,7 +92,10 @@ class Drawing:
         if self._proc is not None:
             if failed:
                 self._proc.kill()
-                self._proc.communicate()
+                self._proc.wait()
+                if self._proc.stdin is not None:
+                    with contextlib.suppress(OSError):
+                        self._proc.stdin.close()
                 self._proc = None
             else:
                 self.wait()

@@ -176,7 +176,12 @@ def networks(
                 render_rows(columns, rows, "csv"), encoding="utf-8", newline=""
             )
             entry["analyses"][section] = f"analysis/{section}.csv"
-        written = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
+        # Not a picture's temporary file, which the drawing process may be writing.
+        written = {
+            p.relative_to(out).as_posix()
+            for p in out.rglob("*")
+            if p.is_file() and not (p.name.startswith(".") and p.name.endswith(".tmp"))
+        }
         entry["files"] = sorted(written | {p.name for p in paths})  # pictures may be drawing
         index.append(entry)
     (folder / "index.json").write_text(

@@ -68,7 +68,7 @@ def load(
     timeout: float,
     retries: int,
 ) -> None:
-    """Upload the dataset to a SPARQL server, replacing one graph in one operation.
+    """Upload the dataset to a SPARQL server, each graph replaced in one operation.
 
     Uses an HTTP PUT of the SPARQL 1.1 Graph Store Protocol, so a failed upload
     leaves the previous content of the graph in place; the ontology also goes into

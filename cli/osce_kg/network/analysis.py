@@ -74,12 +74,14 @@ def pagerank(view: nx.Graph) -> dict[object, float]:
     if view.number_of_nodes() == 0:
         return {}
     if view.number_of_edges() <= PAGERANK_PYTHON_EDGES:
+        # NetworkX's own, not public: a release without it (or with another
+        # signature) gets the SciPy one, below.
         try:
             from networkx.algorithms.link_analysis.pagerank_alg import _pagerank_python
-        except ImportError:  # a NetworkX without it: the SciPy one, below
-            pass
-        else:
+
             return dict(_pagerank_python(view, weight="weight"))
+        except (ImportError, TypeError):
+            pass
     return dict(nx.pagerank(view, weight="weight"))
 
 

@@ -84,14 +84,28 @@ def warn_of_system_graphs(store: Store) -> None:
             )
 
 
-def check_ontology_graph(store: Store) -> None:
-    """An InputError unless the server holds the ontology in its named graph, where
-    the checks on declared terms look for it."""
+def check_server_data(store: Store, *, checks: bool = True) -> None:
+    """An InputError unless the server holds what a validation reads: data in the
+    default graph and, for the checks, the ontology in its named graph (where they
+    look for the declared terms) and the data in named graphs (which they read)."""
+    if not store.ask("ASK { ?s ?p ?o }"):
+        raise InputError(
+            "--endpoint: the default graph is empty; give --graph IRI, the graph that holds "
+            "the data (docs/validation.md)"
+        )
+    if not checks:
+        return
     if not store.ask(f"ASK {{ GRAPH <{ns.ONTOLOGY_GRAPH}> {{ ?s ?p ?o }} }}"):
         raise InputError(
             f"--endpoint: the server holds no ontology in the named graph "
             f"<{ns.ONTOLOGY_GRAPH}>; load the data with `osce-kg load --named-graphs` "
             "(docs/validation.md)"
+        )
+    if not store.ask(f"ASK {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{ns.ONTOLOGY_GRAPH}>) }}"):
+        raise InputError(
+            "--endpoint: no named graph but the ontology's holds data, and the checks on "
+            "declared terms read the data's named graphs; load it with `osce-kg load "
+            "--named-graphs` (Oxigraph: serve --union-default-graph), or give --graph IRI"
         )
 
 
@@ -201,8 +215,7 @@ def run_remote(
 
     stats = Stats("oxigraph", "endpoint")
     timer = Timer(stats)
-    if checks:
-        check_ontology_graph(store)
+    check_server_data(store, checks=checks)
     shapes = load_shapes(shapes_dirs)
     # Compiled once to learn which datatypes the shapes constrain and where, then
     # for the server's form of the data, as the answers to those questions give it.
@@ -225,7 +238,7 @@ def run_remote(
 
 
 __all__ = [
-    "check_ontology_graph",
+    "check_server_data",
     "ill_typed_literals",
     "normalises_integers",
     "run_remote",
