@@ -37,9 +37,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from rdflib.namespace import RDF, XSD
+from rdflib.term import Node, URIRef
 
 from ..errors import DataError
-from .model import Severity
+from .model import Result, Severity
 
 # Where the queries find the ill-typed literals and the focus nodes of an
 # incremental run: a named graph of the store that no shape can reach (its
@@ -93,6 +94,19 @@ class Constraint:
     def has_value(self) -> bool:
         """Whether the query reports a value node (value constraints do; counts do not)."""
         return self.query.startswith(VALUE_SELECT)
+
+    def result(self, focus: Node, value: Node | None) -> Result:
+        """The result of one answer (``?focus``, and ``?value`` where it has one), on
+        whichever store the query ran."""
+        return Result(
+            severity=self.severity,
+            focus=focus,
+            message=self.message,
+            rule=self.rule,
+            path=URIRef(self.path) if self.path else None,
+            value=value if self.has_value else None,
+            component=self.component,
+        )
 
     def render(self, restrict: bool = False, subquery: bool = True) -> str:
         """The query to run; ``restrict`` limits focus nodes to those in :data:`FOCUS`.

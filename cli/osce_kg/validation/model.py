@@ -150,6 +150,22 @@ class Result:
         )
 
 
+def check_result(
+    rule: Rule, focus: Node, path: Node | None, value: Node | None, message: Node | None
+) -> Result:
+    """A SPARQL check's result from one answer (``?focus ?path ?value ?message``), on
+    whichever store the check ran: its message, else the check's title."""
+    return Result(
+        severity=rule.severity,
+        focus=focus,
+        path=path,
+        value=value,
+        message=str(message) if isinstance(message, Literal) else rule.title,
+        rule=rule.id,
+        component="sparql",
+    )
+
+
 def dedupe(results: Iterable[Result]) -> list[Result]:
     """``results`` without repeats, first kept (pySHACL reports a shape reached by two
     targets twice; the stored triples of two units may give one row twice).

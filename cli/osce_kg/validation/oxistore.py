@@ -39,7 +39,7 @@ from .compiled import (
     Constraint,
     raw_datatype,
 )
-from .model import Result, Rule
+from .model import Result, Rule, check_result
 
 RDF_TYPE = ox.NamedNode(inference.RDF_TYPE)
 SUBCLASS = ox.NamedNode(inference.SUBCLASS)
@@ -211,7 +211,6 @@ def to_rdflib(term: object) -> Node:
 def run_constraint(store: ox.Store, constraint: Constraint, restrict: bool = False) -> list[Result]:
     """The results of one compiled constraint."""
     results = []
-    path = URIRef(constraint.path) if constraint.path else None
     term = rdflib_terms()
     with loading.quiet_rdflib_terms():
         for row in _select(store, constraint.render(restrict)):
@@ -219,17 +218,7 @@ def run_constraint(store: ox.Store, constraint: Constraint, restrict: bool = Fal
             if focus is None:
                 continue
             value = row["value"] if constraint.has_value else None
-            results.append(
-                Result(
-                    severity=constraint.severity,
-                    focus=term(focus),
-                    message=constraint.message,
-                    rule=constraint.rule,
-                    path=path,
-                    value=term(value) if value is not None else None,
-                    component=constraint.component,
-                )
-            )
+            results.append(constraint.result(term(focus), None if value is None else term(value)))
     return results
 
 
@@ -254,14 +243,12 @@ def run_check_text(store: ox.Store, text: str, rule: Rule) -> list[Result]:
                 continue
             message, path, value = row["message"], row["path"], row["value"]
             results.append(
-                Result(
-                    severity=rule.severity,
-                    focus=term(focus),
-                    path=term(path) if path is not None else None,
-                    value=term(value) if value is not None else None,
-                    message=message.value if isinstance(message, ox.Literal) else rule.title,
-                    rule=rule.id,
-                    component="sparql",
+                check_result(
+                    rule,
+                    term(focus),
+                    None if path is None else term(path),
+                    None if value is None else term(value),
+                    None if message is None else term(message),
                 )
             )
         for result in results:

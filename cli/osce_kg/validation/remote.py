@@ -34,7 +34,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from rdflib.namespace import XSD
-from rdflib.term import Literal, URIRef
+from rdflib.term import Literal
 
 from .. import namespaces as ns
 from ..errors import InputError
@@ -47,7 +47,7 @@ from .compiled import (
 )
 from .compiler import compile_shapes
 from .forms import INTEGER_RANGES, ServerForm
-from .model import REPORT_PREFIXES, Report, Result, dedupe
+from .model import REPORT_PREFIXES, Report, Result, check_result, dedupe
 from .oxistore import is_ill_typed
 from .run import CorpusValidation, Stats, Timer, load_shapes
 from .shacl import node_shape_rules
@@ -175,34 +175,12 @@ def _results(store: Store, query: str, make: Any) -> list[Result]:
 
 
 def _shape_query(c: Any) -> tuple[str, Any]:
-    path = URIRef(c.path) if c.path else None
-    return (
-        c.render(subquery=False),
-        lambda v: Result(
-            severity=c.severity,
-            focus=v["focus"],
-            message=c.message,
-            rule=c.rule,
-            path=path,
-            value=v.get("value") if c.has_value else None,
-            component=c.component,
-        ),
-    )
+    return c.render(subquery=False), lambda v: c.result(v["focus"], v.get("value"))
 
 
 def _check_query(check: Check) -> tuple[str, Any]:
-    rule = check.rule
-    return (
-        check.text,
-        lambda v: Result(
-            severity=rule.severity,
-            focus=v["focus"],
-            path=v.get("path"),
-            value=v.get("value"),
-            message=str(v["message"]) if v.get("message") is not None else rule.title,
-            rule=rule.id,
-            component="sparql",
-        ),
+    return check.text, lambda v: check_result(
+        check.rule, v["focus"], v.get("path"), v.get("value"), v.get("message")
     )
 
 
