@@ -300,14 +300,21 @@ def load_graph(files: Iterable[RdfFile]) -> rdflib.Graph:
     return g
 
 
-def bulk_load_files(store: pyoxigraph.Store, files: Iterable[RdfFile]) -> None:
-    """The dataset files straight into ``store``'s default graph, by Oxigraph's
-    strict parsers and bulk loader (no rdflib); ParseError names file, line, column."""
+def bulk_load_files(
+    store: pyoxigraph.Store, files: Iterable[RdfFile], *, named: bool = False
+) -> None:
+    """The dataset files straight into ``store``'s default graph (or, ``named``, each
+    into its named graph), by Oxigraph's strict parsers and bulk loader (no
+    rdflib); ParseError names file, line, column."""
     for f in files:
         check_readable(f.path)
+        graph = pyoxigraph.NamedNode(f.graph) if named else pyoxigraph.DefaultGraph()
         with parsing(f.path):
             store.bulk_load(
-                path=str(f.path), format=OX_FORMATS[guess_format(f.path)], base_iri=base_iri(f.path)
+                path=str(f.path),
+                format=OX_FORMATS[guess_format(f.path)],
+                base_iri=base_iri(f.path),
+                to_graph=graph,
             )
 
 

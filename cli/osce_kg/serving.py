@@ -69,21 +69,11 @@ def named_graph_dumps(
     import pyoxigraph
 
     from . import namespaces as ns
-    from .loading import OX_FORMATS, base_iri, check_readable, closure_update, guess_format, parsing
+    from .loading import bulk_load_files, closure_update
 
     store = pyoxigraph.Store()
-    order: list[str] = []
-    for f in files:
-        check_readable(f.path)
-        with parsing(f.path):
-            store.bulk_load(
-                path=str(f.path),
-                format=OX_FORMATS[guess_format(f.path)],
-                base_iri=base_iri(f.path),
-                to_graph=pyoxigraph.NamedNode(f.graph),
-            )
-        if f.graph not in order:
-            order.append(f.graph)
+    bulk_load_files(store, files, named=True)
+    order = list(dict.fromkeys(f.graph for f in files))
     if inferred:
         update = closure_update(ontology)
         # The union in the default graph, where the closure runs; what it adds and

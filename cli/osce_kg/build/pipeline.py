@@ -62,8 +62,9 @@ class BuildState:
     """What the queries and networks read: the built graph, or the endpoint."""
     validation: ValidationStatus = field(default_factory=lambda: ValidationStatus(ran=False))
     network_pictures: list[str] = field(default_factory=list)
-    drawing: Drawing | None = None
-    """The process that draws the network pictures while the other stages run."""
+    drawing: Drawing = field(default_factory=Drawing)
+    """The process that draws the network pictures while the other stages run
+    (started at the first picture)."""
 
     @property
     def dataset(self) -> BuiltDataset:
@@ -132,9 +133,10 @@ def _queries(state: BuildState) -> None:
 
 
 def _networks(state: BuildState) -> None:
-    draw = state.drawing.draw if state.drawing is not None else None
     folder = state.folder / "networks"
-    state.network_pictures = stages.networks(_store(state), folder, state.folder, draw)
+    state.network_pictures = stages.networks(
+        _store(state), folder, state.folder, state.drawing.draw
+    )
 
 
 def _ontology_docs(state: BuildState) -> None:
@@ -159,8 +161,7 @@ def _site(state: BuildState) -> None:
 def _report(state: BuildState) -> None:
     # The report lists every other file, so it is written last; of the site, its
     # index stands for the thousand pages and descriptions it links to.
-    if state.drawing is not None:
-        state.drawing.wait()
+    state.drawing.wait()
     files = [
         f
         for f in list_files(state.folder)
@@ -251,8 +252,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
             "Made by `osce-kg build`; the next build replaces this folder whole.\n",
             encoding="utf-8",
         )
-        state = BuildState(options, tmp, drawing=Drawing())
-        assert state.drawing is not None
+        state = BuildState(options, tmp)
         failed = True
         try:
             for i, (label, stage) in enumerate(steps):

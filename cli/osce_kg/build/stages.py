@@ -126,9 +126,7 @@ def validate(built: BuiltDataset, folder: Path) -> ValidationStatus:
 # ---------------------------------------------------------------------------
 
 
-def networks(
-    store: Store, folder: Path, root: Path, draw_pictures: DrawPictures | None = None
-) -> list[str]:
+def networks(store: Store, folder: Path, root: Path, draw_pictures: DrawPictures) -> list[str]:
     """Build every network from ``store`` (the built graph, or a SPARQL endpoint);
     write its exports, pictures and analyses into ``folder/<name>/``.
 
@@ -136,12 +134,13 @@ def networks(
     measured once (the exports carry the figures as node attributes, as
     ``osce-kg network export`` writes them, and the analyses show them) and
     laid out once (the GEXF positions and both pictures).  The pictures are
-    drawn by ``draw_pictures`` (default :func:`osce_kg.network.draw.draw_networks`;
-    the build hands it to another process, which draws while the build goes on).
+    drawn by ``draw_pictures``, in the shape of
+    :func:`osce_kg.network.draw.draw_networks` (the build's hands them to another
+    process, which draws while the build goes on).
     Returns the pictures' paths relative to ``root`` (the build folder), for the
     report.
     """
-    from ..network import NETWORKS, SECTIONS, analysis, draw, exports, style
+    from ..network import NETWORKS, SECTIONS, analysis, exports, style
     from ..network.build import build_all
     from ..rows import render_rows
 
@@ -160,9 +159,7 @@ def networks(
             target = out / (exporter.name if exporter.folder else f"{name}{exporter.suffix}")
             exports.export_network(graph, exporter.name, target, positions=positions)
         paths = [out / f"{name}{suffix}" for suffix in (".png", ".svg")]
-        (draw_pictures or draw.draw_networks)(
-            graph, paths, title=f"{name}: {description}", positions=positions
-        )
+        draw_pictures(graph, paths, title=f"{name}: {description}", positions=positions)
         pictures += [path.relative_to(root).as_posix() for path in paths]
         (out / "analysis").mkdir(exist_ok=True)
         entry: dict[str, Any] = {"name": name, "description": description, "analyses": {}}

@@ -89,6 +89,9 @@ class Constraint:
     message: str
     query: str
     targets: str  # SPARQL pattern binding ?focus to every focus node of the shape
+    # Focus nodes as a DISTINCT sub-query (else the target pattern in line: the
+    # form of the data says which, see forms.py).
+    focus_subquery: bool = True
 
     @property
     def has_value(self) -> bool:
@@ -108,15 +111,15 @@ class Constraint:
             component=self.component,
         )
 
-    def render(self, restrict: bool = False, subquery: bool = True) -> str:
+    def render(self, restrict: bool = False) -> str:
         """The query to run; ``restrict`` limits focus nodes to those in :data:`FOCUS`.
 
-        The focus nodes are a ``DISTINCT`` sub-query, or (``subquery=False``, for a
-        server that joins a sub-query wrongly: Virtuoso 7.2) the target pattern
-        itself, which may repeat a focus node; every query keeps only distinct
-        results and counts distinct values, so the answer is the same.
+        The focus nodes are a ``DISTINCT`` sub-query, or (without
+        ``focus_subquery``) the target pattern itself, which may repeat a focus
+        node; every query keeps only distinct results and counts distinct values,
+        so the answer is the same.
         """
-        if not subquery:
+        if not self.focus_subquery:
             return self.query.replace(TARGET_PLACEHOLDER, f"{{ {self.targets} }}")
         guard = f"GRAPH <{CONTROL_GRAPH}> {{ ?focus <{FOCUS}> true }} " if restrict else ""
         # The guard goes outside the sub-query as well: Oxigraph does not push a

@@ -230,6 +230,7 @@ class _Compiler:
                 message=message or default,
                 query=query,
                 targets=targets,
+                focus_subquery=self.form.focus_subquery,
             )
         )
 

@@ -39,6 +39,8 @@ class LocalForm:
 
     # A class test follows rdfs:subClassOf, as SHACL reads it from the data graph.
     type_path = TYPE_PATH
+    # Focus nodes as a DISTINCT sub-query: Oxigraph starts from it.
+    focus_subquery = True
 
     def n3(self, term: Node) -> str:
         """``term`` as it appears in the data: a typed literal as its raw copy."""
@@ -77,6 +79,8 @@ class ServerForm(LocalForm):
     # The closure states every superclass type, so the rdfs:subClassOf* step adds
     # nothing (and Virtuoso 7.2 loses rows when it joins that path).
     type_path = f"<{RDF.type}>"
+    # The target pattern in line: Virtuoso 7.2 joins a sub-query wrongly.
+    focus_subquery = False
 
     def n3(self, term: Node) -> str:
         return term.n3()

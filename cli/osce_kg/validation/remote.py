@@ -109,6 +109,16 @@ def check_server_data(store: Store, *, checks: bool = True) -> None:
         )
 
 
+def _constrained(compiled: Compiled, datatype: str, var: str) -> str:
+    """A pattern binding ``var`` to the values the shapes constrain to ``datatype``:
+    those of its properties, or (a focus node constrained) every object."""
+    paths = compiled.datatypes[datatype]
+    if paths is None:
+        return f"?s ?p {var} ."
+    values = " ".join(f"<{p.removeprefix(RAW_PREDICATE)}>" for p in sorted(paths))
+    return f"VALUES ?p {{ {values} }} ?s ?p {var} ."
+
+
 def normalises_integers(store: Store, compiled: Compiled) -> bool:
     """Whether the server may store a derived integer type as ``xsd:integer``.
 
@@ -122,14 +132,9 @@ def normalises_integers(store: Store, compiled: Compiled) -> bool:
     if not rows or str(rows[0][0]) == str(XSD.integer):
         return True
     for datatype in INTEGER_RANGES:
-        paths = compiled.datatypes.get(datatype, set())
-        if paths is None:  # any value (e.g. a focus node): every triple
-            where = "?s ?p ?o ."
-        elif paths:
-            values = " ".join(f"<{p.removeprefix(RAW_PREDICATE)}>" for p in sorted(paths))
-            where = f"VALUES ?p {{ {values} }} ?s ?p ?o ."
-        else:
+        if datatype not in compiled.datatypes:
             continue
+        where = _constrained(compiled, datatype, "?o")
         kept = f"SELECT ?o WHERE {{ {where} FILTER(DATATYPE(?o) = <{datatype}>) }} LIMIT 1"
         if store.select(kept).rows:
             return False
@@ -139,13 +144,8 @@ def normalises_integers(store: Store, compiled: Compiled) -> bool:
 def ill_typed_literals(store: Store, compiled: Compiled) -> dict[str, list[Literal]]:
     """Per datatype, the ill-typed values the constrained properties hold on the server."""
     found: dict[str, list[Literal]] = {}
-    for datatype, paths in sorted(compiled.datatypes.items()):
-        values = (
-            " ".join(f"<{p.removeprefix(RAW_PREDICATE)}>" for p in sorted(paths))
-            if paths is not None
-            else None
-        )
-        where = f"VALUES ?p {{ {values} }} ?s ?p ?v ." if values else "?s ?p ?v ."
+    for datatype in sorted(compiled.datatypes):
+        where = _constrained(compiled, datatype, "?v")
         query = (
             f"SELECT DISTINCT ?v WHERE {{ {where} "
             f"FILTER(isLiteral(?v) && DATATYPE(?v) = <{datatype}>) }}"
@@ -175,7 +175,7 @@ def _results(store: Store, query: str, make: Any) -> list[Result]:
 
 
 def _shape_query(c: Any) -> tuple[str, Any]:
-    return c.render(subquery=False), lambda v: c.result(v["focus"], v.get("value"))
+    return c.render(), lambda v: c.result(v["focus"], v.get("value"))
 
 
 def _check_query(check: Check) -> tuple[str, Any]:
