@@ -713,3 +713,24 @@ def test_pictures_drawn_in_the_worker_are_the_same_bytes(tmp_path: Path) -> None
     with pytest.raises(DataError, match="drawing the network pictures failed") as failed:
         broken.wait()
     assert "\n" not in str(failed.value)
+
+
+def test_a_construct_answer_is_the_same_turtle_in_every_process() -> None:
+    """The build writes a CONSTRUCT answer's Turtle (queries/event-subgraph.ttl) with
+    the project's prefixes: without them rdflib names the namespaces ns1, ns2 … in
+    the order the store returns triples, which differs from one process to the next."""
+    code = (
+        "from osce_kg import catalogue, queries; from osce_kg.build.dataset import turtle; "
+        "from osce_kg.store import OxigraphStore; q = catalogue.find_query('event-subgraph'); "
+        "print(turtle(OxigraphStore.open().construct(q.text, queries.bind_values(q, {}))))"
+    )
+    answers = set()
+    for _ in range(8):
+        done = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, env=clean_env(),
+            timeout=120,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        answers.add(done.stdout)
+    (answer,) = answers
+    assert "@prefix okg: <https://w3id.org/osce-kg/ontology#>" in answer and "ns1:" not in answer

@@ -131,6 +131,11 @@ def canonical(graph: rdflib.Graph) -> rdflib.Graph:
 
 
 def _turtle(graph: rdflib.Graph) -> str:
+    # The project's prefixes, whoever made the graph (a CONSTRUCT answer has none,
+    # and rdflib would name its namespaces ns1, ns2 … in an order that varies
+    # from one run to the next).
+    for prefix, iri in ns.PREFIXES.items():
+        graph.bind(prefix, iri, replace=True)
     text = graph.serialize(format="turtle")
     return text if text.endswith("\n") else text + "\n"
 
