@@ -483,7 +483,7 @@ def _dataset_with_a_shared_blank_node(folder: Path) -> object:
     """A source file stating a blank node, loaded as the build loads it: the
     inferred graph adds the node's super-type, so two graphs share it."""
     from osce_kg import namespaces as ns
-    from osce_kg.build.dataset import load_built_dataset
+    from osce_kg.build.dataset import BuiltDataset
     from osce_kg.layout import RdfFile
 
     folder.mkdir(parents=True, exist_ok=True)
@@ -496,7 +496,7 @@ def _dataset_with_a_shared_blank_node(folder: Path) -> object:
         'okg:place [ rdfs:label "somewhere" ] .\n',
         encoding="utf-8",
     )
-    return load_built_dataset(
+    return BuiltDataset.load(
         [
             RdfFile(onto, ns.ONTOLOGY_GRAPH),
             RdfFile(facts, "https://w3id.org/osce-kg/graph/source/x"),

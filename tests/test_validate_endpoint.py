@@ -29,6 +29,7 @@ from rdflib.term import BNode, Literal, URIRef
 
 from conftest import REPO, clean_env, osce_kg_exe
 from osce_kg import namespaces as ns
+from osce_kg.assembly import assemble
 from osce_kg.endpoint import put_graph
 from osce_kg.layout import DataLayout, RdfFile
 from osce_kg.loading import base_iri, closure_update
@@ -144,10 +145,10 @@ def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Virtuoso]:
 def load_one_graph(server: Virtuoso, files: list[Path]) -> None:
     """DATA holds the ontology, ``files`` and their closure; the ontology's graph the
     ontology (what `osce-kg load --graph` writes for the dataset)."""
-    ontology = [RdfFile(f.path, DATA) for f in LAYOUT.ontology_files()]
-    dumps = named_graph_dumps(ontology + [RdfFile(p, DATA) for p in files], LAYOUT.ontology_files())
+    ontology = LAYOUT.ontology_files()
+    dumps = named_graph_dumps(assemble(ontology + [RdfFile(p, DATA) for p in files]))
     put_graph(server.graph_store, b"".join(dumps.values()), graph=DATA)
-    (only,) = named_graph_dumps(LAYOUT.ontology_files(), (), inferred=False).values()
+    (only,) = named_graph_dumps(assemble(ontology, closure=False)).values()
     put_graph(server.graph_store, only, graph=ns.ONTOLOGY_GRAPH)
 
 

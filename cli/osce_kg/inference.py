@@ -8,11 +8,12 @@ inferences hide data errors (a wrong object would silently become, say, a
 Person) instead of letting validation report them.
 
 The rules exist once, in :class:`Rules`, over the terms of either RDF library:
-:func:`infer` applies them to rdflib graphs (the build's exported dataset);
-:func:`ox_closure` to one graph of an Oxigraph store, in Python (validation, per
-unit); :func:`sparql_closure` writes them as one SPARQL update that Oxigraph runs
-itself (a whole store: the dataset store; twice as fast as the Python loop at a
-million triples).
+the dataset's assembly (:func:`osce_kg.assembly.assemble_into`) applies them
+to each triple as it is read; :func:`ox_closure` to one graph of an Oxigraph
+store (validation, per unit); :func:`sparql_closure` writes them as one SPARQL
+update, which the build publishes for other engines (``closure.ru``);
+:func:`infer` applies them to rdflib graphs, the reference the tests hold the
+others to.
 Importing this module imports neither library.
 """
 

@@ -29,7 +29,7 @@ import pyoxigraph
 
 from . import namespaces as ns
 from .errors import InputError, ParseError
-from .layout import RDF_SUFFIXES, DataLayout, RdfFile
+from .layout import RDF_SUFFIXES, RdfFile
 from .textfiles import check_regular, decode_utf8, read_regular
 from .xml_entities import check_entities
 
@@ -138,21 +138,14 @@ class TermConverter:
     ``fresh_bnodes``: each blank node becomes a new rdflib BNode, as a parser
     gives them (``_:b1`` in two files are two nodes); otherwise it keeps its
     label, as query answers need (the same node on two rows stays the same).
-    ``bnode_prefix``: fresh blank nodes are labelled PREFIX1, PREFIX2 … in the
-    order they first appear, so the labels depend on the file's bytes only
-    (the build's reproducible outputs), not on a random generator.
     """
 
-    def __init__(
-        self, *, fresh_bnodes: bool, where: str = "", bnode_prefix: str | None = None
-    ) -> None:
+    def __init__(self, *, fresh_bnodes: bool, where: str = "") -> None:
         from rdflib import BNode, Literal, URIRef
 
         self.uriref, self.literal, self.bnode = URIRef, Literal, BNode
         self.fresh_bnodes = fresh_bnodes
         self.where = where
-        self.bnode_prefix = bnode_prefix
-        self.bnodes = 0
         self.seen: dict[object, rdflib.term.Identifier] = {}
 
     def __call__(self, term: object) -> rdflib.term.Identifier:
@@ -173,12 +166,7 @@ class TermConverter:
                 return self.literal(term.value)
             return self.literal(term.value, datatype=self(term.datatype))
         if isinstance(term, pyoxigraph.BlankNode):
-            if not self.fresh_bnodes:
-                return self.bnode(term.value)
-            if self.bnode_prefix is None:
-                return self.bnode()
-            self.bnodes += 1
-            return self.bnode(f"{self.bnode_prefix}{self.bnodes}")
+            return self.bnode() if self.fresh_bnodes else self.bnode(term.value)
         raise ParseError(self.where, None, None, "RDF-star quoted triples are not supported")
 
 
@@ -215,8 +203,6 @@ def parse_into(
     path: Path,
     fmt: str | None = None,
     base: str | None = None,
-    *,
-    bnode_prefix: str | None = None,
 ) -> rdflib.Graph:
     """Parse ``path`` strictly into ``graph`` (returned).
 
@@ -224,27 +210,24 @@ def parse_into(
     reports line and column); its terms are then handed to rdflib.  Quads of a
     TriG or N-Quads file go to their named graphs when ``graph`` is a Dataset,
     and into ``graph`` itself otherwise.  ``base`` defaults to the file's URI.
-    ``bnode_prefix``: see :class:`TermConverter`.
     """
 
     fmt = fmt or guess_format(path)
     parsed = _ox_parse(path, _read(path), fmt, base)
-    return add_parsed(graph, parsed, str(path), bnode_prefix=bnode_prefix)
+    return add_parsed(graph, parsed, str(path))
 
 
 def add_parsed(
     graph: rdflib.Graph,
     parsed: Iterable[pyoxigraph.Triple | pyoxigraph.Quad],
     where: str,
-    *,
-    bnode_prefix: str | None = None,
 ) -> rdflib.Graph:
     """Oxigraph's parsed triples (or quads) added to ``graph`` (returned) as rdflib
     terms: each blank node a fresh one, quads to their named graphs when ``graph``
     is a Dataset.  ParseError naming ``where`` for RDF-star, which is not read."""
     import rdflib
 
-    conv = TermConverter(fresh_bnodes=True, where=where, bnode_prefix=bnode_prefix)
+    conv = TermConverter(fresh_bnodes=True, where=where)
     dataset = graph if isinstance(graph, rdflib.Dataset) else None
     targets: dict[str, rdflib.Graph] = {}
     with quiet_rdflib_terms():
@@ -300,31 +283,17 @@ def load_graph(files: Iterable[RdfFile]) -> rdflib.Graph:
     return g
 
 
-def bulk_load_files(
-    store: pyoxigraph.Store, files: Iterable[RdfFile], *, named: bool = False
-) -> None:
-    """The dataset files straight into ``store``'s default graph (or, ``named``, each
-    into its named graph), by Oxigraph's strict parsers and bulk loader (no
-    rdflib); ParseError names file, line, column."""
+def bulk_load_files(store: pyoxigraph.Store, files: Iterable[RdfFile]) -> None:
+    """The files straight into ``store``'s default graph, by Oxigraph's strict
+    parsers and bulk loader (no rdflib); ParseError names file, line, column."""
     for f in files:
         check_readable(f.path)
-        graph = pyoxigraph.NamedNode(f.graph) if named else pyoxigraph.DefaultGraph()
         with parsing(f.path):
             store.bulk_load(
                 path=str(f.path),
                 format=OX_FORMATS[guess_format(f.path)],
                 base_iri=base_iri(f.path),
-                to_graph=graph,
             )
-
-
-def close_in_store(store: pyoxigraph.Store, ontology: Iterable[RdfFile]) -> None:
-    """Add to ``store``'s default graph the triples the ``ontology`` files imply over
-    it: the rules of :func:`osce_kg.inference.infer`, run by Oxigraph as one update
-    (:func:`osce_kg.inference.sparql_closure`)."""
-    update = closure_update(ontology)
-    if update is not None:
-        store.update(update)
 
 
 CLOSURE_HEADER = """\
@@ -340,21 +309,11 @@ CLOSURE_HEADER = """\
 def closure_update(ontology: Iterable[RdfFile]) -> str | None:
     """The ``ontology`` files' rules (:func:`osce_kg.inference.ox_rules`) as one
     SPARQL update (:func:`osce_kg.inference.sparql_closure`); None if they imply
-    nothing.  The dataset store runs it, and the build publishes it
-    (``dataset/closure.ru``) so that any engine can close data the same way."""
+    nothing.  The build publishes it (``dataset/closure.ru``) so that any engine
+    can close data as the dataset store does (:func:`osce_kg.assembly.load_dataset`)."""
     from .inference import ox_rules, sparql_closure
 
     rules = ox_rules(t for f in ontology for t in ox_triples(f.path))
     if not (rules.supers or rules.derive):
         return None
     return sparql_closure(rules)
-
-
-def bulk_load_dataset(
-    store: pyoxigraph.Store, layout: DataLayout, *, inferred: bool = True
-) -> None:
-    """The dataset (+ its inferred triples) in ``store``: the same triples as the
-    embedded store holds, so every back end answers alike."""
-    bulk_load_files(store, layout.dataset_files())
-    if inferred:
-        close_in_store(store, layout.ontology_files())

@@ -20,7 +20,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING
@@ -28,39 +28,40 @@ from typing import TYPE_CHECKING
 from .atomic import mark_owner, remove_orphans
 from .errors import InputError, one_line
 from .gateway import Gateway, Limits
+from .namespaces import INFERRED_GRAPH
 from .webpages import WebApp
 
 if TYPE_CHECKING:
-    from .layout import RdfFile
+    import pyoxigraph
 
 
 def dataset_ntriples(*, inferred: bool = True) -> tuple[bytes, int]:
-    """The dataset as N-Triples bytes, and its number of triples: the dataset store
-    (:func:`osce_kg.store.dataset_store`) as it is, or without the inferred triples."""
+    """The dataset as N-Triples bytes, and its number of triples: the union the
+    dataset store's queries read (:func:`osce_kg.store.dataset_store`), with or
+    without the inferred triples."""
     import pyoxigraph
 
+    from .assembly import graph_triples
     from .layout import DataLayout
-    from .loading import bulk_load_dataset
     from .store import dataset_store
 
-    layout = DataLayout.default()
+    store = dataset_store(DataLayout.default())
     if inferred:
-        store = dataset_store(layout)
+        union = pyoxigraph.DefaultGraph()
+        data = store.dump(format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=union)
     else:
-        store = pyoxigraph.Store()
-        bulk_load_dataset(store, layout, inferred=False)
-    data = store.dump(format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=pyoxigraph.DefaultGraph())
-    assert data is not None  # dump() returns the bytes when given no output
-    return data, len(store)
+        # The inferred graph holds exactly what the union adds to the files' triples.
+        added = set(graph_triples(store, INFERRED_GRAPH))
+        kept = (pyoxigraph.Triple(*t) for t in graph_triples(store) if t not in added)
+        data = pyoxigraph.serialize(kept, format=pyoxigraph.RdfFormat.N_TRIPLES)
+    assert data is not None  # dump() and serialize() return the bytes when given no output
+    return data, data.count(b"\n")  # N-Triples: one triple a line
 
 
-def named_graph_dumps(
-    files: Sequence[RdfFile], ontology: Iterable[RdfFile], *, inferred: bool = True
-) -> dict[str, bytes]:
-    """The dataset as the build's named graphs, each as N-Triples bytes (possibly
-    none): every file in its graph and, with ``inferred``, what the closure adds
-    (over the union of the files) in ``…/graph/inferred``; in the files' graph
-    order.
+def named_graph_dumps(store: pyoxigraph.Store, *, inferred: bool = True) -> dict[str, bytes]:
+    """The named graphs of a store of the dataset (:func:`osce_kg.assembly.load_dataset`),
+    each as N-Triples bytes, in the graphs' order; with ``inferred``, the inferred
+    graph too.
 
     Named graphs uploaded one by one cannot share a blank node, so data where one
     blank node is in two graphs (the inferred one included) is refused here
@@ -68,27 +69,13 @@ def named_graph_dumps(
     """
     import pyoxigraph
 
-    from . import namespaces as ns
-    from .loading import bulk_load_files, closure_update
+    from .assembly import named_graphs
 
-    store = pyoxigraph.Store()
-    bulk_load_files(store, files, named=True)
-    order = list(dict.fromkeys(f.graph for f in files))
-    if inferred:
-        update = closure_update(ontology)
-        # The union in the default graph, where the closure runs; what it adds and
-        # no graph holds is the inferred graph.
-        store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
-        if update is not None:
-            store.update(update)
-        store.update(
-            f"INSERT {{ GRAPH <{ns.INFERRED_GRAPH}> {{ ?s ?p ?o }} }} WHERE {{ ?s ?p ?o "
-            "FILTER NOT EXISTS { GRAPH ?g { ?s ?p ?o } } }"
-        )
-        order.append(ns.INFERRED_GRAPH)
+    order = [g for g in named_graphs(store) if inferred or g != INFERRED_GRAPH]
+    skip = "" if inferred else f"FILTER(?g != <{INFERRED_GRAPH}> && ?h != <{INFERRED_GRAPH}>) "
     shared = (
         "SELECT ?b WHERE { GRAPH ?g { { ?b ?p ?o } UNION { ?s ?p ?b } } FILTER(isBlank(?b)) "
-        "GRAPH ?h { { ?b ?q ?x } UNION { ?y ?q ?b } } FILTER(?g != ?h) } LIMIT 1"
+        f"GRAPH ?h {{ {{ ?b ?q ?x }} UNION {{ ?y ?q ?b }} }} FILTER(?g != ?h) {skip}}} LIMIT 1"
     )
     if list(store.query(shared)):  # type: ignore[arg-type]
         raise InputError(
@@ -107,15 +94,14 @@ def named_graph_dumps(
 def write_pages(folder: Path) -> Path:
     """The Linked Data site of the dataset (as ``osce-kg build`` writes it), for
     ``serve`` to answer the resources' IRIs from; returns ``folder``."""
-    from .build.dataset import load_built_dataset
+    from .build.dataset import BuiltDataset
     from .build.ontology_docs import ontology_html
     from .build.site import write_site
     from .layout import DataLayout
+    from .namespaces import ONTOLOGY_GRAPH
 
-    built = load_built_dataset(DataLayout.default().dataset_files())
-    from . import namespaces as ns
-
-    ontology = built.graphs.get(ns.ONTOLOGY_GRAPH)
+    built = BuiltDataset.load(DataLayout.default().dataset_files())
+    ontology = built.graphs.get(ONTOLOGY_GRAPH)
     write_site(built, folder, None, ontology_html(ontology) if ontology is not None else None)
     return folder
 
@@ -155,10 +141,12 @@ def load_endpoint(
     request instead of a PUT.  Everything is prepared before the first request.
     Per graph replaced: (graph or None, triples, HTTP status)."""
     from . import namespaces as ns
+    from .assembly import assemble
     from .endpoint import check_url, put_graph, update_graph
     from .errors import InputError
     from .layout import DataLayout
     from .sparql_bind import check_iri
+    from .store import dataset_store
 
     check_url(url)
     if graph is not None:
@@ -166,18 +154,17 @@ def load_endpoint(
         if graph == ns.ONTOLOGY_GRAPH:
             raise InputError(f"--graph: <{graph}> is where the ontology alone goes")
     layout = DataLayout.default()
-    ontology = layout.ontology_files()
     send = update_graph if protocol == "update" else put_graph
     put = functools.partial(send, url, timeout=timeout, retries=retries)
     whole: list[tuple[str | None, bytes, int]] = []
     if named_graphs:
-        dumps = named_graph_dumps(layout.dataset_files(), ontology, inferred=inferred)
+        dumps = named_graph_dumps(dataset_store(layout), inferred=inferred)
         # Without the inferred triples, an earlier load's inferred graph is emptied.
         dumps.setdefault(ns.INFERRED_GRAPH, b"")
     else:
         data, count = dataset_ntriples(inferred=inferred)
         whole = [(graph, data, count)]
-        dumps = named_graph_dumps(ontology, (), inferred=False)
+        dumps = named_graph_dumps(assemble(layout.ontology_files(), closure=False))
     parts = whole + [(iri, data, data.count(b"\n")) for iri, data in dumps.items()]
     return [(iri, count, put(data, graph=iri)) for iri, data, count in parts]
 

@@ -64,12 +64,14 @@ def file_stats(files: Iterable[RdfFile]) -> GraphStats:
     )
 
 
-def inferred_triples(layout: DataLayout, stated: int) -> int:
-    """How many triples the dataset's closure adds to the ``stated`` ones (the
-    dataset store holds both: :func:`osce_kg.store.dataset_store`)."""
+def inferred_triples(layout: DataLayout) -> int:
+    """How many triples the dataset's closure adds to the stated ones: its
+    inferred graph (:func:`osce_kg.assembly.load_dataset`) in the dataset store."""
+    from .assembly import triple_count
+    from .namespaces import INFERRED_GRAPH
     from .store import dataset_store
 
-    return len(dataset_store(layout)) - stated
+    return triple_count(dataset_store(layout), INFERRED_GRAPH)
 
 
 def stats_rows(stats: GraphStats) -> list[tuple[str, str, int]]:

@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, Any, cast
 from .atomic import mark_owner, remove_orphans
 from .errors import EndpointError, InputError, one_line
 from .layout import DataLayout, cache_root
-from .loading import TermConverter, bulk_load_dataset, quiet_rdflib_terms, rdflib_graph
+from .loading import TermConverter, quiet_rdflib_terms, rdflib_graph
 from .recursion import deep_recursion
 from .resultset import Bindings, Row, SelectResult
 from .sparql_bind import bind, check_bindings, check_nesting
@@ -87,8 +87,10 @@ class RdflibStore:
 
     @classmethod
     def default(cls, layout: DataLayout | None = None) -> RdflibStore:
-        """A copy of the dataset store's triples (:func:`dataset_store`)."""
-        return cls(rdflib_graph((q.subject, q.predicate, q.object) for q in dataset_store(layout)))
+        """A copy of the triples the dataset store's queries read (:func:`dataset_store`)."""
+        from .assembly import graph_triples
+
+        return cls(rdflib_graph(graph_triples(dataset_store(layout))))
 
     def _query(self, query: str, bindings: Bindings) -> Any:
         from rdflib.plugins.sparql import prepareQuery
@@ -157,8 +159,15 @@ def _substitute(node: Any, values: Mapping[Variable, Identifier]) -> None:
             _substitute(child, values)
 
 
+STORE_FORM = "g2"
+"""The form of the store's contents, in its folder's name: a store of an earlier form
+(one default graph, no named graphs) is never opened for this one."""
+
+
 def dataset_store(layout: DataLayout | None = None) -> pyoxigraph.Store:
-    """The one persistent store of the dataset, opened read-only.
+    """The one persistent store of the dataset (:func:`osce_kg.assembly.load_dataset`:
+    named graphs, the inferred graph, their union as the default graph), opened
+    read-only.
 
     It lives in the cache folder (:func:`osce_kg.layout.cache_root`) under the
     fingerprint of the layout's files, so a store is only ever opened for the
@@ -171,12 +180,14 @@ def dataset_store(layout: DataLayout | None = None) -> pyoxigraph.Store:
     """
     import pyoxigraph as ox
 
+    from .assembly import load_dataset
+
     layout = layout or DataLayout.default()
     root = cache_root()
     # One store per data folder: the folder's name carries where the data is and its
     # fingerprint, and a rebuild removes only the same folder's older stores.
     where = hashlib.sha256(str(layout.root.resolve()).encode()).hexdigest()[:12]
-    path = root / f"store-{where}-{layout.fingerprint()[:24]}"
+    path = root / f"store-{where}-{STORE_FORM}-{layout.fingerprint()[:24]}"
     if not path.is_dir():
         try:
             root.mkdir(parents=True, exist_ok=True)
@@ -187,11 +198,11 @@ def dataset_store(layout: DataLayout | None = None) -> pyoxigraph.Store:
             # No cache folder to be had (read-only home, a file in its place): the same
             # store in memory, built for this command alone.
             memory = ox.Store()
-            bulk_load_dataset(memory, layout)
+            load_dataset(memory, layout.dataset_files())
             return memory
         try:
             built = ox.Store(str(tmp / "db"))
-            bulk_load_dataset(built, layout)
+            load_dataset(built, layout.dataset_files())
             built.flush()
             del built
             # If another process won the race, its copy is as good as ours.

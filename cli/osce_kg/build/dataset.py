@@ -4,53 +4,86 @@ Two builds of the same input must give identical files, so that a diff of
 ``dist/`` means a change of the data.  rdflib's Turtle writer already sorts
 subjects, predicates and objects; N-Triples lines are sorted here; JSON-LD is
 re-ordered after serialisation (rdflib emits nodes in hash order); TriG is
-assembled from one sorted Turtle body per named graph.  A blank node of a
-data file is labelled by the file (its named graph and name) and the order in
-which it first appears there (:func:`bnode_prefix`), so its label depends on
-the file's bytes only: no random labels, and no canonicalisation, whose cost
-grows steeply with long chains of blank nodes.  Query answers, which come
+assembled from one sorted Turtle body per named graph.  Everything is written
+from the dataset store, where a blank node of a data file is labelled by the
+file and the order in which it first appears there
+(:func:`osce_kg.assembly.bnode_prefix`), so its label depends on the file's
+bytes only: no random labels, and no canonicalisation, whose cost grows
+steeply with long chains of blank nodes.  Query answers, which come
 from the store with the store's labels, are relabelled canonically
 (:func:`canonical`).
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import rdflib
 from rdflib.compare import to_canonical_graph
 from rdflib.term import BNode, Literal, Node
 
 from .. import namespaces as ns
+from ..assembly import Triple, assemble_into, graph_order
 from ..errors import DataError
-from ..inference import infer
-from ..layout import RdfFile
-from ..loading import parse_into
+from ..loading import TermConverter, quiet_rdflib_terms
 
-# Order of the named graphs in the TriG file: the ontology first, then what
-# the sources say, then outside reference data, then what was inferred.
-_GRAPH_RANK = {
-    ns.ONTOLOGY_GRAPH: 0,
-    ns.SHARED_GRAPH: 1,
-    ns.REFERENCE_GRAPH: 3,
-    ns.INFERRED_GRAPH: 4,
-}
+if TYPE_CHECKING:
+    import pyoxigraph
+
+    from ..layout import RdfFile
 
 
 @dataclass
 class BuiltDataset:
-    """The loaded dataset: named graphs as loaded, and their union with inferred triples."""
+    """The dataset as the exports write it: named graphs as the files state them (the
+    literals as written: a store would normalise some), the inferred graph, and
+    their union; assembled by :func:`osce_kg.assembly.assemble_into`, as the
+    dataset store is."""
 
-    graphs: dict[str, rdflib.Graph]
+    graphs: dict[str, rdflib.Graph] = field(default_factory=dict)
     """Named graph IRI -> its triples, including the inferred graph."""
-    union: rdflib.Graph
+    union: rdflib.Graph = field(default_factory=lambda: _new_graph())
     """Every triple of every named graph (asserted + inferred): what queries run on."""
+    _convert: TermConverter = field(default_factory=lambda: TermConverter(fresh_bnodes=False))
+
+    @classmethod
+    def load(cls, files: Sequence[RdfFile]) -> BuiltDataset:
+        built = cls()
+        with quiet_rdflib_terms():
+            assemble_into(built, files)
+        built.graphs = {iri: built.graphs[iri] for iri in sorted(built.graphs, key=graph_order)}
+        return built
+
+    # The assembly's target (osce_kg.assembly.Target):
+
+    def add_stated(self, quads: Iterable[pyoxigraph.Quad]) -> None:
+        conv = self._convert
+        for q in quads:
+            triple = (conv(q.subject), conv(q.predicate), conv(q.object))
+            graph = self.graphs.get(q.graph_name.value)  # type: ignore[union-attr]
+            if graph is None:
+                graph = self.graphs[q.graph_name.value] = _new_graph(q.graph_name.value)  # type: ignore[union-attr]
+            graph.add(triple)
+            self.union.add(triple)
+
+    def states(self, triple: Triple) -> bool:
+        conv = self._convert
+        return (conv(triple[0]), conv(triple[1]), conv(triple[2])) in self.union
+
+    def add_inferred(self, triples: Sequence[Triple]) -> None:
+        if not triples:
+            return
+        conv = self._convert
+        inferred = self.graphs[ns.INFERRED_GRAPH] = _new_graph(ns.INFERRED_GRAPH)
+        for s, p, o in triples:
+            triple = (conv(s), conv(p), conv(o))
+            inferred.add(triple)
+            self.union.add(triple)
 
     @property
     def asserted_triples(self) -> int:
@@ -68,41 +101,6 @@ def _new_graph(identifier: str | None = None) -> rdflib.Graph:
     return g
 
 
-def load_built_dataset(files: Iterable[RdfFile]) -> BuiltDataset:
-    """Load ``files`` into named graphs and add the inferred graph.
-
-    Each file is parsed straight into its named graph; the union is made once.
-    """
-    parsed: dict[str, rdflib.Graph] = {}
-    for f in files:
-        graph = parsed.get(f.graph)
-        if graph is None:
-            graph = parsed[f.graph] = _new_graph(f.graph)
-        parse_into(graph, f.path, bnode_prefix=bnode_prefix(f))
-    graphs = {iri: g for iri, g in parsed.items() if len(g)}
-    union = _union(graphs.values())
-    ontology = graphs.get(ns.ONTOLOGY_GRAPH, _new_graph())
-    inferred = _new_graph(ns.INFERRED_GRAPH)
-    inferred += infer(ontology, union)
-    graphs[ns.INFERRED_GRAPH] = inferred
-    union += inferred
-    return BuiltDataset(graphs, union)
-
-
-def bnode_prefix(f: RdfFile) -> str:
-    """The label prefix of a file's blank nodes: from its named graph and name
-    (never its absolute path, which differs from one checkout to another)."""
-    digest = hashlib.sha256(f"{f.graph}\n{f.path.name}".encode()).hexdigest()[:10]
-    return f"b{digest}n"
-
-
-def _union(graphs: Iterable[rdflib.Graph]) -> rdflib.Graph:
-    union = _new_graph()
-    for g in graphs:
-        union += g
-    return union
-
-
 def row_key(row: Iterable[Node | None]) -> tuple[tuple[int, str], ...]:
     """Sort key of a result row: unbound values first, then terms by their N-Triples text.
 
@@ -110,11 +108,6 @@ def row_key(row: Iterable[Node | None]) -> tuple[tuple[int, str], ...]:
     depend on the store's order.
     """
     return tuple((0, "") if t is None else (1, t.n3()) for t in row)
-
-
-def graph_order(iri: str) -> tuple[int, str]:
-    """Sort key for named graphs: ontology, shared, sources, reference, inferred."""
-    return (_GRAPH_RANK.get(iri, 2), iri)
 
 
 def _has_blank_nodes(graphs: Iterable[rdflib.Graph]) -> bool:
@@ -253,7 +246,7 @@ DATASET_FILES = ("osce-kg.ttl", "osce-kg.nt", "osce-kg.jsonld", "osce-kg.trig", 
 def write_dataset(built: BuiltDataset, folder: Path) -> list[Path]:
     """Write the dataset's serialisations into ``folder``; return the files written."""
     folder.mkdir(parents=True, exist_ok=True)
-    # Blank nodes keep the labels they were parsed with (:func:`bnode_prefix`):
+    # Blank nodes keep the labels the assembly gave them (osce_kg.assembly.bnode_prefix):
     # a function of the files' bytes, the same in every file written here.
     graphs, union = built.graphs, built.union
     texts = {

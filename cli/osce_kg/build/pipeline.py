@@ -5,10 +5,11 @@ folder (from :func:`osce_kg.atomic.atomic_directory`); only when every stage
 has succeeded does that folder replace the output folder, so a failed or
 killed build leaves the previous output as it was.
 
-Stages, in order: load the data and materialise the standard-vocabulary
-types; validate (a violation fails the build); write the dataset; run every
-stored query; build and draw every network; document the ontology; write the
-Linked Data site (:mod:`.site`); write the report ``index.html``.  Every output
+Stages, in order (:func:`plan`): assemble the data with the
+standard-vocabulary triples it implies (:mod:`osce_kg.assembly`); build and
+draw every network; validate (a violation fails the build); write the dataset;
+run every stored query; document the ontology; write the Linked Data site
+(:mod:`.site`); write the report ``index.html``.  Every output
 is deterministic except the report's build-time line (``SOURCE_DATE_EPOCH``
 fixes that too).
 
@@ -32,7 +33,7 @@ from ..errors import DataError, InputError, ValidationFailed
 from ..layout import DataLayout
 from ..recursion import run_deep
 from . import stages
-from .dataset import BuiltDataset, load_built_dataset, write_dataset
+from .dataset import BuiltDataset, write_dataset
 from .drawing import Drawing
 from .report import OutputFile, ValidationStatus, render_report
 from .report_files import query_tables
@@ -87,11 +88,13 @@ Stage = tuple[str, Callable[[BuildState], None]]
 def _load(state: BuildState) -> None:
     from ..store import OxigraphStore
 
-    # The shipped ontology and graph: the validation stage validates the same files,
-    # and the stored queries run on the dataset's one store.
+    # One assembly (osce_kg.assembly) twice: into the dataset's one store, which the
+    # stored queries and networks read, and into rdflib graphs for the exports and
+    # the site, which must give the literals as written (the store normalises some).
+    # The validation stage validates the same files.
     layout = DataLayout.default()
-    state.built = load_built_dataset(layout.dataset_files())
     state.store = OxigraphStore.open(layout)
+    state.built = BuiltDataset.load(layout.dataset_files())
 
 
 def _connect(state: BuildState) -> None:

@@ -32,5 +32,5 @@ def stats(no_ontology: bool, fmt: str, output: Path | None) -> None:
     layout = DataLayout.default()
     stats = file_stats(layout.dataset_files(ontology=not no_ontology))
     if not no_ontology:
-        stats.inferred = inferred_triples(layout, stats.triples)
+        stats.inferred = inferred_triples(layout)
     emit(render_rows(("section", "name", "count"), stats_rows(stats), fmt), output)

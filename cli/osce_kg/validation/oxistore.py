@@ -4,7 +4,7 @@ Every unit of the data (the ontology, ``graph/shared``, ``graph/reference``
 and each source) is one named graph, loaded straight from its files by
 Oxigraph's parsers (no rdflib terms on the way).  The ontology's closure
 (``rdfs:subClassOf`` on types, ``rdfs:subPropertyOf``, ``owl:inverseOf``: the
-same rules as :func:`osce_kg.inference.infer`) is computed per unit into a
+same rules as the dataset store's, :class:`osce_kg.inference.Rules`) is computed per unit into a
 graph of its own, ``…/graph/inferred/<unit>``: each derived triple follows
 from one stated triple, so the closure of the union is the union of the
 closures and a changed source only needs its own closure recomputed.
@@ -19,7 +19,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime, time
 from decimal import Decimal
-from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib.namespace import XSD
@@ -27,7 +26,9 @@ from rdflib.term import BNode, Literal, Node, URIRef
 
 from .. import inference, loading
 from .. import namespaces as ns
+from ..assembly import file_quads
 from ..inference import ox_closure, ox_rules
+from ..layout import RdfFile
 from .compiled import (
     CONTROL_GRAPH,
     FOCUS,
@@ -58,17 +59,15 @@ def inferred_graph(graph: str) -> str:
     return ns.INFERRED_GRAPH + "/" + unit_name(graph)
 
 
-def parse_quads(path: Path, graph: str) -> Iterator[ox.Quad]:
-    """The triples of ``path`` as quads of ``graph``, each typed literal with its raw copy.
-
-    Read by :func:`osce_kg.loading.ox_triples`: a syntax error becomes a
-    :class:`~osce_kg.errors.ParseError` (``FILE:LINE:COL``).
-    """
-    target = ox.NamedNode(graph)
+def parse_quads(file: RdfFile, prefix: str) -> Iterator[ox.Quad]:
+    """The triples of ``file`` as the dataset's assembly reads them
+    (:func:`osce_kg.assembly.file_quads`), each typed literal followed by its raw
+    copy: Oxigraph normalises some datatypes, and the shapes must see the
+    literal as written."""
     raw_predicates: dict[ox.NamedNode, ox.NamedNode] = {}
     raw_datatypes: dict[str, ox.NamedNode] = {}
-    for t in loading.ox_triples(path):
-        yield ox.Quad(t.subject, t.predicate, t.object, target)
+    for t in file_quads(file, prefix):
+        yield t
         o = t.object
         if isinstance(o, ox.Literal) and not o.language:
             datatype = o.datatype.value
@@ -80,13 +79,7 @@ def parse_quads(path: Path, graph: str) -> Iterator[ox.Quad]:
             d = raw_datatypes.get(datatype)
             if d is None:
                 d = raw_datatypes[datatype] = ox.NamedNode(raw_datatype(datatype))
-            yield ox.Quad(t.subject, p, ox.Literal(o.value, datatype=d), target)
-
-
-def load_files(store: ox.Store, graph: str, files: Iterable[Path]) -> None:
-    """Parse ``files`` into the named graph ``graph`` (see :func:`parse_quads`)."""
-    for path in files:
-        store.extend(list(parse_quads(path, graph)))
+            yield ox.Quad(t.subject, p, ox.Literal(o.value, datatype=d), t.graph_name)
 
 
 class Closure:
@@ -300,7 +293,6 @@ __all__ = [
     "Closure",
     "inferred_graph",
     "is_ill_typed",
-    "load_files",
     "mark_ill_typed",
     "rdflib_terms",
     "run_check_text",

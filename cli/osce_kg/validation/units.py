@@ -11,6 +11,7 @@ through it.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,8 +20,9 @@ import pyoxigraph as ox
 
 from .. import loading
 from .. import namespaces as ns
+from ..assembly import bnode_prefix
 from ..errors import DataError
-from ..layout import DataLayout, files_digest
+from ..layout import DataLayout, RdfFile, files_digest
 from ..textfiles import read_text
 from .oxistore import Closure, parse_quads, unit_name
 
@@ -92,9 +94,13 @@ def source_text_quads(unit: Unit) -> list[ox.Quad]:
 
 
 def unit_quads(unit: Unit) -> Iterator[ox.Quad]:
-    """Everything a unit puts into its named graph."""
+    """Everything a unit puts into its named graph (blank nodes labelled as the
+    dataset store labels them: :func:`osce_kg.assembly.bnode_prefix`)."""
+    names: Counter[str] = Counter()
     for path in unit.files:
-        yield from parse_quads(path, unit.graph)
+        f = RdfFile(path, unit.graph)
+        yield from parse_quads(f, bnode_prefix(f, names[path.name]))
+        names[path.name] += 1
     yield from source_text_quads(unit)
 
 

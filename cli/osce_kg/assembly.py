@@ -1,0 +1,208 @@
+"""The one assembly of the dataset: what every store, export and upload holds.
+
+:func:`load_dataset` puts the data files into an Oxigraph store in one form:
+
+* each file's triples in its named graph (``…/graph/ontology``,
+  ``…/graph/shared``, ``…/graph/source/<slug>``, ``…/graph/reference``), as
+  the TriG export, ``load --named-graphs`` and the Linked Data site give them;
+* what the ontology's closure (:mod:`osce_kg.inference`) adds and no file
+  states, in ``…/graph/inferred``;
+* the union of all of them, as a set, in the default graph: what the stored
+  queries read.  (Oxigraph's union-of-named-graphs option would give a triple
+  stated in two graphs twice, and a query without ``DISTINCT`` two rows.)
+
+A file's blank nodes are labelled by the file (its graph and name) and the
+order in which they first appear there (:func:`bnode_prefix`), never at
+random: the labels depend on the files' bytes only, so every export made from
+the store is the same from one build to the next, and two files' ``_:b1``
+stay two nodes.
+
+The persistent store of this assembly, keyed by the data's fingerprint, is
+:func:`osce_kg.store.dataset_store`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Protocol
+
+import pyoxigraph as ox
+
+from . import namespaces as ns
+from .errors import ParseError
+from .inference import ox_rules
+from .loading import ox_triples
+
+if TYPE_CHECKING:
+    from .layout import RdfFile
+
+DEFAULT = ox.DefaultGraph()
+INFERRED = ox.NamedNode(ns.INFERRED_GRAPH)
+
+# Order of the named graphs wherever they are listed: the ontology first, then
+# what the sources say, then outside reference data, then what was inferred.
+_GRAPH_RANK = {
+    ns.ONTOLOGY_GRAPH: 0,
+    ns.SHARED_GRAPH: 1,
+    ns.REFERENCE_GRAPH: 3,
+    ns.INFERRED_GRAPH: 4,
+}
+
+
+def graph_order(iri: str) -> tuple[int, str]:
+    """Sort key for named graphs: ontology, shared, sources, reference, inferred."""
+    return (_GRAPH_RANK.get(iri, 2), iri)
+
+
+def bnode_prefix(f: RdfFile, earlier: int = 0) -> str:
+    """The label prefix of a file's blank nodes: from its named graph and name (never
+    its absolute path, which differs from one checkout to another) and, for a file
+    named as ``earlier`` files of the same graph were (a workspace's file beside
+    the shipped one), how many."""
+    key = f"{f.graph}\n{f.path.name}" + (f"\n{earlier}" if earlier else "")
+    return f"b{hashlib.sha256(key.encode()).hexdigest()[:10]}n"
+
+
+Triple = tuple[
+    ox.NamedNode | ox.BlankNode | ox.Triple,
+    ox.NamedNode,
+    ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple,
+]
+
+
+def file_quads(f: RdfFile, prefix: str | None = None) -> Iterator[ox.Quad]:
+    """The triples of one file as quads of the file's named graph, blank nodes
+    labelled ``prefix`` (default ``bnode_prefix(f)``) + 1, 2 … in order of first
+    appearance.  (Quads of
+    a TriG or N-Quads file go to the file's graph too.)  ParseError naming the
+    file on bad syntax and on RDF-star."""
+    graph = ox.NamedNode(f.graph)
+    prefix = prefix or bnode_prefix(f)
+    labels: dict[ox.BlankNode, ox.BlankNode] = {}
+    named, literal, blank = ox.NamedNode, ox.Literal, ox.BlankNode
+
+    def label(node: ox.BlankNode) -> ox.BlankNode:
+        new = labels.get(node)
+        if new is None:
+            new = labels[node] = blank(f"{prefix}{len(labels) + 1}")
+        return new
+
+    for t in ox_triples(f.path):
+        s, p, o = t.subject, t.predicate, t.object
+        if type(s) is not named:
+            if type(s) is not blank:
+                raise _rdf_star(f)
+            s = label(s)
+        if type(o) is not named and type(o) is not literal:
+            if type(o) is not blank:
+                raise _rdf_star(f)
+            o = label(o)
+        yield ox.Quad(s, p, o, graph)
+
+
+def _rdf_star(f: RdfFile) -> ParseError:
+    return ParseError(str(f.path), None, None, "RDF-star quoted triples are not supported")
+
+
+class Target(Protocol):
+    """Where :func:`assemble_into` puts the dataset: an Oxigraph store
+    (:class:`StoreTarget`) or the build's rdflib graphs
+    (:class:`osce_kg.build.dataset.BuiltDataset`)."""
+
+    def add_stated(self, quads: Iterable[ox.Quad]) -> None:
+        """Each quad into its named graph and into the union."""
+
+    def states(self, triple: Triple) -> bool:
+        """Whether the union holds ``triple`` (called once everything is stated)."""
+
+    def add_inferred(self, triples: Sequence[Triple]) -> None:
+        """Into the inferred graph and into the union."""
+
+
+def assemble_into(target: Target, files: Sequence[RdfFile], *, closure: bool = True) -> None:
+    """The dataset of ``files`` into ``target``: every file's triples in its named
+    graph (:func:`file_quads`) and, with ``closure``, what the rules of the
+    ontology graph's files (:mod:`osce_kg.inference`) derive from them and no file
+    states.  Each derived triple follows from one stated triple, so one pass gives
+    the whole closure; its terms are the files' own (no store has normalised a
+    literal yet)."""
+    rules = ox_rules(
+        t for f in files if closure and f.graph == ns.ONTOLOGY_GRAPH for t in ox_triples(f.path)
+    )
+    derived: dict[Triple, None] = {}
+    consequences, literal = rules.consequences, ox.Literal
+
+    def stated() -> Iterator[ox.Quad]:
+        names: Counter[tuple[str, str]] = Counter()
+        for f in files:
+            earlier = names[f.graph, f.path.name]
+            names[f.graph, f.path.name] += 1
+            for q in file_quads(f, bnode_prefix(f, earlier)):
+                yield q
+                for t in consequences(q.subject, q.predicate, q.object, type(q.object) is literal):  # type: ignore[arg-type]
+                    derived[t] = None
+
+    target.add_stated(stated())
+    target.add_inferred([t for t in derived if not target.states(t)])
+
+
+class StoreTarget:
+    """The dataset in an Oxigraph store: named graphs, the inferred graph, and their
+    union as the default graph."""
+
+    def __init__(self, store: ox.Store) -> None:
+        self.store = store
+
+    def add_stated(self, quads: Iterable[ox.Quad]) -> None:
+        def both() -> Iterator[ox.Quad]:
+            for q in quads:
+                yield q
+                yield ox.Quad(q.subject, q.predicate, q.object, DEFAULT)
+
+        self.store.bulk_extend(both())
+
+    def states(self, triple: Triple) -> bool:
+        return ox.Quad(*triple, DEFAULT) in self.store
+
+    def add_inferred(self, triples: Sequence[Triple]) -> None:
+        graphs = (INFERRED, DEFAULT)
+        self.store.extend([ox.Quad(*t, g) for t in triples for g in graphs])
+
+
+def load_dataset(store: ox.Store, files: Sequence[RdfFile], *, closure: bool = True) -> None:
+    """``files`` into ``store`` as described above (:func:`assemble_into`)."""
+    assemble_into(StoreTarget(store), files, closure=closure)
+
+
+def assemble(files: Sequence[RdfFile], *, closure: bool = True) -> ox.Store:
+    """A new in-memory store holding ``files`` as :func:`load_dataset` puts them."""
+    store = ox.Store()
+    load_dataset(store, files, closure=closure)
+    return store
+
+
+def named_graphs(store: ox.Store) -> list[str]:
+    """The store's named graphs that hold triples, in :func:`graph_order`."""
+    names = [g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode)]
+    return sorted(
+        (
+            g
+            for g in names
+            if next(store.quads_for_pattern(None, None, None, ox.NamedNode(g)), None)
+        ),
+        key=graph_order,
+    )
+
+
+def graph_triples(store: ox.Store, graph: str | None = None) -> Iterator[Triple]:
+    """The triples of one named graph of ``store`` (default: the default graph, the union)."""
+    target = DEFAULT if graph is None else ox.NamedNode(graph)
+    for q in store.quads_for_pattern(None, None, None, target):
+        yield q.subject, q.predicate, q.object
+
+
+def triple_count(store: ox.Store, graph: str | None = None) -> int:
+    """How many triples one graph of ``store`` holds (default: the union)."""
+    return sum(1 for _ in graph_triples(store, graph))
