@@ -686,11 +686,13 @@ def test_the_report_shows_each_answer_as_a_table_and_describes_the_downloads(
 
 
 def test_pictures_drawn_in_the_worker_are_the_same_bytes(tmp_path: Path) -> None:
-    """The build draws in a second process (osce_kg.build.drawing): the same bytes
-    as drawing in this one; a drawing that fails is one DataError line."""
+    """The build draws in a second process (osce_kg.build.helper): the same bytes
+    as drawing in this one; a drawing that fails is one line, of osce-kg's own error
+    class where it raised one."""
     import networkx as nx
 
-    from osce_kg.build.drawing import Drawing
+    from osce_kg.atomic import OutputError
+    from osce_kg.build.helper import Helper
     from osce_kg.errors import DataError
     from osce_kg.network.draw import draw_networks
 
@@ -701,17 +703,22 @@ def test_pictures_drawn_in_the_worker_are_the_same_bytes(tmp_path: Path) -> None
     here = [tmp_path / "here.png", tmp_path / "here.svg"]
     there = [tmp_path / "there.png", tmp_path / "there.svg"]
     draw_networks(graph, here, title="t")
-    drawing = Drawing()
-    drawing.draw(graph, there, title="t")
-    drawing.wait()
+    helper = Helper()
+    helper.draw(graph, there, title="t")
+    helper.wait()
     for mine, theirs in zip(here, there, strict=True):
         assert mine.read_bytes() == theirs.read_bytes()
 
     (tmp_path / "a-file").write_text("not a folder", encoding="utf-8")
-    broken = Drawing()
+    broken = Helper()
     broken.draw(graph, [tmp_path / "a-file" / "x.png"], title="t")
-    with pytest.raises(DataError, match="drawing the network pictures failed") as failed:
-        broken.wait()
+    with pytest.raises(OutputError, match="a-file is not a folder") as failed:
+        broken.wait()  # osce-kg's own error, of its own class (and exit code)
+    assert "\n" not in str(failed.value)
+    crashed = Helper()
+    crashed.draw(None, [tmp_path / "none.png"], title="t")
+    with pytest.raises(DataError, match="^the build's helper failed: .*Error") as failed:
+        crashed.wait()  # anything else: the trace's last line
     assert "\n" not in str(failed.value)
 
 

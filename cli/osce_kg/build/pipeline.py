@@ -34,7 +34,7 @@ from ..layout import DataLayout
 from ..recursion import run_deep
 from . import stages
 from .dataset import BuiltDataset, write_dataset
-from .drawing import Drawing
+from .helper import Helper
 from .report import OutputFile, ValidationStatus, render_report
 from .report_files import query_tables
 
@@ -63,9 +63,11 @@ class BuildState:
     """What the queries and networks read: the built graph, or the endpoint."""
     validation: ValidationStatus = field(default_factory=lambda: ValidationStatus(ran=False))
     network_pictures: list[str] = field(default_factory=list)
-    drawing: Drawing = field(default_factory=Drawing)
-    """The process that draws the network pictures while the other stages run
-    (started at the first picture)."""
+    helper: Helper = field(default_factory=Helper)
+    """The process that draws the network pictures and documents the ontology while
+    the other stages run (started at its first task)."""
+    ontology_docs: int | None = None
+    """The helper's task that writes ``ontology/index.html``."""
 
     @property
     def dataset(self) -> BuiltDataset:
@@ -137,25 +139,25 @@ def _queries(state: BuildState) -> None:
 
 def _networks(state: BuildState) -> None:
     folder = state.folder / "networks"
-    state.network_pictures = stages.networks(
-        _store(state), folder, state.folder, state.drawing.draw
-    )
+    state.network_pictures = stages.networks(_store(state), folder, state.folder, state.helper.draw)
 
 
 def _ontology_docs(state: BuildState) -> None:
     from .. import namespaces as ns
-    from .ontology_docs import write_ontology_docs
 
     ontology = state.dataset.graphs.get(ns.ONTOLOGY_GRAPH)
     if ontology is None:
         raise DataError("cannot document the ontology: the build's input has no ontology files")
-    write_ontology_docs(ontology, state.folder / "ontology")
+    # pyLODE (osce_kg.build.ontology_docs.write_ontology_docs), in the helper process.
+    state.ontology_docs = state.helper.submit("ontology-docs", ontology, state.folder / "ontology")
 
 
 def _site(state: BuildState) -> None:
     from .site import write_site
 
     # The pages link to the ontology's terms: the site holds its own copy.
+    if state.ontology_docs is not None:
+        state.helper.wait(state.ontology_docs)
     docs = state.folder / "ontology" / "index.html"
     ontology = docs.read_text(encoding="utf-8") if docs.is_file() else None
     write_site(state.dataset, state.folder / "site", state.options.site_url, ontology)
@@ -164,7 +166,7 @@ def _site(state: BuildState) -> None:
 def _report(state: BuildState) -> None:
     # The report lists every other file, so it is written last; of the site, its
     # index stands for the thousand pages and descriptions it links to.
-    state.drawing.wait()
+    state.helper.wait()
     files = [
         f
         for f in list_files(state.folder)
@@ -190,10 +192,11 @@ def plan(options: BuildOptions) -> list[Stage]:
             ("Running the stored queries", _queries),
             ("Building the networks", _networks),
         ]
-    # The networks right after the load: their pictures are then drawn (in a
-    # process of their own) while the stages after them run.
+    # The ontology's page and the networks' pictures are made in the helper
+    # process while the stages after them run: those tasks are handed over first.
     steps: list[Stage] = [
         ("Loading and materialising the graph", _load),
+        ("Documenting the ontology", _ontology_docs),
         ("Building the networks", _networks),
     ]
     if options.validate:
@@ -201,7 +204,6 @@ def plan(options: BuildOptions) -> list[Stage]:
     steps += [
         ("Writing the dataset", _dataset),
         ("Running the stored queries", _queries),
-        ("Documenting the ontology", _ontology_docs),
         ("Writing the Linked Data site", _site),
         ("Writing the report", _report),
     ]
@@ -264,10 +266,10 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
                 # The RDF writers recurse once per level of nested blank nodes:
                 # each stage gets a stack deep enough for whatever the data holds.
                 run_deep(functools.partial(stage, state))
-            state.drawing.wait()
+            state.helper.wait()
             failed = False
         finally:
-            state.drawing.close(failed=failed)
+            state.helper.close(failed=failed)
         if progress:
             progress("Done", len(steps), len(steps))
         files = list_files(tmp)

@@ -1,0 +1,166 @@
+"""A second process for the build's slow, independent work, run while the build goes on.
+
+Drawing the network pictures (Matplotlib: the figures, their text, PNG and
+SVG) and documenting the ontology (pyLODE) take about as long as the rest of a
+build of the article.  The build hands them to a second Python process, which
+works while the main one validates and writes the dataset, the answers and
+the site; the build waits for a task where it needs its output (the site links
+to the ontology's page) and for all of them before it lists its files.  The
+outputs are the same bytes: the same functions make them from the same inputs
+(:data:`TASKS`).
+
+The helper is ``python -m osce_kg.commands.helper`` (the program around
+:func:`run_task`), started explicitly rather
+than through :mod:`multiprocessing`, whose "spawn" re-runs the caller's main
+script (a user's script that builds through the API need not guard itself) and
+whose "fork" copies a process that holds threads.  Each task is handed over as
+a pickle in a file of a private temporary folder, so the main process never
+waits for the helper to read; the helper says on its standard output which
+task it has finished.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import pickle
+import subprocess
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from ..atomic import OutputError
+from ..errors import DataError, InputError, OsceKgError, one_line
+
+TASKS = {
+    "draw": "osce_kg.network.draw:draw_networks",
+    "ontology-docs": "osce_kg.build.ontology_docs:write_ontology_docs",
+}
+"""What the helper may be asked to do: a name and the function that does it."""
+
+
+class Helper:
+    """One helper process that runs tasks in the order asked."""
+
+    def __init__(self) -> None:
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._jobs: tempfile.TemporaryDirectory[str] | None = None
+        self._count = 0
+        self._done = -1  # the last task the helper said it finished
+
+    def submit(self, task: str, *args: Any, **options: Any) -> int:
+        """Run ``TASKS[task](*args, **options)`` in the helper; its number (for :meth:`wait`)."""
+        if task not in TASKS:  # pragma: no cover - the build names its tasks
+            raise DataError(f"internal: no helper task {task!r}")
+        if self._proc is None:
+            self._jobs = tempfile.TemporaryDirectory(prefix="osce-kg-helper-")
+            with (Path(self._jobs.name) / "errors").open("wb") as errors:
+                # -P: the working directory is not put on the helper's sys.path, so
+                # a file of the user's there (json.py …) cannot stand in for a module.
+                self._proc = subprocess.Popen(
+                    [sys.executable, "-P", "-m", "osce_kg.commands.helper"],
+                    stdin=subprocess.PIPE,
+                    stdout=subprocess.PIPE,
+                    stderr=errors,
+                )
+        assert self._jobs is not None and self._proc.stdin is not None
+        number = self._count
+        job = Path(self._jobs.name) / f"{number}.pickle"
+        self._count += 1
+        job.write_bytes(pickle.dumps((task, args, options)))
+        try:
+            self._proc.stdin.write(str(job).encode() + b"\n")
+            self._proc.stdin.flush()
+        except OSError:  # the helper has ended: say why it did
+            self.wait()
+            raise DataError("the build's helper process ended early") from None
+        return number
+
+    def draw(self, graph: Any, paths: Sequence[Path], **options: Any) -> None:
+        """Draw ``graph`` to ``paths`` (:func:`osce_kg.network.draw.draw_networks`)."""
+        self.submit("draw", graph, [Path(p) for p in paths], **options)
+
+    def wait(self, task: int | None = None) -> None:
+        """Until task number ``task`` is done (default: every task asked for, and the
+        helper has ended); a DataError if the helper failed."""
+        proc = self._proc
+        if proc is None:
+            return
+        if task is not None:
+            assert proc.stdout is not None
+            while self._done < task:
+                line = proc.stdout.readline()
+                if not line:  # the helper ended before it: say why
+                    break
+                self._done = int(line)
+            else:
+                return
+        try:
+            if proc.stdin is not None:
+                with contextlib.suppress(OSError):  # a helper that ended early
+                    proc.stdin.close()  # no more tasks: the helper ends when it has run all
+            if proc.stdout is not None:
+                proc.stdout.read()
+            proc.wait()
+        finally:
+            if proc.returncode is None:  # interrupted while waiting: do not leave it
+                proc.kill()
+                proc.wait()
+            self._proc = None
+        assert self._jobs is not None
+        folder = Path(self._jobs.name)
+        err = (folder / "errors").read_text(encoding="utf-8", errors="replace")
+        failure = folder / FAILURE
+        reported = pickle.loads(failure.read_bytes()) if failure.is_file() else None
+        self._cleanup()
+        if reported is not None:  # a task's own error, raised here as it was there
+            kind, message = reported
+            raise _REPORTED.get(kind, DataError)(message)
+        if proc.returncode != 0:
+            lines = err.strip().splitlines()
+            why = one_line(lines[-1]) if lines else f"exit code {proc.returncode}"
+            raise DataError(f"the build's helper failed: {why}")
+
+    def close(self, *, failed: bool) -> None:
+        """Stop the helper: after a failure at once, else once it has run every task."""
+        if self._proc is not None:
+            if failed:
+                self._proc.kill()
+                self._proc.wait()
+                for pipe in (self._proc.stdin, self._proc.stdout):
+                    if pipe is not None:
+                        with contextlib.suppress(OSError):
+                            pipe.close()
+                self._proc = None
+            else:
+                self.wait()
+        self._cleanup()
+
+    def _cleanup(self) -> None:
+        if self._jobs is not None:
+            self._jobs.cleanup()
+            self._jobs = None
+
+
+FAILURE = "failed.pickle"
+"""Where, beside the tasks, the helper leaves the error that stopped it: a pickle
+of (class name, message)."""
+
+_REPORTED: dict[str, type[OsceKgError]] = {
+    cls.__name__: cls for cls in (InputError, OutputError, DataError, OsceKgError)
+}
+
+
+def run_task(job: Path) -> None:
+    """Run the task pickled in ``job`` (the helper process's work, one task)."""
+    task, args, options = pickle.loads(job.read_bytes())
+    module, name = TASKS[task].split(":")
+    getattr(importlib.import_module(module), name)(*args, **options)
+
+
+def report_failure(job: Path, exc: OsceKgError) -> None:
+    """Leave ``exc`` where :meth:`Helper.wait` raises it again (:data:`FAILURE`)."""
+    kind = type(exc).__name__ if type(exc).__name__ in _REPORTED else "DataError"
+    (job.parent / FAILURE).write_bytes(pickle.dumps((kind, str(exc))))
