@@ -39,7 +39,8 @@ from typing import TYPE_CHECKING, Any, cast
 from .atomic import mark_owner, remove_orphans
 from .errors import EndpointError, InputError, one_line
 from .layout import DataLayout, cache_root
-from .loading import TermConverter, quiet_rdflib_terms, rdflib_graph
+from .loading import TermConverter, quiet_rdflib_terms
+from .namespaces import PREFIXES
 from .recursion import deep_recursion
 from .resultset import Bindings, Row, SelectResult
 from .sparql_bind import bind, check_bindings, check_nesting
@@ -80,17 +81,31 @@ def normalise(term: Any) -> Any:
 
 
 class RdflibStore:
-    """An in-memory rdflib graph: the ontology, the graph and their inferred triples."""
+    """An in-memory rdflib graph or dataset: the reference the tests hold Oxigraph to."""
 
     def __init__(self, graph: rdflib.Graph) -> None:
         self.graph = graph
 
     @classmethod
     def default(cls, layout: DataLayout | None = None) -> RdflibStore:
-        """A copy of the triples the dataset store's queries read (:func:`dataset_store`)."""
-        from .assembly import graph_triples
+        """A copy of the dataset store (:func:`dataset_store`), named graphs and all: its
+        default graph (the union, which queries read) and the graphs ``GRAPH ?g`` sees."""
+        import pyoxigraph as ox
+        import rdflib
 
-        return cls(rdflib_graph(graph_triples(dataset_store(layout))))
+        dataset = rdflib.Dataset()
+        for prefix, iri in PREFIXES.items():
+            dataset.bind(prefix, iri)
+        graphs: dict[object, rdflib.Graph] = {ox.DefaultGraph(): dataset.default_graph}
+        conv = TermConverter(fresh_bnodes=False)
+        with quiet_rdflib_terms():
+            for q in dataset_store(layout):
+                graph = graphs.get(q.graph_name)
+                if graph is None:
+                    name = rdflib.URIRef(q.graph_name.value)
+                    graph = graphs[q.graph_name] = dataset.graph(name)
+                graph.add((conv(q.subject), conv(q.predicate), conv(q.object)))
+        return cls(dataset)
 
     def _query(self, query: str, bindings: Bindings) -> Any:
         from rdflib.plugins.sparql import prepareQuery
