@@ -253,3 +253,17 @@ def test_it_survives_200_concurrent_requests(served: Served) -> None:
         )
     assert answers.count(200) == 200, sorted(set(answers))
     assert get(served, PERSON, "text/turtle")[0] == 200
+
+
+def test_the_served_dataset_has_the_embedded_stores_named_graphs(served: Served) -> None:
+    """serve loads the dataset store whole: GRAPH ?g gives the embedded answers, and the
+    default graph the union the stored queries read."""
+    from osce_kg.endpoint import EndpointStore
+    from osce_kg.store import OxigraphStore
+
+    per_graph = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+    union = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    remote, local = EndpointStore(served.base + "/query"), OxigraphStore.open()
+    for query in (per_graph, union):
+        assert sorted(remote.select(query).rows) == sorted(local.select(query).rows)
+    assert len(remote.select(per_graph).rows) >= 5

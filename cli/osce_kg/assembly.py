@@ -62,7 +62,8 @@ def bnode_prefix(f: RdfFile, earlier: int = 0) -> str:
     named as ``earlier`` files of the same graph were (a workspace's file beside
     the shipped one), how many."""
     key = f"{f.graph}\n{f.path.name}" + (f"\n{earlier}" if earlier else "")
-    return f"b{hashlib.sha256(key.encode()).hexdigest()[:10]}n"
+    # 64 bits: among a million files, two share a prefix with a chance of 3 in 10^8.
+    return f"b{hashlib.sha256(key.encode()).hexdigest()[:16]}n"
 
 
 Triple = tuple[
@@ -111,8 +112,8 @@ class Target(Protocol):
     (:class:`StoreTarget`) or the build's rdflib graphs
     (:class:`osce_kg.build.dataset.BuiltDataset`)."""
 
-    def add_stated(self, quads: Iterable[ox.Quad]) -> None:
-        """Each quad into its named graph and into the union."""
+    def add_stated(self, quads: Sequence[ox.Quad]) -> None:
+        """One file's quads, each into its named graph and into the union."""
 
     def states(self, triple: Triple) -> bool:
         """Whether the union holds ``triple`` (called once everything is stated)."""
@@ -133,42 +134,50 @@ def assemble_into(target: Target, files: Sequence[RdfFile], *, closure: bool = T
     )
     derived: dict[Triple, None] = {}
     consequences, literal = rules.consequences, ox.Literal
-
-    def stated() -> Iterator[ox.Quad]:
-        names: Counter[tuple[str, str]] = Counter()
-        for f in files:
-            earlier = names[f.graph, f.path.name]
-            names[f.graph, f.path.name] += 1
-            for q in file_quads(f, bnode_prefix(f, earlier)):
-                yield q
-                for t in consequences(q.subject, q.predicate, q.object, type(q.object) is literal):  # type: ignore[arg-type]
-                    derived[t] = None
-
-    target.add_stated(stated())
+    names: Counter[tuple[str, str]] = Counter()
+    for f in files:
+        earlier = names[f.graph, f.path.name]
+        names[f.graph, f.path.name] += 1
+        quads = list(file_quads(f, bnode_prefix(f, earlier)))
+        for q in quads:
+            for t in consequences(q.subject, q.predicate, q.object, type(q.object) is literal):  # type: ignore[arg-type]
+                derived[t] = None
+        target.add_stated(quads)
     target.add_inferred([t for t in derived if not target.states(t)])
 
 
 class StoreTarget:
     """The dataset in an Oxigraph store: named graphs, the inferred graph, and their
-    union as the default graph."""
+    union as the default graph.
+
+    Quads go in by Oxigraph's bulk loader, :data:`BATCH` at a time: one call per
+    file would cost more than a small file holds (on disk each call writes new
+    files), and one call for everything holds it all in memory at once.
+    """
+
+    BATCH = 200_000
 
     def __init__(self, store: ox.Store) -> None:
         self.store = store
+        self._pending: list[ox.Quad] = []
 
-    def add_stated(self, quads: Iterable[ox.Quad]) -> None:
-        def both() -> Iterator[ox.Quad]:
-            for q in quads:
-                yield q
-                yield ox.Quad(q.subject, q.predicate, q.object, DEFAULT)
+    def _add(self, quads: Iterable[ox.Quad], *, last: bool = False) -> None:
+        self._pending += quads
+        if last or len(self._pending) >= self.BATCH:
+            self.store.bulk_extend(self._pending)
+            self._pending = []
 
-        self.store.bulk_extend(both())
+    def add_stated(self, quads: Sequence[ox.Quad]) -> None:
+        self._add(quads)
+        self._add(ox.Quad(q.subject, q.predicate, q.object, DEFAULT) for q in quads)
 
     def states(self, triple: Triple) -> bool:
+        if self._pending:
+            self._add((), last=True)
         return ox.Quad(*triple, DEFAULT) in self.store
 
     def add_inferred(self, triples: Sequence[Triple]) -> None:
-        graphs = (INFERRED, DEFAULT)
-        self.store.extend([ox.Quad(*t, g) for t in triples for g in graphs])
+        self._add((ox.Quad(*t, g) for t in triples for g in (INFERRED, DEFAULT)), last=True)
 
 
 def load_dataset(store: ox.Store, files: Sequence[RdfFile], *, closure: bool = True) -> None:

@@ -35,27 +35,37 @@ if TYPE_CHECKING:
     import pyoxigraph
 
 
-def dataset_ntriples(*, inferred: bool = True) -> tuple[bytes, int]:
-    """The dataset as N-Triples bytes, and its number of triples: the union the
-    dataset store's queries read (:func:`osce_kg.store.dataset_store`), with or
-    without the inferred triples."""
+def dataset_dump(*, inferred: bool = True, named: bool = False) -> tuple[bytes, int]:
+    """The dataset store (:func:`osce_kg.store.dataset_store`) as bytes, and the number
+    of triples its default graph holds: that default graph (the union the queries
+    read) as N-Triples or, ``named``, the whole store as N-Quads, named graphs and
+    all; with or without the inferred triples."""
     import pyoxigraph
 
-    from .assembly import graph_triples
     from .layout import DataLayout
     from .store import dataset_store
 
     store = dataset_store(DataLayout.default())
-    if inferred:
-        union = pyoxigraph.DefaultGraph()
-        data = store.dump(format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=union)
-    else:
+    union = pyoxigraph.DefaultGraph()
+    quads = store if named else store.quads_for_pattern(None, None, None, union)
+    if not inferred:
         # The inferred graph holds exactly what the union adds to the files' triples.
-        added = set(graph_triples(store, INFERRED_GRAPH))
-        kept = (pyoxigraph.Triple(*t) for t in graph_triples(store) if t not in added)
-        data = pyoxigraph.serialize(kept, format=pyoxigraph.RdfFormat.N_TRIPLES)
-    assert data is not None  # dump() and serialize() return the bytes when given no output
-    return data, data.count(b"\n")  # N-Triples: one triple a line
+        graph = pyoxigraph.NamedNode(INFERRED_GRAPH)
+        added = {
+            (q.subject, q.predicate, q.object)
+            for q in store.quads_for_pattern(None, None, None, graph)
+        }
+        quads = (
+            q
+            for q in quads
+            if q.graph_name != graph
+            and not (q.graph_name == union and (q.subject, q.predicate, q.object) in added)
+        )
+    kept = list(quads)
+    fmt = pyoxigraph.RdfFormat.N_QUADS if named else pyoxigraph.RdfFormat.N_TRIPLES
+    data = pyoxigraph.serialize(kept if named else [q.triple for q in kept], format=fmt)
+    assert data is not None  # serialize() returns the bytes when given no output
+    return data, sum(1 for q in kept if q.graph_name == union)
 
 
 def named_graph_dumps(store: pyoxigraph.Store, *, inferred: bool = True) -> dict[str, bytes]:
@@ -162,7 +172,7 @@ def load_endpoint(
         # Without the inferred triples, an earlier load's inferred graph is emptied.
         dumps.setdefault(ns.INFERRED_GRAPH, b"")
     else:
-        data, count = dataset_ntriples(inferred=inferred)
+        data, count = dataset_dump(inferred=inferred)
         whole = [(graph, data, count)]
         dumps = named_graph_dumps(assemble(layout.ontology_files(), closure=False))
     parts = whole + [(iri, data, data.count(b"\n")) for iri, data in dumps.items()]
@@ -280,8 +290,9 @@ def _run(
     limits: Limits,
 ) -> int:
     gateway.site = write_pages(tmp / "site")
-    data, count = dataset_ntriples(inferred=inferred)
-    dump = tmp / "dataset.nt"
+    # Named graphs and all, so that GRAPH ?g gives the embedded store's answers.
+    data, count = dataset_dump(inferred=inferred, named=True)
+    dump = tmp / "dataset.nq"
     dump.write_bytes(data)
     location = tmp / "db"
     loaded = subprocess.run(
