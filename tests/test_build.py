@@ -717,7 +717,7 @@ def test_pictures_drawn_in_the_worker_are_the_same_bytes(tmp_path: Path) -> None
     assert "\n" not in str(failed.value)
     crashed = Helper()
     crashed.draw(None, [tmp_path / "none.png"], title="t")
-    with pytest.raises(DataError, match="^the build's helper failed: .*Error") as failed:
+    with pytest.raises(DataError, match=r"^the build's helper failed: .*Error") as failed:
         crashed.wait()  # anything else: the trace's last line
     assert "\n" not in str(failed.value)
 

@@ -65,7 +65,7 @@ def test_oxigraph_closure_gives_the_same_triples() -> None:
     store.load(DATA, format=ox.RdfFormat.TURTLE)
     rules = ox_rules(ox.parse(ONTOLOGY, format=ox.RdfFormat.TURTLE))
     default = ox.DefaultGraph()
-    quads = ox_closure(store, rules, default, default)
+    quads = ox_closure(rules, list(store), default)
 
     def n3(term: object) -> str:
         if isinstance(term, ox.BlankNode):
@@ -90,7 +90,7 @@ def test_the_sparql_update_gives_what_the_python_closure_gives() -> None:
     by_update.extend(by_python)  # the same blank nodes in both (a parser renames them)
     stated = set(by_python)
     default = ox.DefaultGraph()
-    by_python.extend(ox_closure(by_python, rules, default, default))
+    by_python.extend(ox_closure(rules, list(by_python), default))
     by_update.update(sparql_closure(rules))
     assert len(by_update) > len(stated)
     assert {str(q) for q in by_update} == {str(q) for q in by_python}

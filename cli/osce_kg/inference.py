@@ -9,8 +9,8 @@ Person) instead of letting validation report them.
 
 The rules exist once, in :class:`Rules`, over the terms of either RDF library:
 the dataset's assembly (:func:`osce_kg.assembly.assemble_into`) applies them
-to each triple as it is read; :func:`ox_closure` to one graph of an Oxigraph
-store (validation, per unit); :func:`sparql_closure` writes them as one SPARQL
+to each triple as it is read; :func:`ox_closure` to a unit's Oxigraph quads
+(validation, each unit in a graph of its own); :func:`sparql_closure` writes them as one SPARQL
 update, which the build publishes for other engines (``closure.ru``);
 :func:`infer` applies them to rdflib graphs, the reference the tests hold the
 others to.
@@ -195,26 +195,20 @@ def ox_rules(triples: Iterable[pyoxigraph.Triple | pyoxigraph.Quad]) -> Rules[py
 
 
 def ox_closure(
-    store: pyoxigraph.Store,
     rules: Rules[pyoxigraph.NamedNode],
-    source: pyoxigraph.NamedNode | pyoxigraph.DefaultGraph,
+    quads: Iterable[pyoxigraph.Quad | pyoxigraph.Triple],
     target: pyoxigraph.NamedNode | pyoxigraph.DefaultGraph,
 ) -> list[pyoxigraph.Quad]:
-    """The closure of the triples of graph ``source`` of ``store``, as quads in
-    ``target``.  Only the triples a rule applies to are read (one index scan per
-    class with superclasses and per predicate with consequences)."""
+    """What ``rules`` derive from ``quads`` (Oxigraph's), as quads in ``target``: one
+    pass, since each derived triple follows from one stated triple."""
     import pyoxigraph as ox
 
-    out: list[ox.Quad] = []
-    for cls, supers in rules.supers.items():
-        for q in store.quads_for_pattern(None, rules.type, cls, source):
-            out += [ox.Quad(q.subject, rules.type, c, target) for c in supers]
-    for p in rules.derive:
-        for q in store.quads_for_pattern(None, p, None, source):
-            literal = isinstance(q.object, ox.Literal)
-            for s, r, o in rules.consequences(q.subject, p, q.object, literal):  # type: ignore[arg-type]
-                out.append(ox.Quad(s, r, o, target))
-    return out
+    literal, quad, consequences = ox.Literal, ox.Quad, rules.consequences
+    return [
+        quad(s, p, o, target)
+        for q in quads
+        for s, p, o in consequences(q.subject, q.predicate, q.object, type(q.object) is literal)  # type: ignore[arg-type]
+    ]
 
 
 def sparql_closure(rules: Rules[pyoxigraph.NamedNode]) -> str:

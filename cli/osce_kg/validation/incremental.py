@@ -257,14 +257,15 @@ class _Run:
                 dirty[u.name] = "dirty"
             self.cache.save_manifest(self.manifest(dirty) | {"rules": manifest.get("rules")})
         delta: set[tuple[Any, Any, Any]] = set()
-        closure = Closure(self.store)
+        closure = Closure.of_store(self.store)
         for graph in [old[name].get("graph", "") for name in removed] + [u.graph for u in changed]:
             delta ^= _graph_triples(self.store, graph)
             self.store.remove_graph(ox.NamedNode(graph))
             self.store.remove_graph(ox.NamedNode(inferred_graph(graph)))
         for u in changed:
-            self.store.extend(list(unit_quads(u)))
-            self.store.extend(closure.infer(self.store, u.graph))
+            quads = list(unit_quads(u))
+            self.store.extend(quads)
+            self.store.extend(closure.of(quads, u.graph))
             delta ^= _graph_triples(self.store, u.graph)
         self.stats.reloaded = [u.name for u in changed] + removed
         self.timer.lap("load")

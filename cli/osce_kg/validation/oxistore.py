@@ -4,10 +4,11 @@ Every unit of the data (the ontology, ``graph/shared``, ``graph/reference``
 and each source) is one named graph, loaded straight from its files by
 Oxigraph's parsers (no rdflib terms on the way).  The ontology's closure
 (``rdfs:subClassOf`` on types, ``rdfs:subPropertyOf``, ``owl:inverseOf``: the
-same rules as the dataset store's, :class:`osce_kg.inference.Rules`) is computed per unit into a
-graph of its own, ``…/graph/inferred/<unit>``: each derived triple follows
-from one stated triple, so the closure of the union is the union of the
-closures and a changed source only needs its own closure recomputed.
+dataset store's rules, :class:`osce_kg.inference.Rules`) is computed from
+each unit's quads as they are read, into a graph of its own,
+``…/graph/inferred/<unit>``: each derived triple follows from one stated
+triple, so the closure of the union is the union of the closures and a
+changed source only needs its own closure recomputed.
 
 Queries read the union of all graphs (``use_default_graph_as_union``), so a
 triple stated in two graphs is seen twice: every compiled query is
@@ -86,27 +87,26 @@ def parse_quads(file: RdfFile, prefix: str) -> Iterator[ox.Quad]:
 
 
 class Closure:
-    """The closure rules of the ontology held in ``ontology_graph`` of the store
+    """The closure rules of the ontology whose quads are ``axioms``
     (:class:`osce_kg.inference.Rules`), extended so that the raw copy of a typed
     literal follows its triple to every super-property."""
 
-    def __init__(self, store: ox.Store, ontology_graph: str = ns.ONTOLOGY_GRAPH) -> None:
-        g = ox.NamedNode(ontology_graph)
-        self.rules = ox_rules(
-            q
-            for axiom in (SUBCLASS, SUBPROPERTY, INVERSE)
-            for q in store.quads_for_pattern(None, axiom, None, g)
-        )
+    def __init__(self, axioms: Iterable[ox.Quad]) -> None:
+        wanted = {SUBCLASS, SUBPROPERTY, INVERSE}
+        self.rules = ox_rules(q for q in axioms if q.predicate in wanted)
         for p, (_, literal_ok) in list(self.rules.derive.items()):
             if literal_ok:
                 raw = [ox.NamedNode(RAW_PREDICATE + q.value) for q in literal_ok]
                 self.rules.derive[ox.NamedNode(RAW_PREDICATE + p.value)] = ([], raw)
 
-    def infer(self, store: ox.Store, graph: str) -> list[ox.Quad]:
-        """The closure of ``graph``'s triples, as quads of its inferred graph."""
-        return ox_closure(
-            store, self.rules, ox.NamedNode(graph), ox.NamedNode(inferred_graph(graph))
-        )
+    @classmethod
+    def of_store(cls, store: ox.Store, ontology_graph: str = ns.ONTOLOGY_GRAPH) -> Closure:
+        """The rules of the ontology held in ``ontology_graph`` of ``store``."""
+        return cls(store.quads_for_pattern(None, None, None, ox.NamedNode(ontology_graph)))
+
+    def of(self, quads: Iterable[ox.Quad], graph: str) -> list[ox.Quad]:
+        """The closure of ``quads`` (those of ``graph``), as quads of its inferred graph."""
+        return ox_closure(self.rules, quads, ox.NamedNode(inferred_graph(graph)))
 
 
 # -- ill-typed literals ---------------------------------------------------------------

@@ -105,17 +105,22 @@ def unit_quads(unit: Unit) -> Iterator[ox.Quad]:
 
 
 def load_units(store: ox.Store, units: Sequence[Unit], *, bulk: bool = False) -> None:
-    """Every unit (the ontology first) into its graph, and the closure of each into its
-    inferred graph.  ``bulk`` (an on-disk store) makes two bulk loads in all: each
-    bulk load into RocksDB has a high fixed cost."""
+    """Every unit into its graph, and the closure of each into its inferred graph
+    (the rules of the ontology, which is ``units[0]``).  ``bulk`` (an on-disk store)
+    makes two bulk loads in all: each bulk load into RocksDB has a high fixed cost."""
+    ontology = list(unit_quads(units[0]))
+    closure = Closure(ontology)
+    stated, inferred = [ontology], closure.of(ontology, units[0].graph)
+    for unit in units[1:]:
+        quads = list(unit_quads(unit))
+        inferred += closure.of(quads, unit.graph)
+        if bulk:
+            stated.append(quads)
+        else:
+            store.extend(quads)
     if bulk:
-        store.bulk_extend(q for u in units for q in unit_quads(u))
-    else:
-        for unit in units:
-            store.extend(list(unit_quads(unit)))
-    closure = Closure(store)
-    inferred = [q for u in units for q in closure.infer(store, u.graph)]
-    if bulk:
+        store.bulk_extend(q for quads in stated for q in quads)
         store.bulk_extend(inferred)
     else:
+        store.extend(ontology)
         store.extend(inferred)
