@@ -110,17 +110,19 @@ def load_units(store: ox.Store, units: Sequence[Unit], *, bulk: bool = False) ->
     makes two bulk loads in all: each bulk load into RocksDB has a high fixed cost."""
     ontology = list(unit_quads(units[0]))
     closure = Closure(ontology)
-    stated, inferred = [ontology], closure.of(ontology, units[0].graph)
-    for unit in units[1:]:
-        quads = list(unit_quads(unit))
-        inferred += closure.of(quads, unit.graph)
-        if bulk:
-            stated.append(quads)
-        else:
-            store.extend(quads)
+    inferred = closure.of(ontology, units[0].graph)
+
+    def each_unit() -> Iterator[list[ox.Quad]]:
+        yield ontology
+        for unit in units[1:]:
+            quads = list(unit_quads(unit))
+            inferred.extend(closure.of(quads, unit.graph))
+            yield quads
+
     if bulk:
-        store.bulk_extend(q for quads in stated for q in quads)
+        store.bulk_extend(q for quads in each_unit() for q in quads)
         store.bulk_extend(inferred)
     else:
-        store.extend(ontology)
+        for quads in each_unit():
+            store.extend(quads)
         store.extend(inferred)
