@@ -73,34 +73,41 @@ Triple = tuple[
 ]
 
 
-def file_quads(f: RdfFile, prefix: str | None = None) -> Iterator[ox.Quad]:
-    """The triples of one file as quads of the file's named graph, blank nodes
-    labelled ``prefix`` (default ``bnode_prefix(f)``) + 1, 2 … in order of first
-    appearance.  (Quads of
-    a TriG or N-Quads file go to the file's graph too.)  ParseError naming the
-    file on bad syntax and on RDF-star."""
-    graph = ox.NamedNode(f.graph)
+def file_quads(
+    f: RdfFile, prefix: str | None = None, *, graph: str | None = None
+) -> Iterator[ox.Quad]:
+    """The triples of one file as quads of the default graph (or of ``graph``), blank
+    nodes labelled ``prefix`` (default ``bnode_prefix(f)``) + 1, 2 … in order of
+    first appearance.  (The quads of a TriG or N-Quads file are taken as triples
+    too.)  ParseError naming the file on bad syntax and on RDF-star."""
+    target = DEFAULT if graph is None else ox.NamedNode(graph)
     prefix = prefix or bnode_prefix(f)
     labels: dict[ox.BlankNode, ox.BlankNode] = {}
-    named, literal, blank = ox.NamedNode, ox.Literal, ox.BlankNode
+    named, blank, quad = ox.NamedNode, ox.BlankNode, ox.Quad
+    plain = {ox.NamedNode, ox.Literal}
+    as_parsed = graph is None  # the parser's quads are already in the default graph
 
-    def label(node: ox.BlankNode) -> ox.BlankNode:
+    def label(node: object) -> ox.BlankNode:
+        if type(node) is not blank:
+            raise _rdf_star(f)
         new = labels.get(node)
         if new is None:
             new = labels[node] = blank(f"{prefix}{len(labels) + 1}")
         return new
 
-    for t in ox_triples(f.path):
-        s, p, o = t.subject, t.predicate, t.object
-        if type(s) is not named:
-            if type(s) is not blank:
-                raise _rdf_star(f)
-            s = label(s)
-        if type(o) is not named and type(o) is not literal:
-            if type(o) is not blank:
-                raise _rdf_star(f)
-            o = label(o)
-        yield ox.Quad(s, p, o, graph)
+    for q in ox_triples(f.path):
+        s, o = q.subject, q.object
+        if type(s) is named and type(o) in plain:
+            if as_parsed and type(q) is quad and type(q.graph_name) is ox.DefaultGraph:
+                yield q
+            else:
+                yield quad(s, q.predicate, o, target)
+        else:
+            if type(s) is not named:
+                s = label(s)
+            if type(o) not in plain:
+                o = label(o)
+            yield quad(s, q.predicate, o, target)
 
 
 def _rdf_star(f: RdfFile) -> ParseError:
@@ -112,8 +119,9 @@ class Target(Protocol):
     (:class:`StoreTarget`) or the build's rdflib graphs
     (:class:`osce_kg.build.dataset.BuiltDataset`)."""
 
-    def add_stated(self, quads: Sequence[ox.Quad]) -> None:
-        """One file's quads, each into its named graph and into the union."""
+    def add_stated(self, quads: Sequence[ox.Quad], graph: str) -> None:
+        """One file's triples (as quads of the default graph), each into the named
+        graph ``graph`` and into the union."""
 
     def states(self, triple: Triple) -> bool:
         """Whether the union holds ``triple`` (called once everything is stated)."""
@@ -142,7 +150,7 @@ def assemble_into(target: Target, files: Sequence[RdfFile], *, closure: bool = T
         for q in quads:
             for t in consequences(q.subject, q.predicate, q.object, type(q.object) is literal):  # type: ignore[arg-type]
                 derived[t] = None
-        target.add_stated(quads)
+        target.add_stated(quads, f.graph)
     target.add_inferred([t for t in derived if not target.states(t)])
 
 
@@ -162,14 +170,15 @@ class StoreTarget:
         self._pending: list[ox.Quad] = []
 
     def _add(self, quads: Iterable[ox.Quad], *, last: bool = False) -> None:
-        self._pending += quads
+        self._pending.extend(quads)
         if last or len(self._pending) >= self.BATCH:
             self.store.bulk_extend(self._pending)
             self._pending = []
 
-    def add_stated(self, quads: Sequence[ox.Quad]) -> None:
+    def add_stated(self, quads: Sequence[ox.Quad], graph: str) -> None:
+        named = ox.NamedNode(graph)
         self._add(quads)
-        self._add(ox.Quad(q.subject, q.predicate, q.object, DEFAULT) for q in quads)
+        self._add([ox.Quad(q.subject, q.predicate, q.object, named) for q in quads])
 
     def states(self, triple: Triple) -> bool:
         if self._pending:

@@ -204,11 +204,14 @@ def ox_closure(
     import pyoxigraph as ox
 
     literal, quad, consequences = ox.Literal, ox.Quad, rules.consequences
-    return [
-        quad(s, p, o, target)
-        for q in quads
-        for s, p, o in consequences(q.subject, q.predicate, q.object, type(q.object) is literal)  # type: ignore[arg-type]
-    ]
+    rdf_type, supers, derive = rules.type, rules.supers, rules.derive
+    out: list[pyoxigraph.Quad] = []
+    for q in quads:
+        p, o = q.predicate, q.object
+        # Most triples imply nothing: only these two look-ups are made for them.
+        if (o in supers) if p == rdf_type else (p in derive):
+            out += [quad(*t, target) for t in consequences(q.subject, p, o, type(o) is literal)]  # type: ignore[arg-type]
+    return out
 
 
 def sparql_closure(rules: Rules[pyoxigraph.NamedNode]) -> str:

@@ -61,15 +61,18 @@ class BuiltDataset:
 
     # The assembly's target (osce_kg.assembly.Target):
 
-    def add_stated(self, quads: Iterable[pyoxigraph.Quad]) -> None:
+    def add_stated(self, quads: Sequence[pyoxigraph.Quad], graph: str) -> None:
+        if not quads:  # an empty file makes no graph, as in the store
+            return
         conv = self._convert
+        named = self.graphs.get(graph)
+        if named is None:
+            named = self.graphs[graph] = _new_graph(graph)
+        add, union = named.add, self.union.add
         for q in quads:
             triple = (conv(q.subject), conv(q.predicate), conv(q.object))
-            graph = self.graphs.get(q.graph_name.value)  # type: ignore[union-attr]
-            if graph is None:
-                graph = self.graphs[q.graph_name.value] = _new_graph(q.graph_name.value)  # type: ignore[union-attr]
-            graph.add(triple)
-            self.union.add(triple)
+            add(triple)
+            union(triple)
 
     def states(self, triple: Triple) -> bool:
         conv = self._convert

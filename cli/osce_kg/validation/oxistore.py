@@ -70,7 +70,7 @@ def parse_quads(file: RdfFile, prefix: str) -> Iterator[ox.Quad]:
     literal as written."""
     raw_predicates: dict[ox.NamedNode, ox.NamedNode] = {}
     raw_datatypes: dict[str, ox.NamedNode] = {}
-    for t in file_quads(file, prefix):
+    for t in file_quads(file, prefix, graph=file.graph):
         yield t
         o = t.object
         if isinstance(o, ox.Literal) and not o.language:
