@@ -741,3 +741,25 @@ def test_a_construct_answer_is_the_same_turtle_in_every_process() -> None:
         answers.add(done.stdout)
     (answer,) = answers
     assert "@prefix okg: <https://w3id.org/osce-kg/ontology#>" in answer and "ns1:" not in answer
+
+
+def test_what_a_helper_task_prints_is_not_taken_for_a_task_number(tmp_path: Path) -> None:
+    """The helper's protocol (the number of each finished task, on its standard output)
+    is apart from what a task prints: pyLODE prints, and a printed "7" must not
+    read as task 7."""
+    import pickle
+
+    for number in (0, 1):
+        job = tmp_path / f"{number}.pickle"
+        job.write_bytes(pickle.dumps(("print", ("7",), {})))
+    code = (
+        "import osce_kg.build.helper as h; h.TASKS['print'] = 'builtins:print'; "
+        "from osce_kg.commands.helper import serve; serve()"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        input="".join(f"{tmp_path / f'{n}.pickle'}\n" for n in (0, 1)),
+        capture_output=True, text=True, env=clean_env(), timeout=120, check=True,
+    )  # fmt: skip
+    assert done.stdout == "0\n1\n"
+    assert done.stderr == "7\n7\n"

@@ -174,9 +174,9 @@ def _substitute(node: Any, values: Mapping[Variable, Identifier]) -> None:
             _substitute(child, values)
 
 
-STORE_FORM = "g2"
+STORE_FORM = "g3"
 """The form of the store's contents, in its folder's name: a store of an earlier form
-(one default graph, no named graphs) is never opened for this one."""
+(one default graph; blank-node labels of 40 bits) is never opened for this one."""
 
 
 def dataset_store(layout: DataLayout | None = None) -> pyoxigraph.Store:

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from ..atomic import OutputError
-from ..errors import DataError, InputError, OsceKgError, one_line
+from ..errors import DataError, EndpointError, InputError, OsceKgError, ValidationFailed, one_line
 
 TASKS = {
     "draw": "osce_kg.network.draw:draw_networks",
@@ -92,7 +92,7 @@ class Helper:
             assert proc.stdout is not None
             while self._done < task:
                 line = proc.stdout.readline()
-                if not line:  # the helper ended before it: say why
+                if not line:  # the helper ended before it: say why, below
                     break
                 self._done = int(line)
             else:
@@ -102,7 +102,9 @@ class Helper:
                 with contextlib.suppress(OSError):  # a helper that ended early
                     proc.stdin.close()  # no more tasks: the helper ends when it has run all
             if proc.stdout is not None:
-                proc.stdout.read()
+                for line in proc.stdout:
+                    self._done = int(line)
+                proc.stdout.close()
             proc.wait()
         finally:
             if proc.returncode is None:  # interrupted while waiting: do not leave it
@@ -122,6 +124,8 @@ class Helper:
             lines = err.strip().splitlines()
             why = one_line(lines[-1]) if lines else f"exit code {proc.returncode}"
             raise DataError(f"the build's helper failed: {why}")
+        if task is not None and self._done < task:
+            raise DataError(f"the build's helper ended before its task {task} was done")
 
     def close(self, *, failed: bool) -> None:
         """Stop the helper: after a failure at once, else once it has run every task."""
@@ -149,7 +153,8 @@ FAILURE = "failed.pickle"
 of (class name, message)."""
 
 _REPORTED: dict[str, type[OsceKgError]] = {
-    cls.__name__: cls for cls in (InputError, OutputError, DataError, OsceKgError)
+    cls.__name__: cls
+    for cls in (OutputError, InputError, DataError, ValidationFailed, EndpointError, OsceKgError)
 }
 
 
@@ -162,5 +167,7 @@ def run_task(job: Path) -> None:
 
 def report_failure(job: Path, exc: OsceKgError) -> None:
     """Leave ``exc`` where :meth:`Helper.wait` raises it again (:data:`FAILURE`)."""
-    kind = type(exc).__name__ if type(exc).__name__ in _REPORTED else "DataError"
+    # The nearest class that takes a message alone (ParseError's fields do not
+    # travel; it is an InputError, with the same exit code).
+    kind = next(c.__name__ for c in type(exc).__mro__ if c.__name__ in _REPORTED)
     (job.parent / FAILURE).write_bytes(pickle.dumps((kind, str(exc))))

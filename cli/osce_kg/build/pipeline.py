@@ -6,10 +6,12 @@ has succeeded does that folder replace the output folder, so a failed or
 killed build leaves the previous output as it was.
 
 Stages, in order (:func:`plan`): assemble the data with the
-standard-vocabulary triples it implies (:mod:`osce_kg.assembly`); build and
-draw every network; validate (a violation fails the build); write the dataset;
-run every stored query; document the ontology; write the Linked Data site
-(:mod:`.site`); write the report ``index.html``.  Every output
+standard-vocabulary triples it implies (:mod:`osce_kg.assembly`); hand the
+ontology's documentation to the helper process (:mod:`.helper`); build every
+network, the helper drawing their pictures; validate (a violation fails the
+build); write the dataset; run every stored query; write the Linked Data site
+(:mod:`.site`) once the ontology's page is there; write the report
+``index.html`` once the pictures are.  Every output
 is deterministic except the report's build-time line (``SOURCE_DATE_EPOCH``
 fixes that too).
 

@@ -228,7 +228,10 @@ def concurrently(run: Callable[[T], list[Result]], items: Iterable[T]) -> list[R
     a run share the cores; converting their answers is the only serial part.
     """
     todo = list(items)
-    workers = min(len(todo), os.cpu_count() or 1)
+    workers = min(
+        len(todo),
+        len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1,
+    )
     if workers <= 1:
         return [r for item in todo for r in run(item)]
     with ThreadPoolExecutor(workers, thread_name_prefix="osce-kg-query") as pool:
