@@ -567,3 +567,15 @@ def test_the_query_memo_folder_is_kept_small(
         q.write_text(f"SELECT ?s WHERE {{ ?s ?p {i} }}\n", encoding="utf-8")
         catalogue.load_query(q)
     assert 1 <= len(list((tmp_path / "cache" / "queries").glob("*.json"))) <= 5
+
+
+def test_threads_started_inside_deep_work_get_the_usual_stack() -> None:
+    """run_deep gives its own thread a 512 MB stack; the threads its work starts (a
+    validation's query threads) get the usual one, not 512 MB of address space each."""
+    import threading
+
+    from osce_kg.recursion import run_deep
+
+    before = threading.stack_size()
+    assert run_deep(threading.stack_size) == before
+    assert threading.stack_size() == before

@@ -44,21 +44,27 @@ def run_deep(work: Callable[[], T]) -> T:
     result: list[T] = []
     failure: list[BaseException] = []
 
+    started = threading.Event()
+
     def target() -> None:
+        started.wait()  # until the stack size is back to what it was
         try:
             result.append(work())
         except BaseException as exc:  # handed to the caller's thread
             failure.append(exc)
 
     with _lock:  # the stack size and the recursion limit are process-wide settings
-        previous_stack = threading.stack_size(_STACK_BYTES)
-        try:
-            worker = threading.Thread(target=target, name="osce-kg-deep", daemon=True)
-            with deep_recursion(_DEEP_LIMIT):
+        worker = threading.Thread(target=target, name="osce-kg-deep", daemon=True)
+        with deep_recursion(_DEEP_LIMIT):
+            # The size counts when a thread starts: threads that ``work`` starts
+            # (a validation's query threads) get the usual stack, not 512 MB each.
+            previous_stack = threading.stack_size(_STACK_BYTES)
+            try:
                 worker.start()
-                worker.join()
-        finally:
-            threading.stack_size(previous_stack)
+            finally:
+                threading.stack_size(previous_stack)
+                started.set()
+            worker.join()
     if failure:
         raise failure[0]
     return result[0]
