@@ -32,7 +32,7 @@ import pyoxigraph as ox
 
 from . import namespaces as ns
 from .errors import ParseError
-from .inference import ox_rules
+from .inference import ox_derived, ox_rules
 from .loading import ox_triples
 
 if TYPE_CHECKING:
@@ -71,6 +71,15 @@ Triple = tuple[
     ox.NamedNode,
     ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple,
 ]
+
+
+def labelled(files: Iterable[RdfFile]) -> Iterator[tuple[RdfFile, str]]:
+    """Each file with the prefix of its blank nodes' labels (:func:`bnode_prefix`,
+    counting the earlier files of the same graph and name)."""
+    names: Counter[tuple[str, str]] = Counter()
+    for f in files:
+        yield f, bnode_prefix(f, names[f.graph, f.path.name])
+        names[f.graph, f.path.name] += 1
 
 
 def file_quads(
@@ -141,15 +150,9 @@ def assemble_into(target: Target, files: Sequence[RdfFile], *, closure: bool = T
         t for f in files if closure and f.graph == ns.ONTOLOGY_GRAPH for t in ox_triples(f.path)
     )
     derived: dict[Triple, None] = {}
-    consequences, literal = rules.consequences, ox.Literal
-    names: Counter[tuple[str, str]] = Counter()
-    for f in files:
-        earlier = names[f.graph, f.path.name]
-        names[f.graph, f.path.name] += 1
-        quads = list(file_quads(f, bnode_prefix(f, earlier)))
-        for q in quads:
-            for t in consequences(q.subject, q.predicate, q.object, type(q.object) is literal):  # type: ignore[arg-type]
-                derived[t] = None
+    for f, prefix in labelled(files):
+        quads = list(file_quads(f, prefix))
+        derived.update(dict.fromkeys(ox_derived(rules, quads)))
         target.add_stated(quads, f.graph)
     target.add_inferred([t for t in derived if not target.states(t)])
 
@@ -222,5 +225,11 @@ def graph_triples(store: ox.Store, graph: str | None = None) -> Iterator[Triple]
 
 
 def triple_count(store: ox.Store, graph: str | None = None) -> int:
-    """How many triples one graph of ``store`` holds (default: the union)."""
-    return sum(1 for _ in graph_triples(store, graph))
+    """How many triples one graph of ``store`` holds (default: the union), counted by
+    Oxigraph."""
+    target = DEFAULT if graph is None else ox.NamedNode(graph)
+    solutions = store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", default_graph=target)
+    assert isinstance(solutions, ox.QuerySolutions)  # a SELECT query
+    count = next(iter(solutions))[0]
+    assert isinstance(count, ox.Literal)
+    return int(count.value)

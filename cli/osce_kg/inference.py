@@ -194,24 +194,32 @@ def ox_rules(triples: Iterable[pyoxigraph.Triple | pyoxigraph.Quad]) -> Rules[py
     return Rules(ox.NamedNode(RDF_TYPE), subclass, subproperty, inverse)
 
 
+def ox_derived(
+    rules: Rules[pyoxigraph.NamedNode],
+    quads: Iterable[pyoxigraph.Quad | pyoxigraph.Triple],
+) -> Iterator[tuple[Any, Any, Any]]:
+    """What ``rules`` derive from ``quads`` (Oxigraph's), triple by triple: one pass,
+    since each derived triple follows from one stated triple."""
+    import pyoxigraph as ox
+
+    literal, consequences = ox.Literal, rules.consequences
+    rdf_type, supers, derive = rules.type, rules.supers, rules.derive
+    for q in quads:
+        p, o = q.predicate, q.object
+        # Most triples imply nothing: only these two look-ups are made for them.
+        if (o in supers) if p == rdf_type else (p in derive):
+            yield from consequences(q.subject, p, o, type(o) is literal)  # type: ignore[arg-type]
+
+
 def ox_closure(
     rules: Rules[pyoxigraph.NamedNode],
     quads: Iterable[pyoxigraph.Quad | pyoxigraph.Triple],
     target: pyoxigraph.NamedNode | pyoxigraph.DefaultGraph,
 ) -> list[pyoxigraph.Quad]:
-    """What ``rules`` derive from ``quads`` (Oxigraph's), as quads in ``target``: one
-    pass, since each derived triple follows from one stated triple."""
+    """What ``rules`` derive from ``quads`` (:func:`ox_derived`), as quads in ``target``."""
     import pyoxigraph as ox
 
-    literal, quad, consequences = ox.Literal, ox.Quad, rules.consequences
-    rdf_type, supers, derive = rules.type, rules.supers, rules.derive
-    out: list[pyoxigraph.Quad] = []
-    for q in quads:
-        p, o = q.predicate, q.object
-        # Most triples imply nothing: only these two look-ups are made for them.
-        if (o in supers) if p == rdf_type else (p in derive):
-            out += [quad(*t, target) for t in consequences(q.subject, p, o, type(o) is literal)]  # type: ignore[arg-type]
-    return out
+    return [ox.Quad(*t, target) for t in ox_derived(rules, quads)]
 
 
 def sparql_closure(rules: Rules[pyoxigraph.NamedNode]) -> str:

@@ -283,19 +283,6 @@ def load_graph(files: Iterable[RdfFile]) -> rdflib.Graph:
     return g
 
 
-def bulk_load_files(store: pyoxigraph.Store, files: Iterable[RdfFile]) -> None:
-    """The files straight into ``store``'s default graph, by Oxigraph's strict
-    parsers and bulk loader (no rdflib); ParseError names file, line, column."""
-    for f in files:
-        check_readable(f.path)
-        with parsing(f.path):
-            store.bulk_load(
-                path=str(f.path),
-                format=OX_FORMATS[guess_format(f.path)],
-                base_iri=base_iri(f.path),
-            )
-
-
 CLOSURE_HEADER = """\
 # The osce-kg closure: what the ontology's rdfs:subClassOf, rdfs:subPropertyOf
 # and owl:inverseOf axioms imply, as one SPARQL 1.1 Update over the default

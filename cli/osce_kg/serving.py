@@ -35,23 +35,22 @@ if TYPE_CHECKING:
     import pyoxigraph
 
 
-def dataset_dump(*, inferred: bool = True, named: bool = False) -> tuple[bytes, int]:
+def dataset_dump(
+    store: pyoxigraph.Store, *, inferred: bool = True, named: bool = False
+) -> tuple[bytes, int]:
     """The dataset store (:func:`osce_kg.store.dataset_store`) as bytes, and the number
     of triples its default graph holds: that default graph (the union the queries
     read) as N-Triples or, ``named``, the whole store as N-Quads, named graphs and
     all; with or without the inferred triples."""
     import pyoxigraph
 
-    from .layout import DataLayout
-    from .store import dataset_store
+    from .assembly import triple_count
 
-    store = dataset_store(DataLayout.default())
     union = pyoxigraph.DefaultGraph()
     fmt = pyoxigraph.RdfFormat.N_QUADS if named else pyoxigraph.RdfFormat.N_TRIPLES
     if inferred:  # the store as it is: dumped by Oxigraph, counted by a query
         data = store.dump(format=fmt, from_graph=None if named else union)
-        solutions = store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
-        count = int(next(iter(solutions))[0].value)  # type: ignore[arg-type]
+        count = triple_count(store)
     else:
         # The inferred graph holds exactly what the union adds to the files' triples.
         graph = pyoxigraph.NamedNode(INFERRED_GRAPH)
@@ -77,7 +76,6 @@ def named_graph_dumps(store: pyoxigraph.Store, *, inferred: bool = True) -> dict
     blank node is in two graphs (the inferred one included) is refused here
     (InputError) rather than split.
     """
-    import pyoxigraph
 
     from .assembly import named_graphs
 
@@ -92,13 +90,15 @@ def named_graph_dumps(store: pyoxigraph.Store, *, inferred: bool = True) -> dict
             "the data has a blank node in two named graphs, which graphs uploaded one by "
             "one cannot share; load it as one graph (--graph IRI) instead"
         )
-    dumps = {}
-    for graph in order:
-        data = store.dump(
-            format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=pyoxigraph.NamedNode(graph)
-        )
-        dumps[graph] = data or b""
-    return dumps
+    return {graph: graph_dump(store, graph) for graph in order}
+
+
+def graph_dump(store: pyoxigraph.Store, graph: str) -> bytes:
+    """One named graph of ``store`` as N-Triples bytes."""
+    import pyoxigraph
+
+    fmt = pyoxigraph.RdfFormat.N_TRIPLES
+    return store.dump(format=fmt, from_graph=pyoxigraph.NamedNode(graph)) or b""
 
 
 def write_pages(folder: Path) -> Path:
@@ -151,7 +151,6 @@ def load_endpoint(
     request instead of a PUT.  Everything is prepared before the first request.
     Per graph replaced: (graph or None, triples, HTTP status)."""
     from . import namespaces as ns
-    from .assembly import assemble
     from .endpoint import check_url, put_graph, update_graph
     from .errors import InputError
     from .layout import DataLayout
@@ -167,14 +166,15 @@ def load_endpoint(
     send = update_graph if protocol == "update" else put_graph
     put = functools.partial(send, url, timeout=timeout, retries=retries)
     whole: list[tuple[str | None, bytes, int]] = []
+    store = dataset_store(layout)
     if named_graphs:
-        dumps = named_graph_dumps(dataset_store(layout), inferred=inferred)
+        dumps = named_graph_dumps(store, inferred=inferred)
         # Without the inferred triples, an earlier load's inferred graph is emptied.
         dumps.setdefault(ns.INFERRED_GRAPH, b"")
     else:
-        data, count = dataset_dump(inferred=inferred)
+        data, count = dataset_dump(store, inferred=inferred)
         whole = [(graph, data, count)]
-        dumps = named_graph_dumps(assemble(layout.ontology_files(), closure=False))
+        dumps = {ns.ONTOLOGY_GRAPH: graph_dump(store, ns.ONTOLOGY_GRAPH)}
     parts = whole + [(iri, data, data.count(b"\n")) for iri, data in dumps.items()]
     return [(iri, count, put(data, graph=iri)) for iri, data, count in parts]
 
@@ -289,9 +289,12 @@ def _run(
     inferred: bool,
     limits: Limits,
 ) -> int:
+    from .layout import DataLayout
+    from .store import dataset_store
+
     gateway.site = write_pages(tmp / "site")
     # Named graphs and all, so that GRAPH ?g gives the embedded store's answers.
-    data, count = dataset_dump(inferred=inferred, named=True)
+    data, count = dataset_dump(dataset_store(DataLayout.default()), inferred=inferred, named=True)
     dump = tmp / "dataset.nq"
     dump.write_bytes(data)
     location = tmp / "db"

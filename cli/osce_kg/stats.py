@@ -42,11 +42,10 @@ def file_stats(files: Iterable[RdfFile]) -> GraphStats:
     """Count the triples of ``files``, their instances per class and their properties."""
     import pyoxigraph as ox
 
-    from .loading import bulk_load_files
+    from .assembly import assemble, triple_count
     from .sparql_results import short
 
-    store = ox.Store()
-    bulk_load_files(store, files)
+    store = assemble(list(files), closure=False)
 
     def rows(query: str) -> ox.QuerySolutions:
         solutions = store.query(query)
@@ -57,7 +56,7 @@ def file_stats(files: Iterable[RdfFile]) -> GraphStats:
         return Counter({short(row[0]): int(row[1].value) for row in rows(query)})
 
     return GraphStats(
-        triples=len(store),
+        triples=triple_count(store),
         classes=counts(_CLASSES),
         properties=counts(_PROPERTIES),
         sources=sorted(row[0].value for row in rows(_SOURCES)),

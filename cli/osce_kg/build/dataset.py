@@ -5,8 +5,9 @@ Two builds of the same input must give identical files, so that a diff of
 subjects, predicates and objects; N-Triples lines are sorted here; JSON-LD is
 re-ordered after serialisation (rdflib emits nodes in hash order); TriG is
 assembled from one sorted Turtle body per named graph.  Everything is written
-from the dataset store, where a blank node of a data file is labelled by the
-file and the order in which it first appears there
+from the dataset's one assembly (:mod:`osce_kg.assembly`), where a blank node
+of a data file is labelled by the file and the order in which it first appears
+there
 (:func:`osce_kg.assembly.bnode_prefix`), so its label depends on the file's
 bytes only: no random labels, and no canonicalisation, whose cost grows
 steeply with long chains of blank nodes.  Query answers, which come
@@ -62,30 +63,24 @@ class BuiltDataset:
     # The assembly's target (osce_kg.assembly.Target):
 
     def add_stated(self, quads: Sequence[pyoxigraph.Quad], graph: str) -> None:
-        if not quads:  # an empty file makes no graph, as in the store
-            return
-        conv = self._convert
-        named = self.graphs.get(graph)
-        if named is None:
-            named = self.graphs[graph] = _new_graph(graph)
-        add, union = named.add, self.union.add
-        for q in quads:
-            triple = (conv(q.subject), conv(q.predicate), conv(q.object))
-            add(triple)
-            union(triple)
+        self._put(graph, ((q.subject, q.predicate, q.object) for q in quads))
 
     def states(self, triple: Triple) -> bool:
         conv = self._convert
         return (conv(triple[0]), conv(triple[1]), conv(triple[2])) in self.union
 
     def add_inferred(self, triples: Sequence[Triple]) -> None:
-        if not triples:
-            return
-        conv = self._convert
-        inferred = self.graphs[ns.INFERRED_GRAPH] = _new_graph(ns.INFERRED_GRAPH)
+        self._put(ns.INFERRED_GRAPH, triples)
+
+    def _put(self, iri: str, triples: Iterable[Triple]) -> None:
+        """``triples`` into the graph ``iri`` and the union; no triples make no graph,
+        as in the store."""
+        conv, graph = self._convert, self.graphs.get(iri)
         for s, p, o in triples:
+            if graph is None:
+                graph = self.graphs[iri] = _new_graph(iri)
             triple = (conv(s), conv(p), conv(o))
-            inferred.add(triple)
+            graph.add(triple)
             self.union.add(triple)
 
     @property

@@ -115,7 +115,7 @@ def _store(state: BuildState) -> Store:
 
 
 def _validate(state: BuildState) -> None:
-    state.validation = stages.validate(state.dataset, state.folder / "validation")
+    state.validation = stages.validate(state.folder / "validation")
     if not state.validation.conforms:
         raise ValidationFailed(
             f"validation failed: {state.validation.summary} "

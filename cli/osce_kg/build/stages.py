@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import rdflib
 
-from .dataset import BuiltDataset, row_key, turtle
+from .dataset import row_key, turtle
 from .report import ValidationStatus
 
 if TYPE_CHECKING:
@@ -93,7 +93,7 @@ def run_queries(store: Store, folder: Path) -> list[dict[str, Any]]:
 # ---------------------------------------------------------------------------
 
 
-def validate(built: BuiltDataset, folder: Path) -> ValidationStatus:
+def validate(folder: Path) -> ValidationStatus:
     """Validate the shipped data; write the report as text and JSON into ``folder``.
 
     The validation library loads the files itself (it needs each triple's file

@@ -11,7 +11,6 @@ through it.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +19,7 @@ import pyoxigraph as ox
 
 from .. import loading
 from .. import namespaces as ns
-from ..assembly import bnode_prefix
+from ..assembly import labelled
 from ..errors import DataError
 from ..layout import DataLayout, RdfFile, files_digest
 from ..textfiles import read_text
@@ -96,11 +95,8 @@ def source_text_quads(unit: Unit) -> list[ox.Quad]:
 def unit_quads(unit: Unit) -> Iterator[ox.Quad]:
     """Everything a unit puts into its named graph (blank nodes labelled as the
     dataset store labels them: :func:`osce_kg.assembly.bnode_prefix`)."""
-    names: Counter[str] = Counter()
-    for path in unit.files:
-        f = RdfFile(path, unit.graph)
-        yield from parse_quads(f, bnode_prefix(f, names[path.name]))
-        names[path.name] += 1
+    for f, prefix in labelled(RdfFile(path, unit.graph) for path in unit.files):
+        yield from parse_quads(f, prefix)
     yield from source_text_quads(unit)
 
 
