@@ -13,6 +13,7 @@ import importlib.util
 import shutil
 import sys
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph
 import pytest
@@ -340,6 +341,9 @@ def test_only_the_checks_a_change_can_affect_run_again(root: Path) -> None:
     path.write_text(text.replace('rdfs:label "Meeting 11"', 'rdfs:label "Meeting eleven"', 1))
     relabelled = validate_corpus(DataLayout(root))
     assert relabelled.stats.checks_rerun == 2
+    # ... and those two (per-term checks) only about the changed triples' terms: the
+    # meeting, rdfs:label, the two labels.
+    assert relabelled.stats.terms_asked == 4
     assert same_as_full(root, relabelled.report.results)
     # Dates in the wrong order: the date checks run again and find it; the others do not run.
     start = text.index("schema:startDate")
@@ -355,6 +359,78 @@ def test_only_the_checks_a_change_can_affect_run_again(root: Path) -> None:
         for r in redated.report.results
     )
     assert same_as_full(root, redated.report.results)
+
+
+def test_what_each_check_reads_is_worked_out_once_per_rule_set(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The predicates a check reads come from parsing it with rdflib: saved in the
+    cache folder, reused while the rules stay the same, worked out again if damaged."""
+    from osce_kg.validation import cache
+
+    parsed: list[str] = []
+    real = cache.check_predicates
+
+    def counting(check: Any) -> set[str] | None:
+        parsed.append(check.name)
+        return real(check)
+
+    monkeypatch.setattr(cache, "check_predicates", counting)
+    validate_corpus(DataLayout(root))
+    path = facts(root, 5)
+    text = path.read_text(encoding="utf-8")
+    for n, label in enumerate(("Meeting five", "Meeting 5b", "Meeting V")):
+        path.write_text(text.replace('rdfs:label "Meeting 5"', f'rdfs:label "{label}"', 1))
+        if n == 2:
+            (root / CACHE_DIR / "predicates.json").write_text("[1, 2", encoding="utf-8")
+        run = validate_corpus(DataLayout(root))
+        assert run.stats.checks_rerun == 2
+        assert same_as_full(root, run.report.results)
+    # Every check but the two per-term ones, on the first change and after the damage.
+    assert len(parsed) == 2 * 14 and len(set(parsed)) == 14
+    assert "undeclared-term" not in parsed
+
+
+def test_per_term_checks_follow_terms_coming_and_going(root: Path) -> None:
+    """The undeclared-term checks, asked only about the changed terms, agree with a
+    full run as undeclared terms appear, move to another first user, and go."""
+    validate_corpus(DataLayout(root))
+    first, second = facts(root, 3), facts(root, 12)
+    texts = {p: p.read_text(encoding="utf-8") for p in (first, second)}
+    undeclared = (
+        'okg:madeUpProperty "x" ; a foaf:Persn ; schema:location okg:MadeUpPlace ;\n'
+        "    okg:status okg:held"
+    )
+    for path in (first, second):
+        path.write_text(texts[path].replace("okg:status okg:held", undeclared, 1), encoding="utf-8")
+
+    def undeclared_rows(run: object) -> set[tuple[str, str]]:
+        results = run.report.results  # type: ignore[attr-defined]
+        return {
+            (str(r.value), str(r.focus)) for r in results if r.rule.startswith("check:undeclared")
+        }
+
+    both = validate_corpus(DataLayout(root))
+    assert both.stats.terms_asked > 0 and both.stats.checks_rerun is not None
+    assert undeclared_rows(both) == {
+        (
+            f"https://w3id.org/osce-kg/ontology#{term}",
+            "https://w3id.org/osce-kg/id/event/meeting-12",
+        )
+        for term in ("madeUpProperty", "MadeUpPlace")
+    } | {("http://xmlns.com/foaf/0.1/Persn", "https://w3id.org/osce-kg/id/event/meeting-12")}
+    assert same_as_full(root, both.report.results)
+    # The first user (in IRI order) goes: the rows move to the other one.
+    second.write_text(texts[second], encoding="utf-8")
+    moved = validate_corpus(DataLayout(root))
+    assert {focus for _, focus in undeclared_rows(moved)} == {
+        "https://w3id.org/osce-kg/id/event/meeting-3"
+    }
+    assert same_as_full(root, moved.report.results)
+    first.write_text(texts[first], encoding="utf-8")
+    gone = validate_corpus(DataLayout(root))
+    assert undeclared_rows(gone) == set()
+    assert same_as_full(root, gone.report.results)
 
 
 def test_a_result_is_placed_where_its_node_starts_a_statement(tmp_path: Path) -> None:

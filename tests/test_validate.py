@@ -329,6 +329,8 @@ CHECK_SELECT = (
         ("SELECT ?focus WHERE { ?focus ?p }\n", r"-violation\.rq: not a usable check: "),
         ("SELECT ?focus ?path ?value WHERE { ?focus ?path ?value }\n", r"missing \?message"),
         ("ASK { ?s ?p ?o }\n", r"missing \?focus"),
+        (f"#+ per-term: term\n{CHECK_SELECT}\n", r"per-term must name one of its variables"),
+        (f"#+ per-term: [value]\n{CHECK_SELECT}\n", r"per-term must name one of its variables"),
     ],
 )
 def test_an_unusable_check_is_named(tmp_path: Path, text: str, expected: str) -> None:
@@ -377,3 +379,30 @@ def test_a_check_is_read_without_rdflib_until_the_incremental_run_needs_it(
         Severity.WARNING,
     )
     assert check.query is check.query  # parsed once
+
+
+def test_report_paths_are_relative_to_the_working_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Inside the working directory as written or through a symbolic link: relative;
+    elsewhere: as given."""
+    from osce_kg.validation.locate import display_path, display_paths
+
+    work, elsewhere = tmp_path / "work", tmp_path / "elsewhere"
+    (work / "graph").mkdir(parents=True)
+    elsewhere.mkdir()
+    (tmp_path / "link").symlink_to(work / "graph", target_is_directory=True)
+    monkeypatch.chdir(work)
+    paths = [
+        work / "graph" / "a.ttl",
+        Path("graph/b.ttl"),
+        tmp_path / "link" / "c.ttl",
+        elsewhere / "d.ttl",
+    ]
+    assert display_paths(paths) == [
+        "graph/a.ttl",
+        "graph/b.ttl",
+        "graph/c.ttl",
+        str(elsewhere / "d.ttl"),
+    ]
+    assert [display_path(p) for p in paths] == display_paths(paths)

@@ -4,7 +4,9 @@
 * ``manifest.json`` — the SHA-256 of every unit's files, of the ontology, and
   of the rules (shapes, checks, osce-kg version), and the id of the store's build;
 * ``results.json`` — the shape results, grouped by focus node;
-* ``checks.json`` — the SPARQL checks' results of the last run.
+* ``checks.json`` — the SPARQL checks' results of the last run;
+* ``predicates.json`` — the predicates each check reads (:func:`.checks.check_predicates`,
+  which parses the checks with rdflib: kept while the rules do not change).
 
 Everything is read defensively: a missing or damaged part makes the caller
 rebuild, never fail.
@@ -23,6 +25,7 @@ import pyoxigraph as ox
 from ..atomic import atomic_write_text
 from ..errors import InputError
 from ..version import __version__
+from .checks import Check, check_predicates
 from .model import Result
 from .oxistore import CONTROL
 from .placement import deserialise, serialise
@@ -69,6 +72,7 @@ class ResultCache:
         self.manifest_path = folder / "manifest.json"
         self.results_path = folder / "results.json"
         self.checks_path = folder / "checks.json"
+        self.predicates_path = folder / "predicates.json"
         self.store_path = folder / "store"
 
     def load(self) -> tuple[dict[str, Any], dict[str, list[Result]]] | None:
@@ -119,6 +123,30 @@ class ResultCache:
 
     def save_checks(self, results: list[Result]) -> None:
         atomic_write_text(self.checks_path, json.dumps([serialise(r) for r in results]))
+
+    def check_predicates(self, rules: str, checks: list[Check]) -> dict[str, set[str] | None]:
+        """:func:`.checks.check_predicates` of each check (by rule id), as saved for
+        the rules digest ``rules``, or worked out and saved."""
+        stored = read_json(self.predicates_path)
+        found = stored.get("checks") if isinstance(stored, dict) else None
+        if (
+            isinstance(stored, dict)
+            and stored.get("rules") == rules
+            and isinstance(found, dict)
+            and all(
+                c.rule.id in found
+                and (found[c.rule.id] is None or isinstance(found[c.rule.id], list))
+                for c in checks
+            )
+        ):
+            return {
+                c.rule.id: None if found[c.rule.id] is None else set(found[c.rule.id])
+                for c in checks
+            }
+        worked = {c.rule.id: check_predicates(c) for c in checks}
+        saved = {key: None if v is None else sorted(v) for key, v in worked.items()}
+        atomic_write_text(self.predicates_path, json.dumps({"rules": rules, "checks": saved}))
+        return worked
 
     def save_manifest(self, manifest: dict[str, Any]) -> None:
         atomic_write_text(self.manifest_path, json.dumps(manifest, indent=1, sort_keys=True))

@@ -42,6 +42,10 @@ class Check:
     path: Path
     text: str
     rule: Rule
+    # The ``per-term`` header: the variable each row is about, when a row depends
+    # only on the triples in which that variable's term appears (any position).
+    # Incremental validation then asks again only about the terms a change touched.
+    term: str | None = None
 
     @functools.cached_property
     def query(self) -> Query:
@@ -85,6 +89,11 @@ def load_check(path: Path) -> Check:
         raise DataError(
             f"{path}: a check must select ?focus ?path ?value ?message (missing ?{missing[0]})"
         )
+    term = header.get("per-term")
+    if term is not None and (not isinstance(term, str) or term.lstrip("?") not in variables):
+        raise DataError(
+            f"{path}: not a usable check: per-term must name one of its variables, not {term!r}"
+        )
     rule = Rule(
         id=f"check:{name}",
         kind="sparql",
@@ -92,7 +101,9 @@ def load_check(path: Path) -> Check:
         description=" ".join(str(header.get("description", "")).split()),
         severity=severity,
     )
-    return Check(name=name, path=path, text=text, rule=rule)
+    return Check(
+        name=name, path=path, text=text, rule=rule, term=term.lstrip("?") if term else None
+    )
 
 
 def load_checks(folders: Path | Sequence[Path]) -> list[Check]:

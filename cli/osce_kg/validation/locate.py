@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
@@ -30,10 +31,28 @@ _TURTLE_LIKE = {".ttl", ".turtle", ".nt", ".ntriples", ".nq", ".trig"}
 
 def display_path(path: Path) -> str:
     """``path`` relative to the working directory when inside it (as CI annotations want)."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
+    return display_paths([path])[0]
+
+
+def display_paths(paths: Iterable[Path]) -> list[str]:
+    """:func:`display_path` of each path: the working directory and each folder are
+    resolved once (a corpus has thousands of files in few folders), so a path is
+    inside the working directory as written or through a symbolic link."""
+    here = Path.cwd()
+    real_here = here.resolve()
+    folders: dict[Path, Path] = {}
+    out = []
+    for path in paths:
+        full = path.absolute()
+        if full.is_relative_to(here):
+            out.append(str(full.relative_to(here)))
+            continue
+        if full.parent not in folders:
+            folders[full.parent] = full.parent.resolve()
+        real = folders[full.parent] / full.name
+        inside = real.is_relative_to(real_here)
+        out.append(str(real.relative_to(real_here)) if inside else str(path))
+    return out
 
 
 class FileIndex:

@@ -18,7 +18,7 @@ triple stated in two graphs is seen twice: every compiled query is
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -164,18 +164,16 @@ def mark_ill_typed(store: ox.Store, compiled: Compiled, graphs: Iterable[str] | 
     return len(bad)
 
 
-def set_focus(store: ox.Store, nodes: Iterable[ox.NamedNode | ox.BlankNode]) -> None:
-    """The focus nodes a restricted run checks (see :meth:`Constraint.render`)."""
-    store.update(f"DELETE WHERE {{ GRAPH <{CONTROL_GRAPH}> {{ ?f <{FOCUS}> ?x }} }}")
-    flag = ox.Literal(True)
-    store.extend([ox.Quad(n, ox.NamedNode(FOCUS), flag, CONTROL) for n in nodes])
-
-
 # -- running --------------------------------------------------------------------------
 
+# Values given to a query's variables (SEP-0007 substitution), as RDF terms.
+Bindings = dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple]
 
-def _select(store: ox.Store, query: str) -> Iterator[ox.QuerySolution]:
-    solutions = store.query(query, use_default_graph_as_union=True)
+
+def _select(
+    store: ox.Store, query: str, bound: Bindings | None = None
+) -> Iterator[ox.QuerySolution]:
+    solutions = store.query(query, use_default_graph_as_union=True, substitutions=bound)
     assert isinstance(solutions, ox.QuerySolutions)
     return iter(solutions)
 
@@ -239,19 +237,37 @@ def concurrently(run: Callable[[T], list[Result]], items: Iterable[T]) -> list[R
 
 
 def run_constraints(
-    store: ox.Store, constraints: Iterable[Constraint], restrict: bool = False
+    store: ox.Store,
+    constraints: Iterable[Constraint],
+    focus: Collection[ox.NamedNode | ox.BlankNode] | None = None,
 ) -> list[Result]:
-    """The results of every constraint, several at a time (:func:`concurrently`)."""
-    return concurrently(lambda c: run_constraint(store, c, restrict), constraints)
+    """The results of every constraint, several at a time (:func:`concurrently`);
+    about the nodes ``focus`` only, when it is given.
+
+    The focus nodes are flagged in the control graph for the run (the compiled
+    queries read the flags, :meth:`Constraint.render`) and unflagged after it,
+    so no later query, a check reading every graph among them, sees them.
+    """
+    if focus is None:
+        return concurrently(lambda c: run_constraint(store, c), constraints)
+    flag, predicate = ox.Literal(True), ox.NamedNode(FOCUS)
+    store.extend([ox.Quad(n, predicate, flag, CONTROL) for n in focus])
+    try:
+        return concurrently(lambda c: run_constraint(store, c, restrict=True), constraints)
+    finally:
+        store.update(f"DELETE WHERE {{ GRAPH <{CONTROL_GRAPH}> {{ ?f <{FOCUS}> ?x }} }}")
 
 
-def run_check_text(store: ox.Store, text: str, rule: Rule) -> list[Result]:
+def run_check_text(
+    store: ox.Store, text: str, rule: Rule, bound: Bindings | None = None
+) -> list[Result]:
     """One whole-graph SPARQL check (``queries/checks``; ``text`` is its query), once,
-    reporting as ``rule``.  The arguments are picklable, for worker processes."""
+    reporting as ``rule``; ``bound`` gives variables a value (as RDF terms, SEP-0007
+    substitution).  The arguments are picklable, for worker processes."""
     results = []
     term = rdflib_terms()
     with loading.quiet_rdflib_terms():
-        for row in _select(store, text):
+        for row in _select(store, text, bound):
             focus = row["focus"]
             if focus is None:
                 continue
@@ -319,6 +335,5 @@ __all__ = [
     "rdflib_terms",
     "run_check_text",
     "run_constraints",
-    "set_focus",
     "to_rdflib",
 ]

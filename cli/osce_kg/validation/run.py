@@ -31,7 +31,7 @@ from ..layout import RDF_SUFFIXES, DataLayout
 from .checks import Check, load_checks
 from .compiled import PLAIN_DATATYPES, RAW_PREDICATE
 from .compiler import compile_shapes
-from .locate import display_path, passage_of
+from .locate import display_paths, passage_of
 from .model import REPORT_PREFIXES, Report, Result, dedupe
 from .oxistore import (
     CONTROL,
@@ -114,6 +114,7 @@ class Stats:
     reason: str = ""
     checks_from_cache: bool = False  # the SPARQL checks' results were reused (nothing changed)
     checks_rerun: int | None = None  # how many SPARQL checks ran (None: not run)
+    terms_asked: int = 0  # of those, per-term checks asked about the changed terms only: how many
     workers: int = 1  # processes that ran the shapes or checks of this run (--jobs)
 
 
@@ -155,7 +156,7 @@ def finish(
         result.passage = passages[result.focus]
     results = dedupe(results)
     results.sort(key=Result.sort_key)
-    files = [display_path(p) for u in units for p in u.files]
+    files = display_paths(p for u in units for p in u.files)
     rules = node_shape_rules(shapes) + [c.rule for c in checks]
     return Report(results, rules, files, dict(REPORT_PREFIXES))
 
