@@ -10,6 +10,7 @@ from __future__ import annotations
 import collections
 import gc
 import importlib.util
+import json
 import shutil
 import sys
 from pathlib import Path
@@ -254,8 +255,24 @@ def test_a_syntax_error_in_a_changed_source_is_reported_and_then_repaired(root: 
         validate_corpus(DataLayout(root))
     path.write_text(text, encoding="utf-8")
     run = validate_corpus(DataLayout(root))
-    assert run.stats.reloaded == ["source/synthetic-000002"]  # left dirty by the failed run
+    # The failed run read the files before changing anything: the cache is as it was.
+    assert (run.stats.mode, run.stats.reloaded) == ("incremental", [])
+    assert run.stats.checks_from_cache
     assert same_as_full(root, run.report.results)
+    # A good change beside a broken one: once mended, both are reloaded, incrementally.
+    other = facts(root, 4)
+    other.write_text(
+        other.read_text(encoding="utf-8").replace('"Meeting 4"', '"Meeting four"', 1),
+        encoding="utf-8",
+    )
+    path.write_text(text + "\n<x> <y> \n", encoding="utf-8")
+    with pytest.raises(ParseError, match=r"facts\.ttl:\d+:\d+"):
+        validate_corpus(DataLayout(root))
+    path.write_text(text.replace('"Meeting 2"', '"Meeting two"', 1), encoding="utf-8")
+    mended = validate_corpus(DataLayout(root))
+    assert mended.stats.mode == "incremental"
+    assert sorted(mended.stats.reloaded) == ["source/synthetic-000002", "source/synthetic-000004"]
+    assert same_as_full(root, mended.report.results)
 
 
 def test_cache_option_puts_the_cache_elsewhere(root: Path, tmp_path: Path) -> None:
@@ -389,6 +406,92 @@ def test_what_each_check_reads_is_worked_out_once_per_rule_set(
     # Every check but the two per-term ones, on the first change and after the damage.
     assert len(parsed) == 2 * 14 and len(set(parsed)) == 14
     assert "undeclared-term" not in parsed
+    # Well-formed JSON of the wrong shape is damage too: worked out again, no failure.
+    saved = root / CACHE_DIR / "predicates.json"
+    stored = json.loads(saved.read_text(encoding="utf-8"))
+    first = sorted(stored["checks"])[0]
+    stored["checks"][first] = [["not", "a", "predicate"]]
+    saved.write_text(json.dumps(stored), encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
+    run = validate_corpus(DataLayout(root))
+    assert same_as_full(root, run.report.results) and len(parsed) == 3 * 14
+
+
+def test_triples_that_two_sources_lose_together_are_changed(root: Path) -> None:
+    """One run in which two sources drop the same triples: the change is each
+    source's own, and the undeclared terms they used are gone from the report."""
+    extra = "\n<https://w3id.org/osce-kg/id/x/shared> a foaf:Persn ; okg:madeUp okg:MadeUpPlace .\n"
+    paths = [facts(root, 3), facts(root, 7)]
+    texts = [p.read_text(encoding="utf-8") for p in paths]
+    for path, text in zip(paths, texts, strict=True):
+        path.write_text(text + extra, encoding="utf-8")
+    first = validate_corpus(DataLayout(root))
+    assert any(r.rule.startswith("check:undeclared") for r in first.report.results)
+    paths[0].write_text(texts[0].replace('"Meeting 3"', '"Meeting three"', 1), encoding="utf-8")
+    paths[1].write_text(texts[1], encoding="utf-8")
+    run = validate_corpus(DataLayout(root))
+    assert run.stats.mode == "incremental" and run.stats.terms_asked > 4
+    assert not any(r.rule.startswith("check:undeclared") for r in run.report.results)
+    assert same_as_full(root, run.report.results)
+
+
+def test_a_run_interrupted_after_changing_the_store_is_repaired(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from osce_kg.validation import incremental
+
+    validate_corpus(DataLayout(root))
+    path = facts(root, 3)
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(
+            "okg:status okg:held", "okg:status okg:held ; a foaf:Persn", 1
+        ),
+        encoding="utf-8",
+    )
+
+    def interrupted(*args: Any, **kwargs: Any) -> Any:
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as patch:
+        patch.setattr(incremental, "run_constraints", interrupted)
+        with pytest.raises(KeyboardInterrupt):
+            validate_corpus(DataLayout(root))
+    repaired = validate_corpus(DataLayout(root))
+    assert (repaired.stats.mode, repaired.stats.reason) == (
+        "recheck",
+        "an interrupted run is repaired",
+    )
+    assert any(str(r.value) == "http://xmlns.com/foaf/0.1/Persn" for r in repaired.report.results)
+    assert same_as_full(root, repaired.report.results)
+    again = validate_corpus(DataLayout(root))  # and then the cache is trusted again
+    assert again.stats.mode == "incremental" and again.stats.checks_from_cache
+
+
+def test_focus_flags_an_older_run_left_are_not_data(root: Path) -> None:
+    """A cache whose store still holds focus flags (older osce-kg versions left them
+    after a restricted run): no check reports the flagged nodes."""
+    from osce_kg.validation.compiled import CONTROL_GRAPH, FOCUS
+
+    validate_corpus(DataLayout(root))
+    store = pyoxigraph.Store(str(root / CACHE_DIR / "store"))
+    orphan = pyoxigraph.NamedNode("https://w3id.org/osce-kg/ontology#Orphan")
+    store.add(
+        pyoxigraph.Quad(
+            orphan,
+            pyoxigraph.NamedNode(FOCUS),
+            pyoxigraph.Literal(True),
+            pyoxigraph.NamedNode(CONTROL_GRAPH),
+        )
+    )
+    store.flush()
+    del store
+    gc.collect()
+    shape = sorted((root / "shapes").glob("*.ttl"))[0]
+    shape.write_text(shape.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
+    run = validate_corpus(DataLayout(root))  # changed rules: every check runs whole
+    assert run.stats.mode == "recheck"
+    assert not [r for r in run.report.results if "Orphan" in str(r.value)]
+    assert same_as_full(root, run.report.results)
 
 
 def test_per_term_checks_follow_terms_coming_and_going(root: Path) -> None:

@@ -399,10 +399,20 @@ def test_report_paths_are_relative_to_the_working_directory(
         tmp_path / "link" / "c.ttl",
         elsewhere / "d.ttl",
     ]
+    (elsewhere / "sub").mkdir()
+    (work / "out").symlink_to(elsewhere / "sub", target_is_directory=True)
+    paths += [
+        work / "graph" / ".." / ".." / "elsewhere" / "e.ttl",  # outside, written from inside
+        work / "out" / ".." / "f.ttl",  # out/.. is elsewhere/, not work/
+        Path("graph/../graph/g.ttl"),
+    ]
     assert display_paths(paths) == [
         "graph/a.ttl",
         "graph/b.ttl",
         "graph/c.ttl",
         str(elsewhere / "d.ttl"),
+        str(work / "graph" / ".." / ".." / "elsewhere" / "e.ttl"),
+        str(work / "out" / ".." / "f.ttl"),
+        "graph/g.ttl",
     ]
     assert [display_path(p) for p in paths] == display_paths(paths)

@@ -127,15 +127,22 @@ class ResultCache:
     def check_predicates(self, rules: str, checks: list[Check]) -> dict[str, set[str] | None]:
         """:func:`.checks.check_predicates` of each check (by rule id), as saved for
         the rules digest ``rules``, or worked out and saved."""
+        key = f"{rules} {__version__}"  # a later osce-kg may read the checks better
         stored = read_json(self.predicates_path)
         found = stored.get("checks") if isinstance(stored, dict) else None
         if (
             isinstance(stored, dict)
-            and stored.get("rules") == rules
+            and stored.get("rules") == key
             and isinstance(found, dict)
             and all(
                 c.rule.id in found
-                and (found[c.rule.id] is None or isinstance(found[c.rule.id], list))
+                and (
+                    found[c.rule.id] is None
+                    or (
+                        isinstance(found[c.rule.id], list)
+                        and all(isinstance(p, str) for p in found[c.rule.id])
+                    )
+                )
                 for c in checks
             )
         ):
@@ -145,7 +152,7 @@ class ResultCache:
             }
         worked = {c.rule.id: check_predicates(c) for c in checks}
         saved = {key: None if v is None else sorted(v) for key, v in worked.items()}
-        atomic_write_text(self.predicates_path, json.dumps({"rules": rules, "checks": saved}))
+        atomic_write_text(self.predicates_path, json.dumps({"rules": key, "checks": saved}))
         return worked
 
     def save_manifest(self, manifest: dict[str, Any]) -> None:

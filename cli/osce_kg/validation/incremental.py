@@ -11,7 +11,10 @@ rows), or, for a ``per-term`` check, for the terms the change touched only.
 A missing or unreadable cache is rebuilt from scratch.
 
 Before the store is changed, the manifest is rewritten with the changed units
-marked dirty, so a run that is interrupted half-way is repaired by the next.
+marked dirty, so a run that is interrupted half-way is repaired by the next
+(which checks everything again: what the interrupted run changed in the store is
+no longer a difference it can see).  The changed files are all read first, so a
+syntax error stops a run before it changes anything.
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ from .oxistore import (
     CONTROL,
     SUBCLASS,
     Closure,
+    clear_focus,
     concurrently,
     inferred_graph,
     mark_ill_typed,
@@ -274,6 +278,7 @@ class _Run:
             del store  # release the RocksDB lock before the folder is replaced
             return self.cold()
         self.store = store
+        clear_focus(self.store)  # flags an older osce-kg left would be data to the checks
         manifest, results = cached
         self.build = str(manifest.get("build"))
         old = manifest["units"]
@@ -281,6 +286,9 @@ class _Run:
             u for u in self.units if old.get(u.name, {}).get("digest") != self.digests[u.name]
         ]
         removed = [name for name in old if name not in self.digests]
+        # Every changed unit is read before the store changes: a syntax error in one
+        # stops the run with the cache as it was.
+        parsed = [(u, list(unit_quads(u))) for u in changed]
         if changed or removed:
             # Mark what is about to change as dirty first: an interrupted run is redone.
             dirty = {
@@ -289,25 +297,33 @@ class _Run:
             for u in changed:
                 dirty[u.name] = "dirty"
             self.cache.save_manifest(self.manifest(dirty) | {"rules": manifest.get("rules")})
+        # The changed triples: each unit's own difference, joined (a triple that two
+        # units lose, or gain, in one run is changed, not cancelled out).
         delta: set[tuple[Any, Any, Any]] = set()
         closure = Closure.of_store(self.store)
+        before: dict[str, set[tuple[Any, Any, Any]]] = {}
         for graph in [old[name].get("graph", "") for name in removed] + [u.graph for u in changed]:
-            delta ^= _graph_triples(self.store, graph)
+            before[graph] = _graph_triples(self.store, graph)
             self.store.remove_graph(ox.NamedNode(graph))
             self.store.remove_graph(ox.NamedNode(inferred_graph(graph)))
-        for u in changed:
-            quads = list(unit_quads(u))
+        for u, quads in parsed:
             self.store.extend(quads)
             self.store.extend(closure.of(quads, u.graph))
-            delta ^= _graph_triples(self.store, u.graph)
+        for graph, triples in before.items():
+            delta |= triples ^ _graph_triples(self.store, graph)
+        # A run interrupted after changing the store left units marked dirty: what it
+        # changed is no longer in any difference, so everything is checked again.
+        interrupted = any(entry.get("digest") == "dirty" for entry in old.values())
         self.stats.reloaded = [u.name for u in changed] + removed
         self.timer.lap("load")
-        if manifest.get("rules") != self.rules or self._needs_all(delta):
+        if manifest.get("rules") != self.rules or interrupted or self._needs_all(delta):
             mark_ill_typed(self.store, self.compiled)
             self.stats.mode = "recheck"
             self.stats.reason = (
                 "rules changed"
                 if manifest.get("rules") != self.rules
+                else "an interrupted run is repaired"
+                if interrupted
                 else "class hierarchy changed"
             )
             results = _by_focus(self._every_focus_node())
@@ -327,7 +343,7 @@ class _Run:
             self.unchanged = not removed and manifest.get("rules") == self.rules
         self.timer.lap("shapes")
         self.stats.cached_results = sum(len(v) for v in results.values())
-        if changed or removed or manifest.get("rules") != self.rules:
+        if changed or removed or interrupted or manifest.get("rules") != self.rules:
             self.cache.save(self.manifest(self.digests), results)
         return [r for found in results.values() for r in found]
 

@@ -44,10 +44,10 @@ def display_paths(paths: Iterable[Path]) -> list[str]:
     out = []
     for path in paths:
         full = path.absolute()
-        if full.is_relative_to(here):
+        if ".." not in full.parts and full.is_relative_to(here):
             out.append(str(full.relative_to(here)))
             continue
-        if full.parent not in folders:
+        if full.parent not in folders:  # ("a/link/.." is not "a": resolved, not normalised)
             folders[full.parent] = full.parent.resolve()
         real = folders[full.parent] / full.name
         inside = real.is_relative_to(real_here)

@@ -255,7 +255,12 @@ def run_constraints(
     try:
         return concurrently(lambda c: run_constraint(store, c, restrict=True), constraints)
     finally:
-        store.update(f"DELETE WHERE {{ GRAPH <{CONTROL_GRAPH}> {{ ?f <{FOCUS}> ?x }} }}")
+        clear_focus(store)
+
+
+def clear_focus(store: ox.Store) -> None:
+    """Remove every focus flag (:func:`run_constraints`) from the control graph."""
+    store.update(f"DELETE WHERE {{ GRAPH <{CONTROL_GRAPH}> {{ ?f <{FOCUS}> ?x }} }}")
 
 
 def run_check_text(
@@ -328,6 +333,7 @@ def to_oxigraph(node: Node) -> ox.NamedNode | ox.BlankNode:
 
 __all__ = [
     "Closure",
+    "clear_focus",
     "concurrently",
     "inferred_graph",
     "is_ill_typed",
