@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
+import pyoxigraph
 import pytest
 import rdflib
 from rdflib import Literal, Namespace, URIRef
@@ -20,6 +21,7 @@ from rdflib.namespace import RDFS
 from osce_kg.catalogue import catalogue, find_query, query_files
 from osce_kg.errors import DataError, InputError, ParseError
 from osce_kg.queries import StoredQuery, bind_values
+from osce_kg.sparql_bind import check_bindings, sparql_term
 from osce_kg.store import RdflibStore, SelectResult
 
 ID = "https://w3id.org/osce-kg/id/"
@@ -112,11 +114,27 @@ SELECT * WHERE {
     values = bind_values(
         q, {"who": "id:person/x", "words": 'a "b"', "day": "2012-09-19", "name": "Vienna"}
     )
-    assert values["_who_iri"] == u("person/x")
-    assert values["_day_xsd_date"] == Literal("2012-09-19", datatype=XSD.date)
-    assert values["_limit_integer"] == Literal("5", datatype=XSD.integer)
-    assert values["_name_en"] == Literal("Vienna", lang="en")
+    # Oxigraph's terms (the command line binds them without importing rdflib) ...
+    assert values["_who_iri"] == pyoxigraph.NamedNode(str(u("person/x")))
+    assert values["_words"] == pyoxigraph.Literal('a "b"')
+    xsd = pyoxigraph.NamedNode
+    assert values["_day_xsd_date"] == pyoxigraph.Literal("2012-09-19", datatype=xsd(XSD.date))
+    assert values["_limit_integer"] == pyoxigraph.Literal("5", datatype=xsd(XSD.integer))
+    assert values["_name_en"] == pyoxigraph.Literal("Vienna", language="en")
     assert "__extra_iri" not in values
+    # ... which are rdflib's terms for the rdflib store, a plain literal staying plain.
+    as_rdflib = {str(k): v for k, v in check_bindings(values).items()}
+    assert as_rdflib == {
+        "_who_iri": u("person/x"),
+        "_words": Literal('a "b"'),
+        "_day_xsd_date": Literal("2012-09-19", datatype=XSD.date),
+        "_limit_integer": Literal("5", datatype=XSD.integer),
+        "_name_en": Literal("Vienna", lang="en"),
+    }
+    # Either kind of term is written the same way into a query's text.
+    assert {k: sparql_term(v) for k, v in values.items()} == {
+        k: sparql_term(v) for k, v in as_rdflib.items()
+    }
 
 
 def test_explicit_params_block() -> None:

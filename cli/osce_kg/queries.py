@@ -27,10 +27,10 @@ from typing import TYPE_CHECKING, Any
 from . import namespaces as ns
 from .errors import InputError, ParseError
 from .recursion import deep_recursion
-from .sparql_bind import check_iri, literal_term
+from .sparql_bind import iri_term, literal_term
 
 if TYPE_CHECKING:
-    from rdflib.term import Identifier
+    from .sparql_bind import Term
 
 XSD = ns.PREFIXES["xsd"]
 _SIMPLE_TYPES = {"integer": XSD + "integer", "number": XSD + "decimal"}
@@ -333,30 +333,40 @@ def resolve_values(query: StoredQuery, values: Mapping[str, str]) -> list[tuple[
     return out
 
 
-def term_for(param: Param, value: str) -> Identifier:
-    """The RDF term for a user's ``value`` of ``param``; InputError naming it if ill-formed."""
-    from rdflib.term import Literal, URIRef
-
-    from .loading import quiet_rdflib_terms
+def term_for(param: Param, value: str) -> Term:
+    """The RDF term (Oxigraph's) for a user's ``value`` of ``param``; InputError
+    naming it if ill-formed."""
+    import pyoxigraph
 
     what = f"parameter {param.name}"
     if param.type == "iri":
-        return check_iri(expand_iri(value), what)
+        iri = expand_iri(value)
+        iri_term(iri, what)
+        try:
+            return pyoxigraph.NamedNode(iri)
+        except ValueError as exc:
+            raise InputError(f"{what}: {iri!r} is not an IRI: {exc}") from None
     if param.type == "lang":
         literal_term(value, param.lang)  # InputError for a malformed language tag
-        return Literal(value, lang=param.lang)
+        return pyoxigraph.Literal(value, language=param.lang)
     if param.type == "datatype" and param.datatype:
         regex = _CHECKED_BY_REGEX.get(param.datatype)
-        # rdflib logs a traceback for an ill-typed literal; the message below is enough.
-        with quiet_rdflib_terms():
-            lit = Literal(value, datatype=URIRef(param.datatype))
-            bad = (not regex.match(value)) if regex else bool(lit.ill_typed)
+        if regex is not None:
+            bad = not regex.match(value)
+        else:  # rdflib knows which lexical forms each XSD datatype allows
+            from rdflib.term import Literal, URIRef
+
+            from .loading import quiet_rdflib_terms
+
+            # rdflib logs a traceback for an ill-typed literal; the message below is enough.
+            with quiet_rdflib_terms():
+                bad = bool(Literal(value, datatype=URIRef(param.datatype)).ill_typed)
         if bad:
             raise InputError(f"{what}: {value!r} is not a valid {param.type_label}")
-        return lit
-    return Literal(value)
+        return pyoxigraph.Literal(value, datatype=pyoxigraph.NamedNode(param.datatype))
+    return pyoxigraph.Literal(value)
 
 
-def bind_values(query: StoredQuery, values: Mapping[str, str]) -> dict[str, Identifier]:
+def bind_values(query: StoredQuery, values: Mapping[str, str]) -> dict[str, Term]:
     """Variable bindings for ``values`` (by parameter name), checked against ``query``."""
     return {p.variable: term_for(p, value) for p, value in resolve_values(query, values)}

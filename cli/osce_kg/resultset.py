@@ -11,7 +11,10 @@ if TYPE_CHECKING:
     import rdflib
     from rdflib.term import Identifier
 
-Bindings = Mapping[str, "Identifier"] | None
+    from .sparql_bind import Term
+
+# Parameters: variable name -> an rdflib or Oxigraph term (osce_kg.sparql_bind.Term).
+Bindings = Mapping[str, "Term"] | None
 Row = tuple["Identifier | None", ...]
 
 

@@ -17,7 +17,7 @@ from .sparql_results import ASK_FORMATS, GRAPH_FORMATS, SELECT_FORMATS
 from .specs import StoreSpec
 
 if TYPE_CHECKING:
-    from rdflib.term import Identifier
+    from .sparql_bind import Term
 
 
 def output_format(kind: str, fmt: str | None, output: Path | None = None) -> str:
@@ -61,7 +61,7 @@ def select(
 
 def render_answer(
     q: StoredQuery,
-    bindings: Mapping[str, Identifier],
+    bindings: Mapping[str, Term],
     fmt: str | None,
     store: StoreSpec,
     output: Path | None = None,

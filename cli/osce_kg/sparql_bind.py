@@ -24,7 +24,12 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    import pyoxigraph
     from rdflib.term import Identifier, URIRef, Variable
+
+    # A parameter's value: an rdflib term, or Oxigraph's (what the command line binds:
+    # a command that runs on the embedded store then never imports rdflib).
+    Term = Identifier | pyoxigraph.NamedNode | pyoxigraph.Literal | pyoxigraph.BlankNode
 
 from .errors import InputError
 
@@ -37,6 +42,8 @@ _VARNAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _IRIREF = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 
+
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 
@@ -120,22 +127,51 @@ def literal_term(value: str, lang: str | None = None, datatype: str | None = Non
     return text
 
 
-def sparql_term(term: Identifier) -> str:
-    """One rdflib term in SPARQL syntax, checked and escaped."""
+def sparql_term(term: Term) -> str:
+    """One rdflib or Oxigraph term in SPARQL syntax, checked and escaped."""
+    import pyoxigraph
+
+    if isinstance(term, pyoxigraph.NamedNode):
+        return iri_term(term.value)
+    if isinstance(term, pyoxigraph.Literal):
+        datatype = term.datatype.value
+        plain = term.language or datatype == XSD_STRING
+        return literal_term(term.value, term.language, None if plain else datatype)
+    if isinstance(term, pyoxigraph.BlankNode):
+        raise InputError("a blank node cannot be bound as a parameter")
     from rdflib.term import BNode, Literal, URIRef
 
     if isinstance(term, URIRef):
         return iri_term(str(term))
     if isinstance(term, Literal):
-        datatype = str(term.datatype) if term.datatype is not None else None
-        return literal_term(str(term), term.language, datatype)
+        written = str(term.datatype) if term.datatype is not None else None
+        return literal_term(str(term), term.language, written)
     if isinstance(term, BNode):
         raise InputError("a blank node cannot be bound as a parameter")
     raise InputError(f"cannot bind {term!r} as a parameter")
 
 
-def check_bindings(bindings: Mapping[str, Identifier] | None) -> dict[Variable, Identifier]:
-    """``bindings`` keyed by Variable, each name and term checked (InputError if bad)."""
+def rdflib_term(term: Term) -> Identifier:
+    """``term`` as rdflib's (an Oxigraph term converted: a literal of xsd:string
+    becomes a plain literal, as rdflib's parsers make it)."""
+    import pyoxigraph
+    from rdflib.term import Literal, URIRef
+
+    if isinstance(term, pyoxigraph.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, pyoxigraph.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        datatype = term.datatype.value
+        return Literal(term.value, datatype=None if datatype == XSD_STRING else URIRef(datatype))
+    if isinstance(term, pyoxigraph.BlankNode):
+        raise InputError("a blank node cannot be bound as a parameter")
+    return term
+
+
+def check_bindings(bindings: Mapping[str, Term] | None) -> dict[Variable, Identifier]:
+    """``bindings`` keyed by Variable, each name and term checked (InputError if bad),
+    the terms as rdflib's."""
     from rdflib.term import Variable
 
     out: dict[Variable, Identifier] = {}
@@ -143,7 +179,7 @@ def check_bindings(bindings: Mapping[str, Identifier] | None) -> dict[Variable, 
         if not _VARNAME.match(name):
             raise InputError(f"{name!r} is not a SPARQL variable name")
         sparql_term(term)
-        out[Variable(name)] = term
+        out[Variable(name)] = rdflib_term(term)
     return out
 
 
@@ -308,7 +344,7 @@ def where_position(text: str) -> int:
     return tokens[first][0] + 1
 
 
-def bind(text: str, bindings: Mapping[str, Identifier] | None) -> str:
+def bind(text: str, bindings: Mapping[str, Term] | None) -> str:
     """``text`` with ``bindings`` as a VALUES block first in its WHERE group."""
     if not bindings:
         return text
