@@ -65,6 +65,10 @@ def test_query_run_imports_no_rdflib_once_the_store_is_built() -> None:
     env = clean_env()
     _cli("query", "run", "speeches", env=env)  # builds the cache if needed
     assert _imports(["query", "run", "speeches"], env) == set()
+    # Nor with parameters: they are bound as Oxigraph terms.
+    person = ["-p", "person=id:person/dzhurakhon-zoirov"]
+    _cli("query", "run", "statements-by-person", *person, env=env)  # its memo, if needed
+    assert _imports(["query", "run", "statements-by-person", *person], env) == set()
     # An explicit --store rdflib is the rdflib reference.
     assert "rdflib" in _imports(["query", "run", "speeches", "--store", "rdflib"], env)
 
