@@ -51,20 +51,36 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     copy of the data in another folder.
 
     Different hash seeds, so that any output that follows the hash order of
-    strings (set iteration) differs between them.
+    strings (set iteration) differs between them.  A cache folder of their own:
+    the first computes every layout, picture and ontology page, the second
+    finds them kept (osce_kg.memo), so the comparison also holds the kept
+    answers to the computed ones.
     """
     root = tmp_path_factory.mktemp("build")
-    first = run_build(root / "a", PYTHONHASHSEED="1")
+    cache = str(root / "cache")
+    first = run_build(root / "a", PYTHONHASHSEED="1", OSCE_KG_CACHE=cache)
     assert first.returncode == 0, first.stderr
+    kept = sorted(p.relative_to(root) for p in (root / "cache" / "memo").rglob("*"))
+    assert {p.parts[2] for p in kept if len(p.parts) == 4} >= {
+        "layout",
+        "picture",
+        "ontology-page",
+    }
     # The second reads a copy of the data in another folder: no output may
     # depend on where the data or the build lives.
     copy = root / "elsewhere" / "data"
     for name in ("ontology", "shapes", "graph", "queries"):
         shutil.copytree(REPO / name, copy / name)
     second = run_build(
-        root / "b", PYTHONHASHSEED="2", SOURCE_DATE_EPOCH=EPOCH, OSCE_KG_DATA=str(copy)
+        root / "b",
+        PYTHONHASHSEED="2",
+        SOURCE_DATE_EPOCH=EPOCH,
+        OSCE_KG_DATA=str(copy),
+        OSCE_KG_CACHE=cache,
     )
     assert second.returncode == 0, second.stderr
+    # Nothing computed again: no answer was added to the memo.
+    assert sorted(p.relative_to(root) for p in (root / "cache" / "memo").rglob("*")) == kept
     return root / "a", root / "b"
 
 
@@ -685,7 +701,9 @@ def test_the_report_shows_each_answer_as_a_table_and_describes_the_downloads(
 # --------------------------------------------------------------------------- pictures
 
 
-def test_pictures_drawn_in_the_worker_are_the_same_bytes(tmp_path: Path) -> None:
+def test_pictures_drawn_in_the_worker_are_the_same_bytes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The build draws in a second process (osce_kg.build.helper): the same bytes
     as drawing in this one; a drawing that fails is one line, of osce-kg's own error
     class where it raised one."""
@@ -696,6 +714,9 @@ def test_pictures_drawn_in_the_worker_are_the_same_bytes(tmp_path: Path) -> None
     from osce_kg.errors import DataError
     from osce_kg.network.draw import draw_networks
 
+    # No memo (the cache folder is a file): both processes draw.
+    (tmp_path / "no-cache").write_text("", encoding="utf-8")
+    monkeypatch.setenv("OSCE_KG_CACHE", str(tmp_path / "no-cache"))
     graph = nx.MultiDiGraph()
     graph.add_node("a", label="A", kind="person")
     graph.add_node("b", label="B", kind="event")

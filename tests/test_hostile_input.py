@@ -558,15 +558,15 @@ def test_a_killed_store_build_is_cleaned_up_by_the_next(tmp_path: Path) -> None:
 def test_the_query_memo_folder_is_kept_small(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from osce_kg import catalogue
+    from osce_kg import catalogue, memo
 
     monkeypatch.setenv("OSCE_KG_CACHE", str(tmp_path / "cache"))
-    monkeypatch.setattr(catalogue, "MEMO_KEEP", 5)
+    monkeypatch.setattr(memo, "KEEP", 5)
     for i in range(12):
         q = tmp_path / f"q{i}.rq"
         q.write_text(f"SELECT ?s WHERE {{ ?s ?p {i} }}\n", encoding="utf-8")
         catalogue.load_query(q)
-    assert 1 <= len(list((tmp_path / "cache" / "queries").glob("*.json"))) <= 5
+    assert 1 <= len(list((tmp_path / "cache" / "memo" / "query").iterdir())) <= 5
 
 
 def test_threads_started_inside_deep_work_get_the_usual_stack() -> None:

@@ -9,20 +9,17 @@ rdflib every time.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import difflib
-import hashlib
 import json
 from collections.abc import Sequence
 from pathlib import Path
 
-from .atomic import OutputError, atomic_write_text
+from . import memo
 from .errors import DataError, InputError, ParseError
-from .layout import DataLayout, cache_root
+from .layout import DataLayout
 from .queries import Param, StoredQuery
 from .textfiles import read_text
-from .version import __version__
 
 
 def query_files(
@@ -54,13 +51,12 @@ MEMO_FORMAT = 2
 
 
 def load_query(path: Path, name: str | None = None) -> StoredQuery:
-    """One stored query, parsed; memoised by its content in the cache folder."""
+    """One stored query, parsed; its parse memoised by content (:mod:`osce_kg.memo`)."""
     text = read_text(path)
     name = name or path.stem
-    key = f"{MEMO_FORMAT}\n{__version__}\n{text}".encode()
-    memo = cache_root() / "queries" / f"{hashlib.sha256(key).hexdigest()[:32]}.json"
+    key = memo.digest("query", [str(MEMO_FORMAT), text])
     try:
-        e = json.loads(memo.read_text(encoding="utf-8"))
+        e = json.loads(memo.recall("query", key) or b"")
         return StoredQuery(
             name,
             path,
@@ -73,7 +69,7 @@ def load_query(path: Path, name: str | None = None) -> StoredQuery:
             ordered=bool(e["ordered"]),
             star=bool(e["star"]),
         )
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+    except (ValueError, KeyError, TypeError, AttributeError):
         pass
     q = StoredQuery.from_text(text, name, path)
     entry = {
@@ -85,26 +81,8 @@ def load_query(path: Path, name: str | None = None) -> StoredQuery:
         "ordered": q.ordered,
         "star": q.star,
     }
-    with contextlib.suppress(OSError, OutputError):  # no cache folder: parse again next time
-        memo.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write_text(memo, json.dumps(entry, ensure_ascii=False, sort_keys=True))
-        _prune(memo.parent)
+    memo.remember("query", key, json.dumps(entry, ensure_ascii=False, sort_keys=True).encode())
     return q
-
-
-# A memo is written for each version of each query that ran; old versions are
-# not read again, so the folder keeps the most recently written ones only.
-MEMO_KEEP = 500
-
-
-def _prune(folder: Path) -> None:
-    memos = list(folder.glob("*.json"))
-    if len(memos) <= MEMO_KEEP:
-        return
-    memos.sort(key=lambda p: p.stat().st_mtime)
-    for old in memos[: len(memos) - MEMO_KEEP * 4 // 5]:
-        with contextlib.suppress(OSError):
-            old.unlink()
 
 
 def catalogue(

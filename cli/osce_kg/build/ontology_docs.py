@@ -54,7 +54,21 @@ def _import_ontpub() -> Any:
 
 
 def ontology_html(ontology: rdflib.Graph) -> str:
-    """pyLODE's OntPub page for ``ontology`` (a graph holding only the ontology)."""
+    """pyLODE's OntPub page for ``ontology`` (a graph holding only the ontology);
+    the page made before for the same triples and pyLODE (:mod:`osce_kg.memo`)."""
+    from .. import memo
+
+    triples = sorted(set(ontology.serialize(format="nt").splitlines()) - {""})
+    versions = f"pylode {importlib.metadata.version('pylode')} rdflib {rdflib.__version__}"
+    page = memo.memoised(
+        "ontology-page",
+        ["\n".join(triples), versions],
+        lambda: _make_html(ontology).encode("utf-8"),
+    )
+    return page.decode("utf-8")
+
+
+def _make_html(ontology: rdflib.Graph) -> str:
     ontpub = _import_ontpub()
     root = logging.getLogger()
     handlers, level = list(root.handlers), root.level

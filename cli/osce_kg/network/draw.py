@@ -7,12 +7,14 @@ creation date in the file, so the same network gives the same bytes.
 from __future__ import annotations
 
 import io
+import json
 import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 
 import networkx as nx
 
+from .. import memo
 from ..atomic import atomic_write_bytes
 from ..errors import InputError
 from . import LAYOUT_SEED, style
@@ -38,23 +40,59 @@ def draw_pictures(
     """The picture of ``graph`` in each of ``fmts`` (``png``, ``svg``), from one figure.
 
     ``positions``: the layout of ``graph`` (:func:`.style.layout`), if already
-    computed; otherwise it is computed with ``seed``.
+    computed; otherwise it is computed with ``seed``.  The pictures of a network
+    drawn before are the ones kept then (:mod:`osce_kg.memo`, under a digest of
+    the network, its layout, the title and Matplotlib's version): the same bytes.
     """
+    for fmt in fmts:
+        if fmt not in ("png", "svg"):
+            raise InputError(f"-o: can draw .png or .svg, not .{fmt}")
+    pos = style.layout(graph, seed=seed) if positions is None else positions
+    parts = _drawing_key(graph, title, pos)
+    keys = {fmt: memo.digest("picture", [*parts, fmt]) for fmt in fmts}
+    kept = {fmt: memo.recall("picture", key) for fmt, key in keys.items()}
+    if all(v is not None for v in kept.values()):
+        return {fmt: v for fmt, v in kept.items() if v is not None}
+    drawn = _draw(graph, fmts, title, pos)
+    for fmt, key in keys.items():
+        memo.remember("picture", key, drawn[fmt])
+    return drawn
+
+
+def _drawing_key(graph: nx.Graph, title: str | None, pos: style.Positions) -> list[str]:
+    """What a picture is drawn from, as text: the network (its nodes, edges and
+    attributes, in order), the layout, the title, and the drawing libraries' versions."""
+    from importlib.metadata import version
+
+    described = {
+        "directed": graph.is_directed(),
+        "multigraph": graph.is_multigraph(),
+        "graph": graph.graph,
+        "nodes": list(graph.nodes(data=True)),
+        "edges": list(graph.edges(data=True)),
+        "positions": [(v, [float(c) for c in xy]) for v, xy in pos.items()],
+        "title": title,
+    }
+    return [
+        json.dumps(described, sort_keys=True, default=repr, ensure_ascii=False),
+        f"matplotlib {version('matplotlib')} networkx {nx.__version__}",
+    ]
+
+
+def _draw(
+    graph: nx.Graph, fmts: Sequence[str], title: str | None, pos: style.Positions
+) -> dict[str, bytes]:
     import matplotlib
 
     matplotlib.use("Agg", force=True)
     import matplotlib.pyplot as plt
     from matplotlib.lines import Line2D
 
-    for fmt in fmts:
-        if fmt not in ("png", "svg"):
-            raise InputError(f"-o: can draw .png or .svg, not .{fmt}")
     n = graph.number_of_nodes()
     side = min(8.0 + 0.35 * n, 30.0)
     with matplotlib.rc_context({"svg.hashsalt": "osce-kg", "svg.fonttype": "none"}):
         fig, ax = plt.subplots(figsize=(side, side * 0.75), dpi=100)
         try:
-            pos = style.layout(graph, seed=seed) if positions is None else positions
             kinds = sorted({str(d.get("kind", "other")) for _, d in graph.nodes(data=True)})
             degree = dict(graph.degree())
             view = nx.Graph(graph) if not graph.is_directed() else nx.DiGraph(graph)

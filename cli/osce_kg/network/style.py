@@ -6,10 +6,12 @@ opens a network looking like the picture ``osce-kg network draw`` makes.
 
 from __future__ import annotations
 
+import json
 import math
 
 import networkx as nx
 
+from .. import memo
 from . import LAYOUT_SEED, NODE_KINDS, OTHER_COLOUR
 
 Positions = dict[object, tuple[float, float]]
@@ -79,7 +81,31 @@ def _induced(view: nx.Graph, members: list[object], order: dict[object, int]) ->
 
 def layout(graph: nx.Graph, seed: int = LAYOUT_SEED) -> Positions:
     """A deterministic layout: each component laid out on its own, then the
-    components packed in rows, largest first (same input, same picture)."""
+    components packed in rows, largest first (same input, same picture).
+
+    A network laid out before gets the layout kept then (:mod:`osce_kg.memo`,
+    under a digest of its nodes and edges in order, the seed, and the versions
+    of the libraries that compute it): the same numbers.
+    """
+    nodes = list(graph.nodes())
+    if not all(isinstance(n, str) for n in nodes):  # kept as JSON: string nodes only
+        return _laid_out(graph, seed)
+    from importlib.metadata import version
+
+    edges = [(u, v) for u, v in graph.edges() if u != v]
+    parts = [
+        json.dumps([nodes, edges, seed], ensure_ascii=False),
+        " ".join(f"{lib} {version(lib)}" for lib in ("networkx", "numpy", "scipy")),
+    ]
+
+    def compute() -> bytes:
+        found = _laid_out(graph, seed)
+        return json.dumps([[n, x, y] for n, (x, y) in found.items()]).encode()
+
+    return {n: (x, y) for n, x, y in json.loads(memo.memoised("layout", parts, compute))}
+
+
+def _laid_out(graph: nx.Graph, seed: int) -> Positions:
     view = nx.Graph()
     view.add_nodes_from(graph.nodes())
     view.add_edges_from((u, v) for u, v in graph.edges() if u != v)

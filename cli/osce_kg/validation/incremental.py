@@ -34,7 +34,7 @@ from ..errors import InputError
 from ..layout import DataLayout, files_digest
 from ..version import __version__
 from .cache import BUILD, CACHE_DIR, ResultCache, build_of, default_cache
-from .checks import Check, load_checks
+from .checks import load_checks
 from .compiled import Compiled
 from .compiler import compile_shapes
 from .model import Result
@@ -43,14 +43,13 @@ from .oxistore import (
     SUBCLASS,
     Closure,
     clear_focus,
-    concurrently,
     inferred_graph,
     mark_ill_typed,
-    run_check_text,
     run_constraints,
     to_rdflib,
 )
 from .placement import focus_key
+from .rechecks import Change, rerun_touched_checks
 from .run import CorpusValidation, Stats, Timer, finish, load_shapes, run_checks
 from .units import Unit, corpus_units, load_units, unit_quads
 from .workers import parallel_checks, parallel_constraints
@@ -143,8 +142,19 @@ def validate_corpus(
         if checks:
             kept = run.cache.load_checks() if run.unchanged else None
             run.stats.checks_from_cache = kept is not None
-            if kept is None and run.touched is not None and jobs == 1:
-                kept = rerun_touched_checks(run, rules)
+            # After a change: the rows a change cannot have changed are the previous ones.
+            changed = kept is None and run.touched is not None and jobs == 1
+            previous = run.cache.load_checks() if changed else None
+            if previous is not None and run.touched is not None:
+                plain = [c for c in rules if c.term is None]
+                kept = rerun_touched_checks(
+                    run.store,
+                    rules,
+                    previous,
+                    run.cache.check_predicates(run.rules, plain),
+                    Change(run.touched, run.terms),
+                    run.stats,
+                )
             if kept is None:
                 if jobs > 1 and run.unsaved is None:  # workers read the on-disk store
                     run.store.flush()  # the workers open the store read-only, from disk
@@ -168,57 +178,6 @@ def validate_corpus(
         # the next run in this process (or a cache folder deleted meanwhile) is safe.
         run.store = ox.Store()
         gc.collect()
-
-
-def rerun_touched_checks(run: _Run, checks: list[Check]) -> list[Result] | None:
-    """The checks' results after a change: a check none of whose predicates the
-    change touched gives the rows it gave before (a query's answer can only
-    change if a triple matching one of its patterns did); a ``per-term`` check
-    is asked again about the terms the change touched only; the others run
-    again.  None when the previous results cannot be read (the caller runs them all)."""
-    previous = run.cache.load_checks()
-    if previous is None or run.touched is None:
-        return None
-    results: list[Result] = []
-    rerun = 0
-    predicates = run.cache.check_predicates(run.rules, [c for c in checks if c.term is None])
-    for check in checks:
-        kept = [r for r in previous if r.rule == check.rule.id]
-        uses = predicates.get(check.rule.id)
-        if uses is not None and not uses & run.touched:
-            results += kept
-        elif check.term is not None and len(run.terms) <= PER_TERM_LIMIT:
-            results += _rerun_per_term(run.store, check, kept, run.terms)
-            run.stats.terms_asked = len(run.terms)
-            rerun += 1
-        else:
-            results += run_check_text(run.store, check.text, check.rule)
-            rerun += 1
-    run.stats.checks_rerun = rerun
-    return results
-
-
-# Past this many changed terms, one run of a per-term check over the whole graph
-# costs less than asking about each term (about a millisecond each on 1M triples).
-PER_TERM_LIMIT = 5000
-
-
-def _rerun_per_term(
-    store: ox.Store, check: Check, previous: list[Result], terms: set[Any]
-) -> list[Result]:
-    """A ``per-term`` check's rows after a change: the previous rows about the terms
-    the change did not touch, and the check asked again about each touched term
-    (its ``per-term`` variable bound to the term)."""
-    if any(r.value is None for r in previous):
-        return run_check_text(store, check.text, check.rule)  # rows not about a term
-    touched = {focus_key(to_rdflib(t)) for t in terms}
-    variable = ox.Variable(check.term or "")
-    fresh = concurrently(
-        lambda t: run_check_text(store, check.text, check.rule, {variable: t}),
-        sorted(terms, key=str),
-    )
-    kept = [r for r in previous if r.value is not None and focus_key(r.value) not in touched]
-    return kept + fresh
 
 
 class _Run:
