@@ -701,6 +701,81 @@ def test_the_report_shows_each_answer_as_a_table_and_describes_the_downloads(
 # --------------------------------------------------------------------------- pictures
 
 
+def without_build_time(files: dict[str, bytes]) -> dict[str, bytes]:
+    return {k: BUILD_TIME_LINE.sub(b"", v) if k == "index.html" else v for k, v in files.items()}
+
+
+def test_closing_the_helper_while_a_stage_still_waits_for_it(tmp_path: Path) -> None:
+    """What an interrupted build does: it closes the helper while the stage it left
+    in its thread waits for a task.  The close raises nothing, the waiting stage
+    ends with osce-kg's own error, and no later request starts a new helper."""
+    import threading
+
+    import networkx as nx
+
+    from osce_kg.build.helper import Helper
+    from osce_kg.errors import DataError
+
+    helper = Helper()
+    graph = nx.Graph()
+    graph.add_node("a", label="A", kind="person")
+    helper.draw(graph, [tmp_path / "a.svg"], title="t")
+    proc = helper._proc
+    assert proc is not None
+    ended: list[BaseException] = []
+
+    def stage() -> None:
+        try:
+            helper.wait(5)  # a task never asked for: waits until the helper ends
+        except BaseException as exc:
+            ended.append(exc)
+
+    waiting = threading.Thread(target=stage, daemon=True)
+    waiting.start()
+    waiting.join(0.5)
+    assert waiting.is_alive()
+    helper.close(failed=True)
+    waiting.join(30)
+    assert not waiting.is_alive()
+    assert proc.returncode is not None  # the helper is gone
+    assert len(ended) == 1 and isinstance(ended[0], DataError), ended
+    with pytest.raises(DataError, match="helper was stopped"):
+        helper.draw(graph, [tmp_path / "b.svg"], title="t")
+    assert helper._proc is None
+
+
+def test_an_interrupted_build_says_so_in_one_line(tmp_path: Path) -> None:
+    """Ctrl-C at any moment of a build: "interrupted", exit 130 (or the build had
+    finished), never a trace or an internal error; the previous output stays."""
+    import signal
+    import time
+
+    out = tmp_path / "dist"
+    assert run_build(out).returncode == 0
+    before = snapshot(out)
+    for delay in (0.4, 1.0, 1.6, 2.2, 2.8):
+        proc = subprocess.Popen(
+            [*osce_kg_exe(), "build", "-o", str(out)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=clean_env(),
+            # A shell starts background jobs with Ctrl-C ignored; this one hears it.
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+        )
+        time.sleep(delay)
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=300)
+        assert "Traceback" not in err and "internal error" not in err, (delay, err)
+        if proc.returncode == 130:
+            assert err.strip().splitlines()[-1] == "interrupted", (delay, err)
+        else:  # it had finished, or ended on the signal as it was exiting
+            assert proc.returncode in (0, -signal.SIGINT), (delay, proc.returncode, err)
+        # The previous output, or the finished build's: the same bytes but for the
+        # report's build-time line.
+        assert without_build_time(snapshot(out)) == without_build_time(before), delay
+
+
 def test_pictures_drawn_in_the_worker_are_the_same_bytes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

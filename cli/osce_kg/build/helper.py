@@ -27,6 +27,7 @@ import pickle
 import subprocess
 import sys
 import tempfile
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -49,11 +50,17 @@ class Helper:
         self._jobs: tempfile.TemporaryDirectory[str] | None = None
         self._count = 0
         self._done = -1  # the last task the helper said it finished
+        # Set by close(): a stage that an interrupted build left running in its
+        # thread may still ask for a task; it gets an error, not a new helper.
+        self._closed = False
+        self._cleaning = threading.Lock()
 
     def submit(self, task: str, *args: Any, **options: Any) -> int:
         """Run ``TASKS[task](*args, **options)`` in the helper; its number (for :meth:`wait`)."""
         if task not in TASKS:  # pragma: no cover - the build names its tasks
             raise DataError(f"internal: no helper task {task!r}")
+        if self._closed:
+            raise DataError("the build's helper was stopped")
         if self._proc is None:
             self._jobs = tempfile.TemporaryDirectory(prefix="osce-kg-helper-")
             with (Path(self._jobs.name) / "errors").open("wb") as errors:
@@ -111,11 +118,16 @@ class Helper:
                 proc.kill()
                 proc.wait()
             self._proc = None
-        assert self._jobs is not None
-        folder = Path(self._jobs.name)
-        err = (folder / "errors").read_text(encoding="utf-8", errors="replace")
-        failure = folder / FAILURE
-        reported = pickle.loads(failure.read_bytes()) if failure.is_file() else None
+        jobs = self._jobs
+        if jobs is None:  # closed meanwhile by an interrupted build
+            raise DataError("the build's helper was stopped")
+        folder = Path(jobs.name)
+        try:
+            err = (folder / "errors").read_text(encoding="utf-8", errors="replace")
+            failure = folder / FAILURE
+            reported = pickle.loads(failure.read_bytes()) if failure.is_file() else None
+        except OSError:  # removed meanwhile by an interrupted build's close()
+            raise DataError("the build's helper was stopped") from None
         self._cleanup()
         if reported is not None:  # a task's own error, raised here as it was there
             kind, message = reported
@@ -128,24 +140,33 @@ class Helper:
             raise DataError(f"the build's helper ended before its task {task} was done")
 
     def close(self, *, failed: bool) -> None:
-        """Stop the helper: after a failure at once, else once it has run every task."""
-        if self._proc is not None:
+        """Stop the helper: after a failure at once, else once it has run every task.
+
+        Safe while a stage that an interrupted build left in its thread is still
+        waiting for the helper: that wait ends (the helper is gone) and later
+        requests fail; nothing here reads what the other thread changes.
+        """
+        self._closed = True
+        proc = self._proc
+        if proc is not None:
             if failed:
-                self._proc.kill()
-                self._proc.wait()
-                for pipe in (self._proc.stdin, self._proc.stdout):
-                    if pipe is not None:
-                        with contextlib.suppress(OSError):
-                            pipe.close()
                 self._proc = None
+                proc.kill()
+                proc.wait()
+                for pipe in (proc.stdin, proc.stdout):
+                    if pipe is not None:
+                        with contextlib.suppress(OSError, ValueError):
+                            pipe.close()
             else:
                 self.wait()
         self._cleanup()
 
     def _cleanup(self) -> None:
-        if self._jobs is not None:
-            self._jobs.cleanup()
-            self._jobs = None
+        with self._cleaning:
+            jobs, self._jobs = self._jobs, None
+        if jobs is not None:
+            with contextlib.suppress(OSError):
+                jobs.cleanup()
 
 
 FAILURE = "failed.pickle"
