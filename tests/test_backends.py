@@ -222,6 +222,31 @@ def test_payloads_on_the_server(stores: dict[str, Store], payload: str) -> None:
     assert int(stores["server"].select(COUNT_ALL).rows[0][0]) > 1000  # type: ignore[arg-type]
 
 
+@pytest.mark.parametrize(
+    ("variable", "given", "canonical"),
+    [
+        ("_n_integer", " 05 ", rdflib.Literal("5", datatype=rdflib.XSD.integer)),
+        ("_b_xsd_boolean", "1", rdflib.Literal("true", datatype=rdflib.XSD.boolean)),
+        ("_y_xsd_gYear", "2012", rdflib.Literal("2012", datatype=rdflib.XSD.gYear)),
+        ("_t_en", "Vienna", rdflib.Literal("Vienna", lang="en")),
+    ],
+)
+def test_a_typed_parameter_is_the_same_term_on_every_backend(
+    stores: dict[str, Store], variable: str, given: str, canonical: rdflib.Literal
+) -> None:
+    """A value is bound in its canonical form: every back end sees the same term."""
+    q = StoredQuery.from_text(
+        f"SELECT ?v ?same WHERE {{ BIND(?{variable} AS ?v) BIND(sameTerm(?v, {canonical.n3()}) "
+        "AS ?same) }",
+        "echo",
+    )
+    [param] = q.params
+    bound = bind_values(q, {param.name: given})
+    for name, store in stores.items():
+        [(value, same)] = store.select(q.text, bound).rows
+        assert (value, str(same)) == (canonical, "true"), name
+
+
 def test_failed_upload_leaves_the_old_graph(loaded: str, server: str) -> None:
     remote = EndpointStore(loaded)
     before = remote.select(COUNT_ALL).rows

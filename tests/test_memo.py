@@ -155,3 +155,68 @@ def test_a_kept_ontology_page_is_the_made_one(cache: Path, monkeypatch: pytest.M
     ontology.add((rdflib.URIRef("https://example.org/o#Other"), rdflib.RDF.type, rdflib.OWL.Class))
     with pytest.raises(AssertionError, match="made again"):
         ontology_docs.ontology_html(ontology)
+
+
+def test_a_change_of_osce_kg_s_code_makes_new_answers(tmp_path: Path) -> None:
+    """The digest covers osce-kg's modules: an edited or upgraded module (a git pull)
+    is never answered from what the earlier code computed."""
+    import os
+    import shutil
+
+    package = tmp_path / "osce_kg"
+    shutil.copytree(Path(memo.__file__).parent, package)
+    before = memo.code_signature.__wrapped__(package)
+    assert memo.code_signature.__wrapped__(package) == before
+    style = package / "network" / "style.py"
+    style.write_text(style.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    edited = memo.code_signature.__wrapped__(package)
+    assert edited != before
+    stat = style.stat()
+    os.utime(style, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    assert memo.code_signature.__wrapped__(package) != edited  # rewritten, same size
+
+
+def test_the_digest_covers_the_code(monkeypatch: pytest.MonkeyPatch) -> None:
+    now = memo.digest("k", ["x"])
+    assert memo.digest("k", ["x"]) == now
+    monkeypatch.setattr(memo, "code_signature", lambda: "another osce-kg")
+    assert memo.digest("k", ["x"]) != now
+
+
+def test_pictures_do_not_follow_a_user_s_matplotlib_settings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The picture is a function of the network: a matplotlibrc's settings (dpi,
+    fonts) do not change it, so a kept picture is the one any user would get."""
+    import matplotlib
+
+    from osce_kg.network import draw
+
+    (tmp_path / "a-file").write_text("", encoding="utf-8")
+    monkeypatch.setenv("OSCE_KG_CACHE", str(tmp_path / "a-file"))  # nothing kept
+    graph = _network()
+    plain = draw.draw_pictures(graph, ["png", "svg"], title="t")
+    with matplotlib.rc_context({"savefig.dpi": 40, "font.size": 30, "lines.linewidth": 9}):
+        assert draw.draw_pictures(graph, ["png", "svg"], title="t") == plain
+
+
+def test_pruning_keeps_the_bytes_down_and_clears_what_a_killed_writer_left(
+    cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+    import time
+
+    monkeypatch.setattr(memo, "KEEP_BYTES", 10_000)
+    folder = cache / "memo" / "thing"
+    folder.mkdir(parents=True)
+    left = folder / ".abc.123.tmp"
+    left.write_bytes(b"half")
+    hour_ago = time.time() - 7200
+    os.utime(left, (hour_ago, hour_ago))
+    fresh = folder / ".def.456.tmp"  # another writer's, still writing
+    fresh.write_bytes(b"half")
+    for n in range(12):
+        memo.memoised("thing", [str(n)], Counting(bytes(2_000)))
+    kept = [p for p in folder.iterdir() if not p.name.startswith(".")]
+    assert sum(p.stat().st_size for p in kept) <= 10_000
+    assert not left.exists() and fresh.exists()

@@ -137,6 +137,15 @@ SELECT * WHERE {
     }
 
 
+@pytest.mark.parametrize("kind", ["", "_xsd_string", "_integer", "_en"])
+def test_a_value_that_is_not_text_is_named(kind: str) -> None:
+    """Bytes that are not UTF-8 (as a shell may pass them): one line naming the
+    parameter, before any RDF term is made of them, whatever its type."""
+    q = StoredQuery.from_text(f"SELECT ?x WHERE {{ BIND(?_name{kind} AS ?x) }}", "echo")
+    with pytest.raises(InputError, match=r"^parameter name: .*UTF-8"):
+        bind_values(q, {"name": "a\udcffb"})
+
+
 def test_explicit_params_block() -> None:
     text = """#+ summary: explicit
 #+ params:
@@ -167,6 +176,7 @@ SELECT ?x WHERE { ?person <http://example.org/p> ?x . ?x <http://example.org/d> 
         ({"person": "not an iri"}, "parameter person"),
         ({"person": "http://example.org/a b"}, "not allowed in an IRI"),
         ({"person": 'http://example.org/"}'}, "not allowed in an IRI"),
+        ({"person": "http://example.org/\udcff"}, "parameter person: .*UTF-8"),
     ],
 )
 def test_bad_parameter_values(values: dict[str, str], message: str) -> None:

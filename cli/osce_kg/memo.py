@@ -4,9 +4,11 @@ what they were computed from.
 A slow step whose answer depends only on its inputs (a stored query's parse, a
 network's picture, the ontology's page) is computed once per distinct input:
 :func:`memoised` looks for the answer under ``cache_root()/memo/KIND/DIGEST``,
-where the digest covers osce-kg's version and every part of the input the
-caller names (the data, the options, the versions of the libraries that
-compute it), and computes and keeps it when it is not there.  The answer is
+where the digest covers osce-kg's version and code (:func:`code_signature`:
+a change of any of its modules, a ``git pull`` or an upgrade, makes new
+answers) and every part of the input the caller names (the data, the
+options, the versions of the libraries that compute it), and computes and
+keeps it when it is not there.  The answer is
 the same bytes either way; only the time differs.
 
 Each file starts with the SHA-256 of the answer it holds: a file that does
@@ -18,7 +20,9 @@ kind keeps its most recently written answers only (:data:`KEEP`).
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
+import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -27,13 +31,44 @@ from .layout import cache_root
 from .version import __version__
 
 KEEP = 500
-"""Answers kept per kind; past that, the oldest fifth is removed."""
+"""Answers kept per kind; past that, or past :data:`KEEP_BYTES`, the oldest are
+removed until four fifths of either is left."""
+KEEP_BYTES = 64 << 20
+
+_STALE_TEMPORARY = 3600.0  # seconds: a writer's temporary file older than this was left
+
+
+@functools.cache
+def code_signature(package: Path = Path(__file__).parent) -> str:
+    """A digest of the name, size and modification time of every module of the
+    package: it changes with any change of osce-kg's code (once per process)."""
+    h = hashlib.sha256()
+    for path in sorted(package.rglob("*.py")):
+        try:
+            st = path.stat()
+        except OSError:
+            continue
+        h.update(f"{path.relative_to(package)} {st.st_size} {st.st_mtime_ns}\n".encode())
+    return h.hexdigest()
+
+
+def versions(*libraries: str) -> str:
+    """The installed version of each library, for a digest ("absent" if it is not)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    found = []
+    for name in libraries:
+        try:
+            found.append(f"{name} {version(name)}")
+        except PackageNotFoundError:
+            found.append(f"{name} absent")
+    return " ".join(found)
 
 
 def digest(kind: str, parts: Iterable[str | bytes]) -> str:
-    """The key of an answer: SHA-256 over the kind, osce-kg's version and each part
-    (length-prefixed, so two lists of parts never run together)."""
-    h = hashlib.sha256(f"{kind}\nosce-kg {__version__}\n".encode())
+    """The key of an answer: SHA-256 over the kind, osce-kg's version and code, and
+    each part (length-prefixed, so two lists of parts never run together)."""
+    h = hashlib.sha256(f"{kind}\nosce-kg {__version__} {code_signature()}\n".encode())
     for part in parts:
         data = part.encode() if isinstance(part, str) else part
         h.update(f"{len(data)}\n".encode())
@@ -78,20 +113,30 @@ def memoised(kind: str, parts: Iterable[str | bytes], compute: Callable[[], byte
 
 
 def _prune(folder: Path) -> None:
+    """Remove the oldest answers past :data:`KEEP` or :data:`KEEP_BYTES`, and what
+    a writer killed half-way left."""
+    now = time.time()
+    kept: list[tuple[float, int, Path]] = []
     try:
-        kept = [p for p in folder.iterdir() if not p.name.startswith(".")]
+        entries = list(folder.iterdir())
     except OSError:
         return
-    if len(kept) <= KEEP:
+    for path in entries:
+        try:
+            st = path.stat()
+        except OSError:  # removed meanwhile by another process's pruning
+            continue
+        if not path.name.startswith("."):
+            kept.append((st.st_mtime, st.st_size, path))
+        elif now - st.st_mtime > _STALE_TEMPORARY:
+            with contextlib.suppress(OSError):
+                path.unlink()
+    count, size = len(kept), sum(n for _, n, _ in kept)
+    if count <= KEEP and size <= KEEP_BYTES:
         return
-    kept.sort(key=_written)
-    for old in kept[: len(kept) - KEEP * 4 // 5]:
+    for _, n, path in sorted(kept, key=lambda entry: entry[0]):
+        if count <= KEEP * 4 // 5 and size <= KEEP_BYTES * 4 // 5:
+            break
         with contextlib.suppress(OSError):
-            old.unlink()
-
-
-def _written(path: Path) -> float:
-    try:
-        return path.stat().st_mtime
-    except OSError:  # removed meanwhile by another process's pruning
-        return 0.0
+            path.unlink()
+        count, size = count - 1, size - n

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 from . import namespaces as ns
 from .errors import InputError, ParseError
 from .recursion import deep_recursion
-from .sparql_bind import iri_term, literal_term
+from .sparql_bind import check_text, iri_term, literal_term
 
 if TYPE_CHECKING:
     from .sparql_bind import Term
@@ -335,36 +335,43 @@ def resolve_values(query: StoredQuery, values: Mapping[str, str]) -> list[tuple[
 
 def term_for(param: Param, value: str) -> Term:
     """The RDF term (Oxigraph's) for a user's ``value`` of ``param``; InputError
-    naming it if ill-formed."""
+    naming it if ill-formed.  A typed value is given in its canonical form (as
+    rdflib writes it: `` 05 `` as an integer is ``5``), the same on every back end."""
     import pyoxigraph
 
     what = f"parameter {param.name}"
-    if param.type == "iri":
-        iri = expand_iri(value)
-        iri_term(iri, what)
-        try:
+    check_text(value, what)  # before any term is made of it: UTF-8, no lone surrogate
+    try:
+        if param.type == "iri":
+            iri = expand_iri(value)
+            iri_term(iri, what)
             return pyoxigraph.NamedNode(iri)
-        except ValueError as exc:
-            raise InputError(f"{what}: {iri!r} is not an IRI: {exc}") from None
-    if param.type == "lang":
-        literal_term(value, param.lang)  # InputError for a malformed language tag
-        return pyoxigraph.Literal(value, language=param.lang)
-    if param.type == "datatype" and param.datatype:
-        regex = _CHECKED_BY_REGEX.get(param.datatype)
-        if regex is not None:
-            bad = not regex.match(value)
-        else:  # rdflib knows which lexical forms each XSD datatype allows
-            from rdflib.term import Literal, URIRef
+        if param.type == "lang":
+            literal_term(value, param.lang)  # InputError for a malformed language tag
+            return pyoxigraph.Literal(value, language=param.lang)
+        if param.type == "datatype" and param.datatype:
+            lexical = _canonical(value, param.datatype)
+            if lexical is None:
+                raise InputError(f"{what}: {value!r} is not a valid {param.type_label}")
+            return pyoxigraph.Literal(lexical, datatype=pyoxigraph.NamedNode(param.datatype))
+        return pyoxigraph.Literal(value)
+    except ValueError as exc:  # a term Oxigraph refuses (an IRI, a language tag)
+        raise InputError(f"{what}: {value!r} is not usable: {exc}") from None
 
-            from .loading import quiet_rdflib_terms
 
-            # rdflib logs a traceback for an ill-typed literal; the message below is enough.
-            with quiet_rdflib_terms():
-                bad = bool(Literal(value, datatype=URIRef(param.datatype)).ill_typed)
-        if bad:
-            raise InputError(f"{what}: {value!r} is not a valid {param.type_label}")
-        return pyoxigraph.Literal(value, datatype=pyoxigraph.NamedNode(param.datatype))
-    return pyoxigraph.Literal(value)
+def _canonical(value: str, datatype: str) -> str | None:
+    """``value``'s canonical lexical form for ``datatype``, or None if it is ill-typed."""
+    regex = _CHECKED_BY_REGEX.get(datatype)
+    if regex is not None:
+        return value if regex.match(value) else None
+    # rdflib knows which lexical forms each XSD datatype allows, and their canonical form.
+    from rdflib.term import Literal, URIRef
+
+    from .loading import quiet_rdflib_terms
+
+    with quiet_rdflib_terms():  # rdflib logs a traceback for an ill-typed literal
+        lit = Literal(value, datatype=URIRef(datatype))
+        return None if lit.ill_typed else str(lit)
 
 
 def bind_values(query: StoredQuery, values: Mapping[str, str]) -> dict[str, Term]:

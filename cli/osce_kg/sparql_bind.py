@@ -163,7 +163,11 @@ def rdflib_term(term: Term) -> Identifier:
         if term.language:
             return Literal(term.value, lang=term.language)
         datatype = term.datatype.value
-        return Literal(term.value, datatype=None if datatype == XSD_STRING else URIRef(datatype))
+        return Literal(
+            term.value,
+            datatype=None if datatype == XSD_STRING else URIRef(datatype),
+            normalize=False,  # as given: the binder wrote it in canonical form already
+        )
     if isinstance(term, pyoxigraph.BlankNode):
         raise InputError("a blank node cannot be bound as a parameter")
     return term

@@ -59,10 +59,9 @@ def ontology_html(ontology: rdflib.Graph) -> str:
     from .. import memo
 
     triples = sorted(set(ontology.serialize(format="nt").splitlines()) - {""})
-    versions = f"pylode {importlib.metadata.version('pylode')} rdflib {rdflib.__version__}"
     page = memo.memoised(
         "ontology-page",
-        ["\n".join(triples), versions],
+        ["\n".join(triples), memo.versions("pylode", "rdflib", "dominate", "markdown")],
         lambda: _make_html(ontology).encode("utf-8"),
     )
     return page.decode("utf-8")

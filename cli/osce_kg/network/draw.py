@@ -49,6 +49,8 @@ def draw_pictures(
             raise InputError(f"-o: can draw .png or .svg, not .{fmt}")
     pos = style.layout(graph, seed=seed) if positions is None else positions
     parts = _drawing_key(graph, title, pos)
+    if parts is None:  # attributes that cannot be written down: drawn each time
+        return _draw(graph, fmts, title, pos)
     keys = {fmt: memo.digest("picture", [*parts, fmt]) for fmt in fmts}
     kept = {fmt: memo.recall("picture", key) for fmt, key in keys.items()}
     if all(v is not None for v in kept.values()):
@@ -59,10 +61,11 @@ def draw_pictures(
     return drawn
 
 
-def _drawing_key(graph: nx.Graph, title: str | None, pos: style.Positions) -> list[str]:
+def _drawing_key(graph: nx.Graph, title: str | None, pos: style.Positions) -> list[str] | None:
     """What a picture is drawn from, as text: the network (its nodes, edges and
-    attributes, in order), the layout, the title, and the drawing libraries' versions."""
-    from importlib.metadata import version
+    attributes, in order), the layout, the title, and the drawing libraries'
+    versions (Matplotlib draws with its own defaults, not a user's settings).
+    None if an attribute cannot be written as JSON with sorted keys."""
 
     described = {
         "directed": graph.is_directed(),
@@ -73,10 +76,11 @@ def _drawing_key(graph: nx.Graph, title: str | None, pos: style.Positions) -> li
         "positions": [(v, [float(c) for c in xy]) for v, xy in pos.items()],
         "title": title,
     }
-    return [
-        json.dumps(described, sort_keys=True, default=repr, ensure_ascii=False),
-        f"matplotlib {version('matplotlib')} networkx {nx.__version__}",
-    ]
+    try:
+        text = json.dumps(described, sort_keys=True, default=repr, ensure_ascii=False)
+    except (TypeError, ValueError):  # keys of mixed types, a circular structure
+        return None
+    return [text, memo.versions("matplotlib", "networkx", "numpy", "pillow")]
 
 
 def _draw(
@@ -90,7 +94,12 @@ def _draw(
 
     n = graph.number_of_nodes()
     side = min(8.0 + 0.35 * n, 30.0)
-    with matplotlib.rc_context({"svg.hashsalt": "osce-kg", "svg.fonttype": "none"}):
+    # Matplotlib's defaults, whatever a user's matplotlibrc says: the picture is a
+    # function of the network alone (and may be kept, osce_kg.memo).
+    with (
+        plt.style.context("default"),
+        matplotlib.rc_context({"svg.hashsalt": "osce-kg", "svg.fonttype": "none"}),
+    ):
         fig, ax = plt.subplots(figsize=(side, side * 0.75), dpi=100)
         try:
             kinds = sorted({str(d.get("kind", "other")) for _, d in graph.nodes(data=True)})

@@ -90,12 +90,10 @@ def layout(graph: nx.Graph, seed: int = LAYOUT_SEED) -> Positions:
     nodes = list(graph.nodes())
     if not all(isinstance(n, str) for n in nodes):  # kept as JSON: string nodes only
         return _laid_out(graph, seed)
-    from importlib.metadata import version
-
     edges = [(u, v) for u, v in graph.edges() if u != v]
     parts = [
         json.dumps([nodes, edges, seed], ensure_ascii=False),
-        " ".join(f"{lib} {version(lib)}" for lib in ("networkx", "numpy", "scipy")),
+        memo.versions("networkx", "numpy", "scipy"),
     ]
 
     def compute() -> bytes:
