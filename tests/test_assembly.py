@@ -101,5 +101,32 @@ def test_an_rdf_star_file_is_refused_naming_it(tmp_path: Path) -> None:
     star.write_text(
         "<http://e/s> <http://e/p> <<( <http://e/a> <http://e/b> <http://e/c> )>> .\n", "utf-8"
     )
-    with pytest.raises(ParseError, match="RDF-star quoted triples are not supported"):
+    with pytest.raises(ParseError, match="RDF-star quoted triples are not supported") as info:
         assemble([RdfFile(star, ns.SHARED_GRAPH)])
+    assert str(info.value).startswith(f"{star}:1:27: ")
+    turtle = tmp_path / "star.ttl"
+    turtle.write_text(
+        "@prefix ex: <http://example.org/> .\n# a << in a comment\n"
+        'ex:a ex:b "x << \\" <<", """long\n<< "" <<""", \'<<\' .\n'
+        "ex:c ex:d <http://e/x#y> ; ex:e\n    << ex:a ex:b ex:c >> .\n",
+        "utf-8",
+    )
+    with pytest.raises(ParseError, match="RDF-star") as info:
+        assemble([RdfFile(turtle, ns.SHARED_GRAPH)])
+    assert str(info.value).startswith(f"{turtle}:6:5: ")
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        ("<a> <b> <c> .", None),
+        ('<a> <b> "<<" .', None),
+        ("<a> <b> '''x\n'' <<''' .\n<<<a> <b> <c>>> <p> <o> .", (3, 1)),
+        ("# <<\n<a> <b> <<( <a> <b> <c> )>> .", (2, 9)),
+        ('<a> <b> "\\"<<" .', None),
+    ],
+)
+def test_where_a_quoted_triple_starts(text: str, where: tuple[int, int] | None) -> None:
+    from osce_kg.loading import quoted_triple_at
+
+    assert quoted_triple_at(text) == where

@@ -23,6 +23,7 @@ The persistent store of this assembly, keyed by the data's fingerprint, is
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
@@ -33,7 +34,7 @@ import pyoxigraph as ox
 from . import namespaces as ns
 from .errors import ParseError
 from .inference import ox_derived, ox_rules
-from .loading import ox_triples
+from .loading import guess_format, ox_triples, quoted_triple_at
 
 if TYPE_CHECKING:
     from .layout import RdfFile
@@ -120,7 +121,14 @@ def file_quads(
 
 
 def _rdf_star(f: RdfFile) -> ParseError:
-    return ParseError(str(f.path), None, None, "RDF-star quoted triples are not supported")
+    """The error for a file holding an RDF-star quoted triple, at the first one where
+    the syntax shows it (Oxigraph parses them, without their position)."""
+    where = None
+    if guess_format(f.path) in ("turtle", "trig", "nt", "nquads"):
+        with contextlib.suppress(OSError, UnicodeDecodeError):
+            where = quoted_triple_at(f.path.read_text(encoding="utf-8"))
+    line, column = where if where is not None else (None, None)
+    return ParseError(str(f.path), line, column, "RDF-star quoted triples are not supported")
 
 
 class Target(Protocol):

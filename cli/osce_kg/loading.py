@@ -52,6 +52,41 @@ OX_FORMATS: dict[str, pyoxigraph.RdfFormat] = {
 _POSITION_PREFIX = re.compile(r"^Parser error [^:]*: ")
 
 
+def quoted_triple_at(text: str) -> tuple[int, int] | None:
+    """Line and column (1-based) of the first ``<<`` that opens an RDF-star quoted
+    triple (or an RDF 1.2 triple term) in Turtle, TriG, N-Triples or N-Quads
+    text: outside comments, IRIs and strings, where a ``<`` can only start an IRI
+    and ``<<`` only a quoted triple.  None if there is none."""
+    i, n, line, start = 0, len(text), 1, 0
+    while i < n:
+        c = text[i]
+        if c == "\n":
+            line, start = line + 1, i + 1
+        elif c == "#":  # a comment, to the end of the line
+            end = text.find("\n", i)
+            i = n if end < 0 else end
+            continue
+        elif c == "<":
+            if text.startswith("<<", i):
+                return line, i - start + 1
+            end = text.find(">", i)  # an IRI holds neither "<" nor ">" nor a line break
+            i = n if end < 0 else end + 1
+            continue
+        elif c in "\"'":
+            quote = text[i : i + 3] if text.startswith(c * 3, i) else c
+            i += len(quote)
+            while i < n and not text.startswith(quote, i):
+                if text[i] == "\\":
+                    i += 1
+                elif text[i] == "\n":
+                    line, start = line + 1, i + 1
+                i += 1
+            i += len(quote)
+            continue
+        i += 1
+    return None
+
+
 def guess_format(path: Path) -> str:
     """The rdflib format name for a file, from its suffix."""
     fmt = RDF_SUFFIXES.get(path.suffix.lower())
