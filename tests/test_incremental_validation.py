@@ -313,14 +313,26 @@ def test_checks_in_worker_processes_give_the_same_results(root: Path) -> None:
     path.write_text(
         text.replace("okg:status okg:held", "okg:status okg:proposed", 1), encoding="utf-8"
     )
+    # The checks the change touched run in this process, whatever --jobs says.
+    touched = validate_corpus(DataLayout(root), jobs=2)
+    assert touched.stats.checks_rerun is not None and 0 < touched.stats.checks_rerun < 16
+    assert touched.stats.workers == 1
+    assert same_as_full(root, touched.report.results)
+    # A changed check: every check runs again, in two processes reading the cached store.
+    check = sorted((root / "queries" / "checks").glob("*.rq"))[0]
+    check.write_text(check.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
     two = validate_corpus(DataLayout(root), jobs=2)
     assert not two.stats.checks_from_cache and two.stats.workers == 2
+    assert two.stats.checks_rerun == 16
     attendance = [r for r in two.report.results if r.rule == "check:proposed-event-attendance"]
     assert attendance and {str(r.focus) for r in attendance} == {
         "https://w3id.org/osce-kg/id/event/meeting-12"
     }
     assert same_as_full(root, two.report.results)
     assert len(two.report.results) > len(one.report.results)
+    assert collections.Counter(map(_key, touched.report.results)) == collections.Counter(
+        map(_key, two.report.results)
+    )
     with pytest.raises(InputError, match="--jobs"):
         validate_corpus(DataLayout(root), jobs=0)
 

@@ -63,8 +63,9 @@ Exit codes:
     help="Folder of the --incremental cache (default: .osce-kg-cache in the data folder).",
 )
 @jobs_option(
-    "With --incremental: worker processes for the SPARQL checks, and for the "
-    "shapes when every focus node is re-checked (changed shapes or checks)."
+    "With --incremental: worker processes for the SPARQL checks and the shapes "
+    "when every one is run again (changed shapes or checks); the few a change of "
+    "the data touches run in the main process."
 )
 @endpoint_graph_option
 @endpoint_options(

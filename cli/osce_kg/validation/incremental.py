@@ -116,7 +116,8 @@ def validate_corpus(
     changed since the run that filled the cache (``cache``, default in the data folder).
 
     ``checks=False`` leaves out the SPARQL checks (shapes only); ``jobs`` > 1
-    runs them in that many worker processes, each reading the cached store.
+    runs a whole run of them (and a re-check of every focus node) in that many
+    worker processes, each reading the cached store.
     """
     if jobs < 1:
         raise InputError(f"--jobs: must be at least 1, not {jobs}")
@@ -142,8 +143,10 @@ def validate_corpus(
         if checks:
             kept = run.cache.load_checks() if run.unchanged else None
             run.stats.checks_from_cache = kept is not None
-            # After a change: the rows a change cannot have changed are the previous ones.
-            changed = kept is None and run.touched is not None and jobs == 1
+            # After a change: the rows a change cannot have changed are the previous ones,
+            # and the few checks it touched run here, whatever --jobs says (worker
+            # processes pay off for whole runs only).
+            changed = kept is None and run.touched is not None
             previous = run.cache.load_checks() if changed else None
             if previous is not None and run.touched is not None:
                 plain = [c for c in rules if c.term is None]
