@@ -158,29 +158,46 @@ def test_a_kept_ontology_page_is_the_made_one(cache: Path, monkeypatch: pytest.M
 
 
 def test_a_change_of_osce_kg_s_code_makes_new_answers(tmp_path: Path) -> None:
-    """The digest covers osce-kg's modules: an edited or upgraded module (a git pull)
-    is never answered from what the earlier code computed."""
+    """Every cache is keyed by osce-kg's code (its modules' names, sizes and times):
+    an edited or upgraded module (a git pull) is never answered from what the
+    earlier code computed."""
+    import importlib.util
     import os
     import shutil
 
+    import osce_kg
+
     package = tmp_path / "osce_kg"
-    shutil.copytree(Path(memo.__file__).parent, package)
-    before = memo.code_signature.__wrapped__(package)
-    assert memo.code_signature.__wrapped__(package) == before
+    shutil.copytree(Path(osce_kg.__file__).parent, package)
+
+    def code_version() -> str:
+        spec = importlib.util.spec_from_file_location("copied_version", package / "version.py")
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return str(module.code_version())
+
+    before = code_version()
+    assert code_version() == before and before.startswith(osce_kg.__version__ + "+")
     style = package / "network" / "style.py"
     style.write_text(style.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
-    edited = memo.code_signature.__wrapped__(package)
+    edited = code_version()
     assert edited != before
     stat = style.stat()
     os.utime(style, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
-    assert memo.code_signature.__wrapped__(package) != edited  # rewritten, same size
+    assert code_version() != edited  # rewritten, same size
 
 
-def test_the_digest_covers_the_code(monkeypatch: pytest.MonkeyPatch) -> None:
-    now = memo.digest("k", ["x"])
-    assert memo.digest("k", ["x"]) == now
-    monkeypatch.setattr(memo, "code_signature", lambda: "another osce-kg")
-    assert memo.digest("k", ["x"]) != now
+def test_every_cache_key_covers_the_code(monkeypatch: pytest.MonkeyPatch) -> None:
+    from osce_kg import version
+    from osce_kg.layout import DataLayout
+
+    answer, store = memo.digest("k", ["x"]), DataLayout.default().fingerprint()
+    assert memo.digest("k", ["x"]) == answer
+    monkeypatch.setattr(memo, "code_version", lambda: "another osce-kg")
+    monkeypatch.setattr(version, "code_version", lambda: "another osce-kg")
+    assert memo.digest("k", ["x"]) != answer
+    assert DataLayout.default().fingerprint() != store  # the dataset store's key
 
 
 def test_pictures_do_not_follow_a_user_s_matplotlib_settings(

@@ -377,17 +377,18 @@ def cache_root() -> Path:
 
 
 def files_digest(salt: str, items: Iterable[tuple[str, Path]]) -> str:
-    """SHA-256 over ``salt``, osce-kg's and pyoxigraph's versions, and each (name, file bytes).
+    """SHA-256 over ``salt``, osce-kg's version and code (:func:`.version.code_version`),
+    pyoxigraph's version, and each (name, file bytes).
 
     The key of every cache built from files: it changes when a file, a name or
     the program that built the cache changes.
     """
     import pyoxigraph  # its version, as Oxigraph's stores and parsers may change with it
 
-    from .version import __version__
+    from .version import code_version
 
     h = hashlib.sha256(
-        f"{salt}\nosce-kg {__version__}\npyoxigraph {pyoxigraph.__version__}\n".encode()
+        f"{salt}\nosce-kg {code_version()}\npyoxigraph {pyoxigraph.__version__}\n".encode()
     )
     for name, path in items:
         h.update(f"{name}\n".encode())

@@ -2,25 +2,25 @@
 what they were computed from.
 
 A slow step whose answer depends only on its inputs (a stored query's parse, a
-network's picture, the ontology's page) is computed once per distinct input:
-:func:`memoised` looks for the answer under ``cache_root()/memo/KIND/DIGEST``,
-where the digest covers osce-kg's version and code (:func:`code_signature`:
-a change of any of its modules, a ``git pull`` or an upgrade, makes new
-answers) and every part of the input the caller names (the data, the
-options, the versions of the libraries that compute it), and computes and
-keeps it when it is not there.  The answer is
+network's layout and pictures, the ontology's page) is computed once per
+distinct input: :func:`memoised` looks for the answer under
+``cache_root()/memo/KIND/DIGEST``, and computes and keeps it when it is not
+there.  The digest covers osce-kg's version and code
+(:func:`osce_kg.version.code_version`: an upgrade, a ``git pull`` or an edit
+makes new answers) and every part of the input the caller names (the data,
+the options, the versions of the libraries that compute it).  The answer is
 the same bytes either way; only the time differs.
 
 Each file starts with the SHA-256 of the answer it holds: a file that does
 not match (damaged, cut short, edited) is computed again and replaced.  Where
 the cache folder cannot be written, every answer is computed each time.  Each
-kind keeps its most recently written answers only (:data:`KEEP`).
+kind keeps its most recently written answers only (:data:`KEEP`,
+:data:`KEEP_BYTES`).
 """
 
 from __future__ import annotations
 
 import contextlib
-import functools
 import hashlib
 import time
 from collections.abc import Callable, Iterable
@@ -28,7 +28,7 @@ from pathlib import Path
 
 from .atomic import OutputError, atomic_write_bytes
 from .layout import cache_root
-from .version import __version__
+from .version import code_version
 
 KEEP = 500
 """Answers kept per kind; past that, or past :data:`KEEP_BYTES`, the oldest are
@@ -36,20 +36,6 @@ removed until four fifths of either is left."""
 KEEP_BYTES = 64 << 20
 
 _STALE_TEMPORARY = 3600.0  # seconds: a writer's temporary file older than this was left
-
-
-@functools.cache
-def code_signature(package: Path = Path(__file__).parent) -> str:
-    """A digest of the name, size and modification time of every module of the
-    package: it changes with any change of osce-kg's code (once per process)."""
-    h = hashlib.sha256()
-    for path in sorted(package.rglob("*.py")):
-        try:
-            st = path.stat()
-        except OSError:
-            continue
-        h.update(f"{path.relative_to(package)} {st.st_size} {st.st_mtime_ns}\n".encode())
-    return h.hexdigest()
 
 
 def versions(*libraries: str) -> str:
@@ -68,7 +54,7 @@ def versions(*libraries: str) -> str:
 def digest(kind: str, parts: Iterable[str | bytes]) -> str:
     """The key of an answer: SHA-256 over the kind, osce-kg's version and code, and
     each part (length-prefixed, so two lists of parts never run together)."""
-    h = hashlib.sha256(f"{kind}\nosce-kg {__version__} {code_signature()}\n".encode())
+    h = hashlib.sha256(f"{kind}\nosce-kg {code_version()}\n".encode())
     for part in parts:
         data = part.encode() if isinstance(part, str) else part
         h.update(f"{len(data)}\n".encode())

@@ -2,7 +2,7 @@
 
 * ``store/`` — an Oxigraph (RocksDB) store laid out as :mod:`.units` loads it;
 * ``manifest.json`` — the SHA-256 of every unit's files, of the ontology, and
-  of the rules (shapes, checks, osce-kg version), and the id of the store's build;
+  of the rules (shapes, checks, osce-kg version and code), and the id of the store's build;
 * ``results.json`` — the shape results, grouped by focus node;
 * ``checks.json`` — the SPARQL checks' results of the last run;
 * ``predicates.json`` — the predicates each check reads (:func:`.checks.check_predicates`,
@@ -24,7 +24,7 @@ import pyoxigraph as ox
 
 from ..atomic import atomic_write_text
 from ..errors import InputError
-from ..version import __version__
+from ..version import code_version
 from .checks import Check, check_predicates
 from .model import Result
 from .oxistore import CONTROL
@@ -81,7 +81,7 @@ class ResultCache:
         stored = read_json(self.results_path)
         if not isinstance(manifest, dict) or not isinstance(stored, dict):
             return None
-        if manifest.get("version") != __version__ or not isinstance(manifest.get("units"), dict):
+        if manifest.get("version") != code_version() or not isinstance(manifest.get("units"), dict):
             return None
         try:
             results = {key: [deserialise(r) for r in rows] for key, rows in stored.items()}
@@ -127,7 +127,7 @@ class ResultCache:
     def check_predicates(self, rules: str, checks: list[Check]) -> dict[str, set[str] | None]:
         """:func:`.checks.check_predicates` of each check (by rule id), as saved for
         the rules digest ``rules``, or worked out and saved."""
-        key = f"{rules} {__version__}"  # a later osce-kg may read the checks better
+        key = f"{rules} {code_version()}"  # another osce-kg may read the checks better
         stored = read_json(self.predicates_path)
         found = stored.get("checks") if isinstance(stored, dict) else None
         if (

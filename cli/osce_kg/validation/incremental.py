@@ -32,7 +32,7 @@ import pyoxigraph as ox
 
 from ..errors import InputError
 from ..layout import DataLayout, files_digest
-from ..version import __version__
+from ..version import code_version
 from .cache import BUILD, CACHE_DIR, ResultCache, build_of, default_cache
 from .checks import load_checks
 from .compiled import Compiled
@@ -218,7 +218,7 @@ class _Run:
 
     def manifest(self, digests: dict[str, str]) -> dict[str, Any]:
         return {
-            "version": __version__,
+            "version": code_version(),
             "build": self.build,
             "ontology": self.onto_digest,
             "rules": self.rules,
