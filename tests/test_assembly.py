@@ -124,6 +124,10 @@ def test_an_rdf_star_file_is_refused_naming_it(tmp_path: Path) -> None:
         ("<a> <b> '''x\n'' <<''' .\n<<<a> <b> <c>>> <p> <o> .", (3, 1)),
         ("# <<\n<a> <b> <<( <a> <b> <c> )>> .", (2, 9)),
         ('<a> <b> "\\"<<" .', None),
+        ("ex:it\\'s ex:b 'x' .\nex:a ex:b << ex:a ex:b 'z << ' >> .", (2, 11)),
+        ("ex:a\\#b ex:b ex:c .\nex:a ex:b << ex:a ex:b ex:c >> .", (2, 11)),
+        ("ex:a ex:b ex:c {| ex:d ex:e |} .", (1, 16)),
+        ("<g> { ex:a ex:b ex:c }", None),
     ],
 )
 def test_where_a_quoted_triple_starts(text: str, where: tuple[int, int] | None) -> None:

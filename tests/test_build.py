@@ -772,8 +772,9 @@ def test_an_interrupted_build_says_so_in_one_line(tmp_path: Path) -> None:
         else:  # it had finished, or ended on the signal as it was exiting
             assert proc.returncode in (0, -signal.SIGINT), (delay, proc.returncode, err)
         # The previous output, or the finished build's: the same bytes but for the
-        # report's build-time line.
+        # report's build-time line; and nothing half-written beside it.
         assert without_build_time(snapshot(out)) == without_build_time(before), delay
+        assert [p.name for p in tmp_path.iterdir()] == ["dist"], delay
 
 
 def test_pictures_drawn_in_the_worker_are_the_same_bytes(

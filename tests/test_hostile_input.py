@@ -569,6 +569,34 @@ def test_the_query_memo_folder_is_kept_small(
     assert 1 <= len(list((tmp_path / "cache" / "memo" / "query").iterdir())) <= 5
 
 
+def test_an_interrupt_waits_for_deep_work_to_end() -> None:
+    """Ctrl-C while run_deep's work runs: the work ends first (nothing it writes
+    outlives the clean-up the interrupt sets off), then KeyboardInterrupt."""
+    import os
+    import signal
+    import threading
+    import time
+
+    from osce_kg.recursion import run_deep
+
+    ended: list[bool] = []
+
+    def work() -> int:
+        time.sleep(1.0)
+        ended.append(True)
+        return 1
+
+    # Python's own handler, whatever the test runner's worker process installed.
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        threading.Timer(0.2, os.kill, (os.getpid(), signal.SIGINT)).start()
+        with pytest.raises(KeyboardInterrupt):
+            run_deep(work)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    assert ended == [True]
+
+
 def test_threads_started_inside_deep_work_get_the_usual_stack() -> None:
     """run_deep gives its own thread a 512 MB stack; the threads its work starts (a
     validation's query threads) get the usual one, not 512 MB of address space each."""

@@ -54,14 +54,20 @@ _POSITION_PREFIX = re.compile(r"^Parser error [^:]*: ")
 
 def quoted_triple_at(text: str) -> tuple[int, int] | None:
     """Line and column (1-based) of the first ``<<`` that opens an RDF-star quoted
-    triple (or an RDF 1.2 triple term) in Turtle, TriG, N-Triples or N-Quads
-    text: outside comments, IRIs and strings, where a ``<`` can only start an IRI
-    and ``<<`` only a quoted triple.  None if there is none."""
+    triple (or an RDF 1.2 triple term), or ``{|`` that opens an annotation, in
+    Turtle, TriG, N-Triples or N-Quads text: outside comments, IRIs, strings and
+    escaped characters of prefixed names (``ex:it\\'s``), where a ``<`` can only
+    start an IRI and ``<<`` only a quoted triple.  None if there is none."""
     i, n, line, start = 0, len(text), 1, 0
     while i < n:
         c = text[i]
         if c == "\n":
             line, start = line + 1, i + 1
+        elif c == "\\":  # an escaped character of a prefixed name: not a quote, not a "#"
+            i += 2
+            continue
+        elif c == "{" and text.startswith("{|", i):
+            return line, i - start + 1
         elif c == "#":  # a comment, to the end of the line
             end = text.find("\n", i)
             i = n if end < 0 else end

@@ -40,11 +40,13 @@ def deep_recursion(limit: int = 8000) -> Iterator[None]:
 
 def run_deep(work: Callable[[], T]) -> T:
     """``work()``, run in a thread with a 512 MB stack and a recursion limit of
-    two million frames; its result, or the exception it raised."""
+    two million frames; its result, or the exception it raised.  Interrupted
+    (Ctrl-C), it waits for the work to end, then raises KeyboardInterrupt; a
+    second interrupt stops the wait."""
     result: list[T] = []
     failure: list[BaseException] = []
 
-    started = threading.Event()
+    started, finished = threading.Event(), threading.Event()
 
     def target() -> None:
         started.wait()  # until the stack size is back to what it was
@@ -52,6 +54,8 @@ def run_deep(work: Callable[[], T]) -> T:
             result.append(work())
         except BaseException as exc:  # handed to the caller's thread
             failure.append(exc)
+        finally:
+            finished.set()
 
     with _lock:  # the stack size and the recursion limit are process-wide settings
         worker = threading.Thread(target=target, name="osce-kg-deep", daemon=True)
@@ -64,6 +68,17 @@ def run_deep(work: Callable[[], T]) -> T:
             finally:
                 threading.stack_size(previous_stack)
                 started.set()
+            # An event, not Thread.join(): a join that Ctrl-C interrupts marks the
+            # thread as ended while it still runs (Python 3.11, bpo-45274's fix).
+            try:
+                finished.wait()
+            except KeyboardInterrupt:
+                # A thread cannot be stopped from outside: the work ends first, so
+                # nothing it writes outlives the clean-up that the interrupt sets
+                # off (a second Ctrl-C does not wait).
+                with contextlib.suppress(KeyboardInterrupt):
+                    finished.wait()
+                raise
             worker.join()
     if failure:
         raise failure[0]

@@ -53,37 +53,45 @@ class Helper:
         # Set by close(): a stage that an interrupted build left running in its
         # thread may still ask for a task; it gets an error, not a new helper.
         self._closed = False
+        self._starting = threading.Lock()
         self._cleaning = threading.Lock()
 
     def submit(self, task: str, *args: Any, **options: Any) -> int:
         """Run ``TASKS[task](*args, **options)`` in the helper; its number (for :meth:`wait`)."""
         if task not in TASKS:  # pragma: no cover - the build names its tasks
             raise DataError(f"internal: no helper task {task!r}")
-        if self._closed:
-            raise DataError("the build's helper was stopped")
-        if self._proc is None:
-            self._jobs = tempfile.TemporaryDirectory(prefix="osce-kg-helper-")
-            with (Path(self._jobs.name) / "errors").open("wb") as errors:
-                # -P: the working directory is not put on the helper's sys.path, so
-                # a file of the user's there (json.py …) cannot stand in for a module.
-                self._proc = subprocess.Popen(
-                    [sys.executable, "-P", "-m", "osce_kg.commands.helper"],
-                    stdin=subprocess.PIPE,
-                    stdout=subprocess.PIPE,
-                    stderr=errors,
-                )
-        assert self._jobs is not None and self._proc.stdin is not None
+        with self._starting:  # not while close() runs: no helper outlives it
+            if self._closed:
+                raise DataError("the build's helper was stopped")
+            if self._proc is None:
+                self._start()
+            proc, jobs = self._proc, self._jobs
+        assert proc is not None and proc.stdin is not None and jobs is not None
         number = self._count
-        job = Path(self._jobs.name) / f"{number}.pickle"
+        job = Path(jobs.name) / f"{number}.pickle"
         self._count += 1
-        job.write_bytes(pickle.dumps((task, args, options)))
         try:
-            self._proc.stdin.write(str(job).encode() + b"\n")
-            self._proc.stdin.flush()
-        except OSError:  # the helper has ended: say why it did
+            job.write_bytes(pickle.dumps((task, args, options)))
+            proc.stdin.write(str(job).encode() + b"\n")
+            proc.stdin.flush()
+        except (OSError, ValueError):  # the helper has ended (or was closed): say why
+            if self._closed:
+                raise DataError("the build's helper was stopped") from None
             self.wait()
             raise DataError("the build's helper process ended early") from None
         return number
+
+    def _start(self) -> None:
+        self._jobs = tempfile.TemporaryDirectory(prefix="osce-kg-helper-")
+        with (Path(self._jobs.name) / "errors").open("wb") as errors:
+            # -P: the working directory is not put on the helper's sys.path, so
+            # a file of the user's there (json.py …) cannot stand in for a module.
+            self._proc = subprocess.Popen(
+                [sys.executable, "-P", "-m", "osce_kg.commands.helper"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=errors,
+            )
 
     def draw(self, graph: Any, paths: Sequence[Path], **options: Any) -> None:
         """Draw ``graph`` to ``paths`` (:func:`osce_kg.network.draw.draw_networks`)."""
@@ -146,11 +154,13 @@ class Helper:
         waiting for the helper: that wait ends (the helper is gone) and later
         requests fail; nothing here reads what the other thread changes.
         """
-        self._closed = True
-        proc = self._proc
-        if proc is not None:
+        with self._starting:
+            self._closed = True
+            proc = self._proc
             if failed:
                 self._proc = None
+        if proc is not None:
+            if failed:
                 proc.kill()
                 proc.wait()
                 for pipe in (proc.stdin, proc.stdout):
