@@ -860,3 +860,59 @@ def test_what_a_helper_task_prints_is_not_taken_for_a_task_number(tmp_path: Path
     )  # fmt: skip
     assert done.stdout == "0\n1\n"
     assert done.stderr == "7\n7\n"
+
+
+# --------------------------------------------------------------------------- pyLODE
+
+
+def _ontology() -> object:
+    import rdflib
+
+    graph = rdflib.Graph()
+    graph.parse(
+        data="""
+        @prefix owl: <http://www.w3.org/2002/07/owl#> .
+        @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+        <https://example.org/o> a owl:Ontology ; rdfs:label "An ontology" .
+        <https://example.org/o#Thing> a owl:Class ; rdfs:label "Thing" .
+        """,
+        format="turtle",
+    )
+    return graph
+
+
+def test_pylode_s_background_ontologies_are_made_whole_in_the_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """pyLODE keeps its background ontologies as a pickle written in place inside
+    its own package: a first run killed (Ctrl-C during a first build) left it
+    truncated and every later page failed with EOFError.  osce-kg makes it in the
+    cache folder, whole, ignores what a killed maker left, and makes it again if
+    it is damaged; without a cache folder it works all the same."""
+    import os
+
+    from osce_kg.build.ontology_docs import _make_html
+
+    monkeypatch.setenv("OSCE_KG_CACHE", str(tmp_path / "cache"))
+    root = tmp_path / "cache" / "pylode"
+    root.mkdir(parents=True)
+    killed = root / ".made-x1"  # a maker killed half-way: a process long gone
+    killed.mkdir()
+    (killed / ".owner-pid").write_text(str(2**22 + 12345), encoding="ascii")
+    (killed / "refs.pickle").write_bytes(b"\x80\x04")
+    page = _make_html(_ontology())
+    assert "An ontology" in page
+    [folder] = [p for p in root.iterdir()]
+    assert folder.name.startswith("pylode-") and (folder / "refs.pickle").stat().st_size > 1000
+    (folder / "refs.pickle").write_bytes(b"\x80\x04")  # damaged since
+    assert _make_html(_ontology()) == page
+    assert (folder / "refs.pickle").stat().st_size > 1000
+    (tmp_path / "a-file").write_text("", encoding="utf-8")
+    monkeypatch.setenv("OSCE_KG_CACHE", str(tmp_path / "a-file"))  # no cache folder
+    monkeypatch.setenv("TMPDIR", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", None)
+    assert _make_html(_ontology()) == page
+    assert os.listdir(tmp_path / "tmp") == []  # its own folder, removed

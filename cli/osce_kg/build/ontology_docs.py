@@ -20,10 +20,16 @@ date in it is the ontology's own ``dcterms:created``.
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import importlib.metadata
 import importlib.util
 import logging
+import os
+import pickle
+import shutil
 import sys
+import tempfile
 import types
 from pathlib import Path
 from typing import Any
@@ -46,11 +52,72 @@ def _import_ontpub() -> Any:
     root = logging.getLogger()
     handlers, level = list(root.handlers), root.level
     try:
+        import pylode.profiles.ontpub as ontpub
+        import pylode.utils
         from pylode import OntPub
     finally:
         root.handlers[:] = handlers
         root.setLevel(level)
+    ontpub.load_background_onts = functools.partial(_background_ontologies, pylode.utils)
     return OntPub
+
+
+def _background_ontologies(utils: Any) -> Any:
+    """pyLODE's background ontologies, which it parses from the Turtle files of its
+    package and keeps as a pickle beside them, written in place: a first run
+    killed or run twice at once leaves a truncated pickle that breaks every later
+    run (EOFError), and a read-only install cannot write it.  Here the files are
+    parsed in a private folder of the cache, renamed into place whole, and read
+    from there; a folder damaged since is made again."""
+    from ..layout import cache_root
+    from ..memo import versions
+
+    source = Path(utils.__file__).parent / "rdf"
+    root = cache_root() / "pylode"
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+    except OSError:  # no cache folder: a folder of this run's own
+        with tempfile.TemporaryDirectory(prefix="osce-kg-pylode-") as own:
+            return _made_in(utils, source, Path(own))
+    folder = root / versions("pylode").replace(" ", "-")
+    if not (folder / "refs.pickle").is_file():
+        _make(utils, source, root, folder)
+    try:
+        return _in_folder(utils, folder)
+    except (EOFError, pickle.UnpicklingError):
+        shutil.rmtree(folder, ignore_errors=True)
+        _make(utils, source, root, folder)
+        return _in_folder(utils, folder)
+
+
+def _make(utils: Any, source: Path, root: Path, folder: Path) -> None:
+    from ..atomic import mark_owner, remove_orphans
+
+    remove_orphans(root, ".made-*")  # what a killed run left
+    made = Path(tempfile.mkdtemp(prefix=".made-", dir=root))
+    try:
+        mark_owner(made)
+        _made_in(utils, source, made)
+        with contextlib.suppress(OSError):  # another process was first: as good
+            os.replace(made, folder)
+    finally:
+        shutil.rmtree(made, ignore_errors=True)
+
+
+def _made_in(utils: Any, source: Path, folder: Path) -> Any:
+    for turtle in source.glob("*.ttl"):
+        shutil.copyfile(turtle, folder / turtle.name)
+    return _in_folder(utils, folder)  # parses the files, writes folder/refs.pickle
+
+
+def _in_folder(utils: Any, folder: Path) -> Any:
+    """pyLODE's own loader, reading (and writing) its folder ``folder``."""
+    original = utils.RDF_FOLDER
+    utils.RDF_FOLDER = folder
+    try:
+        return utils.load_background_onts()
+    finally:
+        utils.RDF_FOLDER = original
 
 
 def ontology_html(ontology: rdflib.Graph) -> str:
