@@ -177,6 +177,8 @@ SELECT ?x WHERE { ?person <http://example.org/p> ?x . ?x <http://example.org/d> 
         ({"person": "http://example.org/a b"}, "not allowed in an IRI"),
         ({"person": 'http://example.org/"}'}, "not allowed in an IRI"),
         ({"person": "http://example.org/\udcff"}, "parameter person: .*UTF-8"),
+        ({"person": "http://example.org/a[1]"}, "parameter person: .*not a valid IRI"),
+        ({"person": "http://example.org/100%"}, "parameter person: .*not a valid IRI"),
     ],
 )
 def test_bad_parameter_values(values: dict[str, str], message: str) -> None:

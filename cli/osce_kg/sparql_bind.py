@@ -80,8 +80,18 @@ def iri_problem(value: str) -> str | None:
 
 
 def iri_term(value: str, what: str = "IRI") -> str:
-    """An IRI in SPARQL (and Turtle) syntax, checked (InputError naming ``what``)."""
+    """An IRI a user gave, in SPARQL (and Turtle) syntax, checked (InputError naming
+    ``what``): besides :func:`iri_problem`, the rest of RFC 3987 (brackets,
+    percent-escapes, one fragment …) as Oxigraph reads it, since the store can
+    hold no other IRI; every command that takes an IRI refuses the same ones."""
+    import pyoxigraph
+
     problem = iri_problem(value)
+    if problem is None:
+        try:
+            pyoxigraph.NamedNode(value)
+        except ValueError as exc:
+            problem = f"not a valid IRI ({exc})"
     if problem:
         raise InputError(f"{what}: {value!r}: {problem}")
     return f"<{value}>"
