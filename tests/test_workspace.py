@@ -145,6 +145,20 @@ def test_init_in_a_folder_with_files_keeps_them(tmp_path: Path) -> None:
     assert (tmp_path / "osce-kg.toml").is_file() and (tmp_path / "graph" / "sources").is_dir()
 
 
+def test_init_in_the_empty_working_directory(tmp_path: Path) -> None:
+    """``osce-kg init`` in an empty folder one has just made and entered (the first
+    thing a new user may try): the folder is filled, not replaced (renaming a
+    folder over the working directory fails, and would strand the user's shell)."""
+    here = tmp_path / "corpus"
+    here.mkdir()
+    inode = here.stat().st_ino
+    made = run("init", cwd=here)
+    assert made.returncode == 0, made.stderr
+    assert str(here) in made.stdout
+    assert (here / "osce-kg.toml").is_file() and (here / "graph" / "sources").is_dir()
+    assert here.stat().st_ino == inode
+
+
 def test_the_base_layer_is_never_written(workspace: Path) -> None:
     before = tree_digest(REPO / "graph")
     quote = ["annotate", SLUG, "Knut Dreyer", "--resource", "id:person/knut-dreyer", "--append"]

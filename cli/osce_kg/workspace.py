@@ -57,9 +57,10 @@ def _fill(folder: Path) -> None:
 def init_workspace(root: Path) -> Path:
     """Make ``root`` a workspace on the shipped data; returns its folder.
 
-    A new or empty folder appears whole (built beside, then renamed in); in a
-    folder that holds other files, the missing folders are added and
-    ``osce-kg.toml`` is written last, so a workspace is never half made.
+    A new folder appears whole (built beside, then renamed in); in a folder that
+    exists (empty, the working directory, or holding other files), the missing
+    folders are added and ``osce-kg.toml`` is written last, so a workspace is
+    never half made and the folder itself is never replaced.
     InputError (exit 2) when ``root`` is, or lies under, a file, is a workspace
     already, or is the installed package's data."""
     blocker = root if root.exists() and not root.is_dir() else first_non_folder(root)
@@ -75,7 +76,7 @@ def init_workspace(root: Path) -> Path:
             raise InputError(f"DIR: {root} is inside the installed package; choose another folder")
     config = CONFIG.format(folder=root)
     try:
-        if not root.exists() or not any(root.iterdir()):
+        if not root.exists():
             with atomic_directory(root) as tmp:
                 _fill(tmp)
                 (tmp / WORKSPACE_FILE).write_text(config, encoding="utf-8")

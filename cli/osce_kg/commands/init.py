@@ -8,7 +8,9 @@ import click
 
 
 @click.command()
-@click.argument("folder", metavar="DIR", default=".", type=click.Path(path_type=Path))
+@click.argument(
+    "folder", metavar="[DIR]", default=".", required=False, type=click.Path(path_type=Path)
+)
 def init(folder: Path) -> None:
     """Make DIR (default: the working directory) a workspace on the shipped data.
 
@@ -27,4 +29,4 @@ def init(folder: Path) -> None:
     from ..workspace import init_workspace
 
     root = init_workspace(folder)
-    click.echo(f"made a workspace in {root} (osce-kg source add … to add a source)")
+    click.echo(f"made a workspace in {root.resolve()} (osce-kg source add … to add a source)")
