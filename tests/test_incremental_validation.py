@@ -391,27 +391,31 @@ def test_only_the_checks_a_change_can_affect_run_again(root: Path) -> None:
 
 
 def test_what_each_check_reads_is_worked_out_once_per_rule_set(
-    root: Path, monkeypatch: pytest.MonkeyPatch
+    root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The predicates a check reads come from parsing it with rdflib: saved in the
-    cache folder, reused while the rules stay the same, worked out again if damaged."""
-    from osce_kg.validation import cache
+    """The predicates a check reads come from parsing it with rdflib: kept in the
+    cache folder (osce_kg.memo), reused while the check stays the same, worked out
+    again if damaged."""
+    from osce_kg.validation import checks
 
+    monkeypatch.setenv("OSCE_KG_CACHE", str(tmp_path / "cache"))  # nothing kept yet
     parsed: list[str] = []
-    real = cache.check_predicates
+    real = checks._read_predicates
 
     def counting(check: Any) -> set[str] | None:
         parsed.append(check.name)
         return real(check)
 
-    monkeypatch.setattr(cache, "check_predicates", counting)
+    monkeypatch.setattr(checks, "_read_predicates", counting)
+    kept = tmp_path / "cache" / "memo" / "check-predicates"
     validate_corpus(DataLayout(root))
     path = facts(root, 5)
     text = path.read_text(encoding="utf-8")
     for n, label in enumerate(("Meeting five", "Meeting 5b", "Meeting V")):
         path.write_text(text.replace('rdfs:label "Meeting 5"', f'rdfs:label "{label}"', 1))
         if n == 2:
-            (root / CACHE_DIR / "predicates.json").write_text("[1, 2", encoding="utf-8")
+            for answer in kept.iterdir():
+                answer.write_bytes(answer.read_bytes()[:-3])  # cut short
         run = validate_corpus(DataLayout(root))
         assert run.stats.checks_rerun == 2
         assert same_as_full(root, run.report.results)
@@ -419,11 +423,9 @@ def test_what_each_check_reads_is_worked_out_once_per_rule_set(
     assert len(parsed) == 2 * 14 and len(set(parsed)) == 14
     assert "undeclared-term" not in parsed
     # Well-formed JSON of the wrong shape is damage too: worked out again, no failure.
-    saved = root / CACHE_DIR / "predicates.json"
-    stored = json.loads(saved.read_text(encoding="utf-8"))
-    first = sorted(stored["checks"])[0]
-    stored["checks"][first] = [["not", "a", "predicate"]]
-    saved.write_text(json.dumps(stored), encoding="utf-8")
+    for answer in kept.iterdir():
+        check, _, _ = answer.read_bytes().partition(b"\n")
+        answer.write_bytes(check + b"\n" + json.dumps([["not", "a", "predicate"]]).encode())
     path.write_text(text, encoding="utf-8")
     run = validate_corpus(DataLayout(root))
     assert same_as_full(root, run.report.results) and len(parsed) == 3 * 14

@@ -46,15 +46,11 @@ def query_files(
     return files
 
 
-# Bump when the memo's JSON changes shape, so that old memos are not read.
-MEMO_FORMAT = 2
-
-
 def load_query(path: Path, name: str | None = None) -> StoredQuery:
     """One stored query, parsed; its parse memoised by content (:mod:`osce_kg.memo`)."""
     text = read_text(path)
     name = name or path.stem
-    key = memo.digest("query", [str(MEMO_FORMAT), text])
+    key = memo.digest("query", [text])  # the digest covers the code that wrote the memo
     try:
         e = json.loads(memo.recall("query", key) or b"")
         return StoredQuery(

@@ -9,8 +9,8 @@ Person) instead of letting validation report them.
 
 The rules exist once, in :class:`Rules`, over the terms of either RDF library:
 the dataset's assembly (:func:`osce_kg.assembly.assemble_into`) applies them
-to each triple as it is read; :func:`ox_closure` to a unit's Oxigraph quads
-(validation, each unit in a graph of its own); :func:`sparql_closure` writes them as one SPARQL
+to each triple as it is read, and validation to each unit's quads
+(:func:`ox_derived`, both); :func:`sparql_closure` writes them as one SPARQL
 update, which the build publishes for other engines (``closure.ru``);
 :func:`infer` applies them to rdflib graphs, the reference the tests hold the
 others to.
@@ -209,17 +209,6 @@ def ox_derived(
         # Most triples imply nothing: only these two look-ups are made for them.
         if (o in supers) if p == rdf_type else (p in derive):
             yield from consequences(q.subject, p, o, type(o) is literal)  # type: ignore[arg-type]
-
-
-def ox_closure(
-    rules: Rules[pyoxigraph.NamedNode],
-    quads: Iterable[pyoxigraph.Quad | pyoxigraph.Triple],
-    target: pyoxigraph.NamedNode | pyoxigraph.DefaultGraph,
-) -> list[pyoxigraph.Quad]:
-    """What ``rules`` derive from ``quads`` (:func:`ox_derived`), as quads in ``target``."""
-    import pyoxigraph as ox
-
-    return [ox.Quad(*t, target) for t in ox_derived(rules, quads)]
 
 
 def sparql_closure(rules: Rules[pyoxigraph.NamedNode]) -> str:

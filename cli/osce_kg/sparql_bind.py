@@ -162,24 +162,16 @@ def sparql_term(term: Term) -> str:
 
 
 def rdflib_term(term: Term) -> Identifier:
-    """``term`` as rdflib's (an Oxigraph term converted: a literal of xsd:string
-    becomes a plain literal, as rdflib's parsers make it)."""
+    """``term`` as rdflib's (an Oxigraph term converted by
+    :class:`osce_kg.loading.TermConverter`)."""
     import pyoxigraph
-    from rdflib.term import Literal, URIRef
 
-    if isinstance(term, pyoxigraph.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, pyoxigraph.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        datatype = term.datatype.value
-        return Literal(
-            term.value,
-            datatype=None if datatype == XSD_STRING else URIRef(datatype),
-            normalize=False,  # as given: the binder wrote it in canonical form already
-        )
     if isinstance(term, pyoxigraph.BlankNode):
         raise InputError("a blank node cannot be bound as a parameter")
+    if isinstance(term, pyoxigraph.NamedNode | pyoxigraph.Literal):
+        from .loading import TermConverter
+
+        return TermConverter(fresh_bnodes=False)(term)
     return term
 
 

@@ -174,11 +174,6 @@ def _substitute(node: Any, values: Mapping[Variable, Identifier]) -> None:
             _substitute(child, values)
 
 
-STORE_FORM = "g3"
-"""The form of the store's contents, in its folder's name: a store of an earlier form
-(one default graph; blank-node labels of 40 bits) is never opened for this one."""
-
-
 def dataset_store(layout: DataLayout | None = None) -> pyoxigraph.Store:
     """The one persistent store of the dataset (:func:`osce_kg.assembly.load_dataset`:
     named graphs, the inferred graph, their union as the default graph), opened
@@ -202,7 +197,8 @@ def dataset_store(layout: DataLayout | None = None) -> pyoxigraph.Store:
     # One store per data folder: the folder's name carries where the data is and its
     # fingerprint, and a rebuild removes only the same folder's older stores.
     where = hashlib.sha256(str(layout.root.resolve()).encode()).hexdigest()[:12]
-    path = root / f"store-{where}-{STORE_FORM}-{layout.fingerprint()[:24]}"
+    # The fingerprint covers osce-kg's code: a store of another form is never reopened.
+    path = root / f"store-{where}-{layout.fingerprint()[:24]}"
     if not path.is_dir():
         try:
             root.mkdir(parents=True, exist_ok=True)

@@ -4,9 +4,7 @@
 * ``manifest.json`` — the SHA-256 of every unit's files, of the ontology, and
   of the rules (shapes, checks, osce-kg version and code), and the id of the store's build;
 * ``results.json`` — the shape results, grouped by focus node;
-* ``checks.json`` — the SPARQL checks' results of the last run;
-* ``predicates.json`` — the predicates each check reads (:func:`.checks.check_predicates`,
-  which parses the checks with rdflib: kept while the rules do not change).
+* ``checks.json`` — the SPARQL checks' results of the last run.
 
 Everything is read defensively: a missing or damaged part makes the caller
 rebuild, never fail.
@@ -25,7 +23,6 @@ import pyoxigraph as ox
 from ..atomic import atomic_write_text
 from ..errors import InputError
 from ..version import code_version
-from .checks import Check, check_predicates
 from .model import Result
 from .oxistore import CONTROL
 from .placement import deserialise, serialise
@@ -72,7 +69,6 @@ class ResultCache:
         self.manifest_path = folder / "manifest.json"
         self.results_path = folder / "results.json"
         self.checks_path = folder / "checks.json"
-        self.predicates_path = folder / "predicates.json"
         self.store_path = folder / "store"
 
     def load(self) -> tuple[dict[str, Any], dict[str, list[Result]]] | None:
@@ -123,37 +119,6 @@ class ResultCache:
 
     def save_checks(self, results: list[Result]) -> None:
         atomic_write_text(self.checks_path, json.dumps([serialise(r) for r in results]))
-
-    def check_predicates(self, rules: str, checks: list[Check]) -> dict[str, set[str] | None]:
-        """:func:`.checks.check_predicates` of each check (by rule id), as saved for
-        the rules digest ``rules``, or worked out and saved."""
-        key = f"{rules} {code_version()}"  # another osce-kg may read the checks better
-        stored = read_json(self.predicates_path)
-        found = stored.get("checks") if isinstance(stored, dict) else None
-        if (
-            isinstance(stored, dict)
-            and stored.get("rules") == key
-            and isinstance(found, dict)
-            and all(
-                c.rule.id in found
-                and (
-                    found[c.rule.id] is None
-                    or (
-                        isinstance(found[c.rule.id], list)
-                        and all(isinstance(p, str) for p in found[c.rule.id])
-                    )
-                )
-                for c in checks
-            )
-        ):
-            return {
-                c.rule.id: None if found[c.rule.id] is None else set(found[c.rule.id])
-                for c in checks
-            }
-        worked = {c.rule.id: check_predicates(c) for c in checks}
-        saved = {key: None if v is None else sorted(v) for key, v in worked.items()}
-        atomic_write_text(self.predicates_path, json.dumps({"rules": key, "checks": saved}))
-        return worked
 
     def save_manifest(self, manifest: dict[str, Any]) -> None:
         atomic_write_text(self.manifest_path, json.dumps(manifest, indent=1, sort_keys=True))

@@ -11,6 +11,7 @@ header at the top of its file (``summary``, ``description``, ``severity``).
 from __future__ import annotations
 
 import functools
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import pyoxigraph
 
+from .. import memo
 from .. import namespaces as ns
 from ..errors import DataError, ParseError
 from ..queries import parse_header
@@ -119,7 +121,18 @@ def check_predicates(check: Check) -> set[str] | None:
     """Every predicate IRI the check's patterns and property paths use, or None if one
     of them is a variable or a negated path (then any triple may matter).  Patterns
     inside ``GRAPH <…/graph/ontology>`` are left out: only the ontology's triples can
-    match them, and a changed ontology re-checks everything."""
+    match them, and a changed ontology re-checks everything.  Worked out by parsing
+    the check with rdflib once per text (:mod:`osce_kg.memo`)."""
+
+    def worked_out() -> bytes:
+        found = _read_predicates(check)
+        return json.dumps(None if found is None else sorted(found)).encode()
+
+    kept = json.loads(memo.memoised("check-predicates", [check.text], worked_out))
+    return None if kept is None else set(kept)
+
+
+def _read_predicates(check: Check) -> set[str] | None:
     from rdflib.paths import AlternativePath, InvPath, MulPath, NegatedPath, SequencePath
     from rdflib.term import URIRef, Variable
 

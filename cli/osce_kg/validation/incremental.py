@@ -54,8 +54,6 @@ from .run import CorpusValidation, Stats, Timer, finish, load_shapes, run_checks
 from .units import Unit, corpus_units, load_units, unit_quads
 from .workers import parallel_checks, parallel_constraints
 
-CACHE_FORMAT = 3  # 3: the checks are SPARQL only, source texts in the store
-
 
 def _rule_key(layout: DataLayout) -> str:
     """What every result depends on besides the data: shapes, checks, this engine."""
@@ -65,7 +63,7 @@ def _rule_key(layout: DataLayout) -> str:
         for path in (sorted(folder.glob("*")) if folder.is_dir() else [])
         if path.is_file()
     ]
-    return files_digest(f"rules {CACHE_FORMAT}", files)
+    return files_digest("rules", files)  # osce-kg's code included
 
 
 def affected_nodes(store: ox.Store, delta: set[tuple[Any, Any, Any]]) -> set[Any]:
@@ -146,18 +144,10 @@ def validate_corpus(
             # After a change: the rows a change cannot have changed are the previous ones,
             # and the few checks it touched run here, whatever --jobs says (worker
             # processes pay off for whole runs only).
-            changed = kept is None and run.touched is not None
-            previous = run.cache.load_checks() if changed else None
-            if previous is not None and run.touched is not None:
-                plain = [c for c in rules if c.term is None]
-                kept = rerun_touched_checks(
-                    run.store,
-                    rules,
-                    previous,
-                    run.cache.check_predicates(run.rules, plain),
-                    Change(run.touched, run.terms),
-                    run.stats,
-                )
+            change = run.change if kept is None else None
+            previous = run.cache.load_checks() if change is not None else None
+            if change is not None and previous is not None:
+                kept = rerun_touched_checks(run.store, rules, previous, change, run.stats)
             if kept is None:
                 if jobs > 1 and run.unsaved is None:  # workers read the on-disk store
                     run.store.flush()  # the workers open the store read-only, from disk
@@ -207,11 +197,9 @@ class _Run:
         self.store: ox.Store = ox.Store()
         self.build = ""
         self.unchanged = False  # no data and no rule changed since the cached run
-        # Set by an incremental run whose rules did not change: the predicates that
-        # the changed triples (and their closure) use; None means "anything".
-        self.touched: set[str] | None = None
-        # ... and every term (subject, predicate, object) of the changed triples.
-        self.terms: set[Any] = set()
+        # Set by an incremental run whose rules did not change: what the changed
+        # triples (and their closure) touch; None means "anything".
+        self.change: Change | None = None
         # A cold run's shape results, saved with the manifest once its in-memory
         # store has been written to the cache folder (persist()).
         self.unsaved: dict[str, list[Result]] | None = None
@@ -291,8 +279,7 @@ class _Run:
             results = _by_focus(self._every_focus_node())
         elif delta:
             # delta holds the changed triples of the closure too, with their predicates.
-            self.touched = {p.value for _, p, _ in delta}
-            self.terms = {t for triple in delta for t in triple}
+            self.change = Change.of(delta)
             mark_ill_typed(self.store, self.compiled, [u.graph for u in changed])
             nodes = affected_nodes(self.store, delta)
             fresh = run_constraints(self.store, self.compiled.constraints, focus=nodes)

@@ -31,7 +31,7 @@ from rdflib.term import BNode, Literal, Node, URIRef
 from .. import inference, loading
 from .. import namespaces as ns
 from ..assembly import file_quads
-from ..inference import ox_closure, ox_rules
+from ..inference import ox_derived, ox_rules
 from ..layout import RdfFile
 from .compiled import (
     CONTROL_GRAPH,
@@ -106,7 +106,8 @@ class Closure:
 
     def of(self, quads: Iterable[ox.Quad], graph: str) -> list[ox.Quad]:
         """The closure of ``quads`` (those of ``graph``), as quads of its inferred graph."""
-        return ox_closure(self.rules, quads, ox.NamedNode(inferred_graph(graph)))
+        target = ox.NamedNode(inferred_graph(graph))
+        return [ox.Quad(*t, target) for t in ox_derived(self.rules, quads)]
 
 
 # -- ill-typed literals ---------------------------------------------------------------

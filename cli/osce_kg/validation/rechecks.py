@@ -14,7 +14,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from .checks import Check
+from .checks import Check, check_predicates
 from .model import Result
 from .oxistore import concurrently, run_check_text, to_rdflib
 from .placement import focus_key
@@ -33,23 +33,26 @@ class Change:
     predicates: set[str]
     terms: set[Any]
 
+    @classmethod
+    def of(cls, triples: set[tuple[Any, Any, Any]]) -> Change:
+        """What the changed ``triples`` touch."""
+        return cls({p.value for _, p, _ in triples}, {t for triple in triples for t in triple})
+
 
 def rerun_touched_checks(
     store: ox.Store,
     checks: list[Check],
     previous: list[Result],
-    predicates: dict[str, set[str] | None],
     change: Change,
     stats: Stats,
 ) -> list[Result]:
     """The checks' results after ``change``, from the ``previous`` ones where the
-    change cannot have changed them.  ``predicates``: what each check reads, by
-    rule id (:func:`.checks.check_predicates`; None: anything)."""
+    change cannot have changed them."""
     results: list[Result] = []
     rerun = 0
     for check in checks:
         kept = [r for r in previous if r.rule == check.rule.id]
-        uses = predicates.get(check.rule.id)
+        uses = check_predicates(check) if check.term is None else None
         if uses is not None and not uses & change.predicates:
             results += kept
         elif check.term is not None and len(change.terms) <= PER_TERM_LIMIT:
