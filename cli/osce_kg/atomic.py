@@ -26,7 +26,7 @@ import shutil
 import stat
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO
 
@@ -198,6 +198,31 @@ def atomic_directory(path: Path) -> Iterator[Path]:
         finally:
             if tmp is not None:
                 shutil.rmtree(tmp, ignore_errors=True)
+
+
+def made_folder(path: Path, make: Callable[[Path], object], *, prefix: str = ".made-") -> bool:
+    """Make the folder ``path`` whole if it is not there: ``make(folder)`` fills a
+    new folder beside it (a private one, named ``prefix``…), which is then
+    renamed into place; if another process was first, its folder is as good.
+    A process that dies half-way leaves only its private folder, which the next
+    call removes.  False, with nothing made, where no folder can be made beside
+    (a read-only cache folder): the caller does without."""
+    if path.is_dir():
+        return True
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        remove_orphans(path.parent, f"{prefix}*")  # what killed runs left
+        private = Path(tempfile.mkdtemp(prefix=prefix, dir=path.parent))
+        mark_owner(private)
+    except OSError:
+        return False
+    try:
+        make(private / "made")
+        with contextlib.suppress(OSError):  # another process was first
+            os.replace(private / "made", path)
+    finally:
+        shutil.rmtree(private, ignore_errors=True)
+    return True
 
 
 def mark_owner(folder: Path) -> None:

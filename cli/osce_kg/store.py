@@ -29,14 +29,12 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import os
 import shutil
-import tempfile
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from .atomic import mark_owner, remove_orphans
+from .atomic import made_folder
 from .errors import EndpointError, InputError, one_line
 from .layout import DataLayout, cache_root
 from .loading import TermConverter, quiet_rdflib_terms
@@ -200,27 +198,18 @@ def dataset_store(layout: DataLayout | None = None) -> pyoxigraph.Store:
     # The fingerprint covers osce-kg's code: a store of another form is never reopened.
     path = root / f"store-{where}-{layout.fingerprint()[:24]}"
     if not path.is_dir():
-        try:
-            root.mkdir(parents=True, exist_ok=True)
-            remove_orphans(root, ".store-*")  # what killed builds left
-            tmp = Path(tempfile.mkdtemp(prefix=".store-", dir=root))
-            mark_owner(tmp)
-        except OSError:
+
+        def build(db: Path) -> None:
+            built = ox.Store(str(db))
+            load_dataset(built, layout.dataset_files())
+            built.flush()
+
+        if not made_folder(path, build, prefix=".store-"):
             # No cache folder to be had (read-only home, a file in its place): the same
             # store in memory, built for this command alone.
             memory = ox.Store()
             load_dataset(memory, layout.dataset_files())
             return memory
-        try:
-            built = ox.Store(str(tmp / "db"))
-            load_dataset(built, layout.dataset_files())
-            built.flush()
-            del built
-            # If another process won the race, its copy is as good as ours.
-            with contextlib.suppress(OSError):
-                os.replace(tmp / "db", path)
-        finally:
-            shutil.rmtree(tmp, ignore_errors=True)
         for old in root.glob(f"store-{where}-*"):
             if old != path:
                 shutil.rmtree(old, ignore_errors=True)

@@ -53,14 +53,14 @@ class Helper:
         # Set by close(): a stage that an interrupted build left running in its
         # thread may still ask for a task; it gets an error, not a new helper.
         self._closed = False
-        self._starting = threading.Lock()
-        self._cleaning = threading.Lock()
+        # Guards starting, closing and cleaning up against a stage thread's requests.
+        self._lock = threading.Lock()
 
     def submit(self, task: str, *args: Any, **options: Any) -> int:
         """Run ``TASKS[task](*args, **options)`` in the helper; its number (for :meth:`wait`)."""
         if task not in TASKS:  # pragma: no cover - the build names its tasks
             raise DataError(f"internal: no helper task {task!r}")
-        with self._starting:  # not while close() runs: no helper outlives it
+        with self._lock:  # not while close() runs: no helper outlives it
             if self._closed:
                 raise DataError("the build's helper was stopped")
             if self._proc is None:
@@ -154,7 +154,7 @@ class Helper:
         waiting for the helper: that wait ends (the helper is gone) and later
         requests fail; nothing here reads what the other thread changes.
         """
-        with self._starting:
+        with self._lock:
             self._closed = True
             proc = self._proc
             if failed:
@@ -172,7 +172,7 @@ class Helper:
         self._cleanup()
 
     def _cleanup(self) -> None:
-        with self._cleaning:
+        with self._lock:
             jobs, self._jobs = self._jobs, None
         if jobs is not None:
             with contextlib.suppress(OSError):

@@ -20,12 +20,10 @@ date in it is the ontology's own ``dcterms:created``.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import importlib.metadata
 import importlib.util
 import logging
-import os
 import pickle
 import shutil
 import sys
@@ -69,39 +67,26 @@ def _background_ontologies(utils: Any) -> Any:
     run (EOFError), and a read-only install cannot write it.  Here the files are
     parsed in a private folder of the cache, renamed into place whole, and read
     from there; a folder damaged since is made again."""
+    from ..atomic import made_folder
     from ..layout import cache_root
     from ..memo import versions
 
     source = Path(utils.__file__).parent / "rdf"
-    root = cache_root() / "pylode"
-    try:
-        root.mkdir(parents=True, exist_ok=True)
-    except OSError:  # no cache folder: a folder of this run's own
+    folder = cache_root() / "pylode" / versions("pylode").replace(" ", "-")
+
+    def make(made: Path) -> None:
+        made.mkdir()
+        _made_in(utils, source, made)
+
+    if not made_folder(folder, make):  # no cache folder: a folder of this run's own
         with tempfile.TemporaryDirectory(prefix="osce-kg-pylode-") as own:
             return _made_in(utils, source, Path(own))
-    folder = root / versions("pylode").replace(" ", "-")
-    if not (folder / "refs.pickle").is_file():
-        _make(utils, source, root, folder)
     try:
         return _in_folder(utils, folder)
     except (EOFError, pickle.UnpicklingError):
         shutil.rmtree(folder, ignore_errors=True)
-        _make(utils, source, root, folder)
+        made_folder(folder, make)
         return _in_folder(utils, folder)
-
-
-def _make(utils: Any, source: Path, root: Path, folder: Path) -> None:
-    from ..atomic import mark_owner, remove_orphans
-
-    remove_orphans(root, ".made-*")  # what a killed run left
-    made = Path(tempfile.mkdtemp(prefix=".made-", dir=root))
-    try:
-        mark_owner(made)
-        _made_in(utils, source, made)
-        with contextlib.suppress(OSError):  # another process was first: as good
-            os.replace(made, folder)
-    finally:
-        shutil.rmtree(made, ignore_errors=True)
 
 
 def _made_in(utils: Any, source: Path, folder: Path) -> Any:
